@@ -1,0 +1,91 @@
+"""The data schema: file names, columns and the two controlled vocabularies.
+
+Every relation reads "source TYPE target"; ``RELATION_TYPES`` gives the verb phrase used to tell a
+relation in words ("ICAMCyL coordinates MINE.THE.GAP") and what the direction means.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+ENTITIES_FILE = "entities.csv"
+RELATIONS_FILE = "relations.csv"
+SOURCES_DIR = "sources"
+
+ENTITY_COLUMNS = ("id", "name", "type", "aliases", "country", "description", "url")
+ENTITY_REQUIRED = ("id", "name", "type")
+RELATION_COLUMNS = (
+    "source",
+    "target",
+    "type",
+    "role",
+    "start",
+    "end",
+    "amount_eur",
+    "evidence",
+    "doc",
+)
+RELATION_REQUIRED = ("source", "target", "type", "evidence", "doc")
+
+ALIAS_SEPARATOR = "|"
+DOC_SEPARATOR = "|"
+MIN_EVIDENCE_CHARS = 20
+
+ENTITY_TYPES: dict[str, str] = {
+    "cluster": "An industry cluster: companies and organisations of one sector joined together.",
+    "foundation": "A non-profit foundation.",
+    "eu_institution": "An EU institution: the European Union, the Commission, the Parliament.",
+    "eu_directorate": "A directorate-general or a unit of the European Commission.",
+    "eu_agency": "An EU agency, executive agency or EU body such as an EIT community.",
+    "platform": "A platform, partnership or alliance: S3P platforms, EIP, ECCP, alliances.",
+    "programme": "A funding programme or instrument: Horizon Europe, Horizon 2020, I3, Interreg.",
+    "project": "A funded project, or a pilot or action inside one.",
+    "region": "A region, province or area.",
+    "country": "A country.",
+    "city": "A city or town.",
+    "government": "A national or regional government, ministry, agency or directorate.",
+    "company": "A company or company group.",
+    "association": "An association, federation or business network.",
+    "research": "A research centre or university.",
+    "media": "A newspaper, magazine or news site.",
+    "person": "A person named in the sources, with a role.",
+    "event": "A forum, summit, assembly, congress, session, round table or mission.",
+    "policy": "An act, pact, strategy or policy initiative.",
+    # Added to the base vocabulary: technology parks, mines, hotels and offices are places that are
+    # neither cities nor organisations, and the sources locate events and offices in them.
+    "site": "A physical site that is not a city: a technology park, a mine, a venue, an office.",
+}
+
+
+class RelationType(NamedTuple):
+    verb: str
+    meaning: str
+    symmetric: bool = False
+
+
+RELATION_TYPES: dict[str, RelationType] = {
+    "leads": RelationType("leads", "the source heads the target (role: the title)"),
+    "works_for": RelationType("works for", "the source holds a position in the target (role)"),
+    "member_of": RelationType("is a member of", "the source belongs to the target"),
+    "founded": RelationType("founded", "the source founded or co-founded the target"),
+    "governs": RelationType("governs", "the source is the governing board of the target"),
+    "coordinates": RelationType("coordinates", "the source coordinates the target"),
+    "partner_in": RelationType("is a partner in", "the source is a partner in the target project"),
+    "funds": RelationType("funds", "the source finances the target (amount_eur when stated)"),
+    "part_of": RelationType("is part of", "the source is a component of the target"),
+    "located_in": RelationType("is located in", "the source is based or held in the target place"),
+    "organises": RelationType("organises", "the source organises the target event"),
+    "participates_in": RelationType("takes part in", "the source takes part in the target"),
+    "speaks_at": RelationType("speaks at", "the source speaks at or moderates the target event"),
+    "collaborates_with": RelationType(
+        "collaborates with", "the two collaborate; direction carries no meaning", symmetric=True
+    ),
+    "benefits_from": RelationType("benefits from", "the source gains from the target"),
+    "supports": RelationType("supports", "the source backs the target"),
+    "represents": RelationType("represents", "the source acts on behalf of the target"),
+    "promotes": RelationType("promotes", "the source promotes or launched the target"),
+    "aligned_with": RelationType(
+        "is aligned with", "the source works within the target policy or partnership"
+    ),
+    "reports_on": RelationType("reports on", "the source, a medium, reports on the target"),
+}
