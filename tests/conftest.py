@@ -82,3 +82,24 @@ def shipped_graph():
 @pytest.fixture(scope="session")
 def shipped_view(shipped_graph):
     return simple_view(shipped_graph)
+
+
+def make_view(nodes: dict[str, tuple[str, str]], edges, aliases: dict[str, str] | None = None):
+    """A simple view from ``{id: (name, type)}`` and ``(source, target, type)`` triples."""
+    import networkx as nx
+
+    graph = nx.MultiDiGraph()
+    for node, (name, kind) in nodes.items():
+        graph.add_node(node, name=name, type=kind, aliases=(aliases or {}).get(node, ""))
+    for line, (source, target, kind) in enumerate(edges, start=2):
+        graph.add_edge(
+            source,
+            target,
+            key=f"r{line}",
+            line=line,
+            type=kind,
+            role="",
+            evidence=f"{source} {kind} {target} says the source.",
+            doc="doc.txt",
+        )
+    return simple_view(graph)
