@@ -60,7 +60,274 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stats.add_argument("--top", type=int, default=5, help="how many best-connected entities")
     stats.set_defaults(handler=cmd_stats)
+
+    from ecosystem.analysis.centrality import METRICS
+    from ecosystem.schema import ENTITY_TYPES, RELATION_TYPES
+
+    types_help = "entity types: " + ", ".join(ENTITY_TYPES)
+    centrality = commands.add_parser(
+        "centrality", parents=[common, as_json], help="rank entities by a centrality metric"
+    )
+    centrality.add_argument("--metric", "-m", choices=list(METRICS), default="betweenness")
+    centrality.add_argument(
+        "--type",
+        "-t",
+        dest="types",
+        action="append",
+        metavar="T",
+        choices=list(ENTITY_TYPES),
+        help=f"only these ({types_help})",
+    )
+    centrality.add_argument("--top", "-n", type=_positive, default=10)
+    centrality.add_argument("--raw", action="store_true", help="raw values, not normalised")
+    centrality.set_defaults(handler=cmd_centrality)
+
+    path = commands.add_parser(
+        "path", parents=[common, as_json], help="collaboration paths between two entities"
+    )
+    path.add_argument("source", help="id, name or alias")
+    path.add_argument("target", help="id, name or alias")
+    path.add_argument("--k", type=_positive, default=3, help="how many alternative paths")
+    path.add_argument("--avoid", nargs="+", default=[], metavar="X", help="entities to avoid")
+    path.add_argument(
+        "--via-types",
+        nargs="+",
+        metavar="T",
+        choices=list(ENTITY_TYPES),
+        help="entity types a path may pass through",
+    )
+    path.add_argument(
+        "--relation-types",
+        nargs="+",
+        metavar="R",
+        choices=list(RELATION_TYPES),
+        help="relation types a path may use",
+    )
+    path.add_argument(
+        "--through-hubs",
+        action="store_true",
+        help="count every hop the same instead of avoiding generic hubs",
+    )
+    path.set_defaults(handler=cmd_path)
+
+    synergy = commands.add_parser(
+        "synergy", parents=[common, as_json], help="who an entity should link with next, and why"
+    )
+    synergy.add_argument("entity", nargs="?", help="id, name or alias")
+    synergy.add_argument(
+        "--type",
+        "-t",
+        dest="types",
+        action="append",
+        metavar="T",
+        choices=list(ENTITY_TYPES),
+        help="only candidates of these types",
+    )
+    synergy.add_argument(
+        "--pairs",
+        nargs=2,
+        metavar=("TYPE_A", "TYPE_B"),
+        choices=list(ENTITY_TYPES),
+        help="network-wide: the best unlinked pairs of these two types",
+    )
+    synergy.add_argument("--top", "-n", type=_positive, default=10)
+    synergy.add_argument(
+        "--hops",
+        type=int,
+        choices=(2, 3),
+        help="how far to look (default: 2, widened to 3 when too few)",
+    )
+    synergy.set_defaults(handler=cmd_synergy)
+
+    communities = commands.add_parser(
+        "communities", parents=[common, as_json], help="Louvain communities, seeded"
+    )
+    communities.add_argument("--seed", type=int, default=42)
+    communities.add_argument("--resolution", type=float, default=1.0)
+    communities.set_defaults(handler=cmd_communities)
+
+    from ecosystem.server import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_WORKERS
+
+    serve = commands.add_parser("serve", parents=[common], help="open the explorer in a browser")
+    serve.add_argument(
+        "--host", default=DEFAULT_HOST, help="address to bind (default: %(default)s)"
+    )
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="default: %(default)s")
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        default=DEFAULT_WORKERS,
+        help="worker processes (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--debug",
+        action="store_true",
+        help="Dash's development server with debugging (never in production)",
+    )
+    serve.set_defaults(handler=cmd_serve)
     return parser
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {number}")
+    return number
+
+
+def _load_view(data_dir: Path):
+    from ecosystem.graph import load_graph, simple_view
+
+    return simple_view(load_graph(data_dir))
+
+
+def _dump(value: object, out: TextIO) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False), file=out)
+
+
+def cmd_centrality(args: argparse.Namespace, out: TextIO) -> int:
+    from ecosystem.analysis.centrality import METRICS, ranking
+
+    rows = ranking(
+        _load_view(args.data),
+        args.metric,
+        entity_type=args.types,
+        top=args.top,
+        normalized=not args.raw,
+    )
+    if args.json:
+        _dump({"metric": args.metric, "normalized": not args.raw, "ranking": rows}, out)
+        return EXIT_OK
+    print(f"{args.metric}: {METRICS[args.metric]}", file=out)
+    print(file=out)
+    table = [(r["rank"], r["name"], r["type"], f"{r['value']:.4f}") for r in rows]
+    print(format_table(["#", "entity", "type", args.metric], table), file=out)
+    return EXIT_OK
+
+
+def cmd_path(args: argparse.Namespace, out: TextIO) -> int:
+    from ecosystem.analysis.paths import collaboration_paths
+
+    result = collaboration_paths(
+        _load_view(args.data),
+        args.source,
+        args.target,
+        k=args.k,
+        avoid=args.avoid,
+        via_types=args.via_types,
+        relation_types=args.relation_types,
+        avoid_hubs=not args.through_hubs,
+    )
+    if args.json:
+        _dump(result, out)
+        return EXIT_OK
+    for number, path in enumerate(result["paths"], start=1):
+        print(
+            f"Path {number}: {' → '.join(path['names'])}  "
+            f"({path['hops']} hop{'s' if path['hops'] != 1 else ''}, cost {path['cost']:.2f})",
+            file=out,
+        )
+        for step in path["steps"]:
+            for relation in step["relations"]:
+                print(f"  • {relation['sentence']}", file=out)
+                print(f"    “{relation['evidence']}”", file=out)
+                print(f"    source: {', '.join(relation['docs'])}", file=out)
+        print(file=out)
+    fewest = result["fewest_hops"]
+    print(f"{len(fewest)} path(s) with the fewest hops ({len(fewest[0]) - 1}).", file=out)
+    return EXIT_OK
+
+
+def cmd_synergy(args: argparse.Namespace, out: TextIO) -> int:
+    from ecosystem.analysis.synergy import synergy_candidates, synergy_pairs
+
+    view = _load_view(args.data)
+    if args.pairs:
+        if args.entity:
+            raise UsageError("give an entity or --pairs TYPE_A TYPE_B, not both")
+        pairs = synergy_pairs(view, *args.pairs, top=args.top, max_hops=args.hops or 2)
+        if args.json:
+            _dump({"types": args.pairs, "pairs": pairs}, out)
+            return EXIT_OK
+        rows = [
+            (p["rank"], p["first"]["name"], p["second"]["name"], f"{p['score']:.3f}", p["reason"])
+            for p in pairs
+        ]
+        print(format_table(["#", args.pairs[0], args.pairs[1], "score", "why"], rows), file=out)
+        return EXIT_OK
+    if not args.entity:
+        raise UsageError("name an entity, or ask for --pairs TYPE_A TYPE_B")
+    result = synergy_candidates(
+        view, args.entity, types=args.types, top=args.top, max_hops=args.hops
+    )
+    if args.json:
+        _dump(result, out)
+        return EXIT_OK
+    entity = result["entity"]
+    print(
+        f"Synergy candidates for {entity['name']} ({entity['type']}), "
+        f"{len(result['candidates'])} of {result['considered']} within {result['max_hops']} hops",
+        file=out,
+    )
+    for candidate in result["candidates"]:
+        print(file=out)
+        print(
+            f"{candidate['rank']}. {candidate['name']} ({candidate['type']})  "
+            f"score {candidate['score']:.3f}",
+            file=out,
+        )
+        print(f"   {candidate['reason']}", file=out)
+        if candidate.get("path"):
+            print(f"   path: {' → '.join(candidate['path']['names'])}", file=out)
+            for step in candidate["path"]["steps"]:
+                relation = step["relations"][0]
+                print(f"     • {relation['sentence']} [{', '.join(relation['docs'])}]", file=out)
+    if not result["candidates"]:
+        print("No unlinked entity of those types is close enough to suggest.", file=out)
+    return EXIT_OK
+
+
+def cmd_communities(args: argparse.Namespace, out: TextIO) -> int:
+    from ecosystem.analysis.communities import communities
+
+    result = communities(_load_view(args.data), seed=args.seed, resolution=args.resolution)
+    if args.json:
+        _dump(result, out)
+        return EXIT_OK
+    print(
+        f"{len(result['communities'])} communities, modularity {result['modularity']:.3f} "
+        f"(Louvain, seed {args.seed})",
+        file=out,
+    )
+    rows = [(c["id"], c["size"], c["label"]) for c in result["communities"]]
+    print(format_table(["#", "size", "named by its most central members"], rows), file=out)
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    from ecosystem.app import create_app
+    from ecosystem.graph import load_graph
+    from ecosystem.server import serve
+
+    def build():
+        return create_app(load_graph(args.data))
+
+    def announce(text: str) -> None:
+        print(text, file=out, flush=True)
+
+    serve(
+        build,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        debug=args.debug,
+        announce=announce,
+    )
+    return EXIT_OK
+
+
+class UsageError(EcosystemError):
+    """The command was called with options that do not fit together."""
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:

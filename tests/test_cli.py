@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 from ecosystem.cli import main
+from ecosystem.graph import load_graph
 from tests.conftest import TINY_ENTITIES, TINY_RELATIONS, write_dataset
 
 
@@ -77,3 +78,80 @@ def test_module_entry_point_runs_without_traceback(tmp_path):
     assert result.returncode == 2
     assert "entities.csv:2: type: unknown entity type 'x'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_path_tells_each_hop_with_evidence():
+    code, out, _ = run("path", "Pizarras la Baña", "DG GROW", "--k", "1")
+    assert code == 0
+    assert out.startswith("Path 1: Pizarras la Baña → Iberian Sustainable Mining Cluster →")
+    assert "• Pizarras la Baña benefits from Iberian Sustainable Mining Cluster" in out
+    assert "source: 000_26e7d72b3bc7a265.txt" in out
+
+
+def test_path_json_has_steps():
+    code, out, _ = run("path", "pizarras-la-bana", "dg-grow", "--json", "--k", "2")
+    assert code == 0
+    result = json.loads(out)
+    assert len(result["paths"]) == 2
+    assert result["paths"][0]["steps"][0]["relations"][0]["evidence"]
+
+
+def test_path_to_unknown_entity_exits_2_with_suggestion():
+    code, out, err = run("path", "ismc", "Pizarras la Bana S.A.")
+    assert code == 2
+    assert out == ""
+    assert "no entity called 'Pizarras la Bana S.A.'; did you mean" in err
+
+
+def test_path_same_entity_twice():
+    code, _, err = run("path", "ismc", "ISMC")
+    assert code == 2
+    assert "is both ends" in err
+
+
+def test_synergy_lists_explained_candidates():
+    code, out, _ = run("synergy", "ismc", "--type", "company", "--top", "3")
+    assert code == 0
+    assert out.startswith("Synergy candidates for Iberian Sustainable Mining Cluster (cluster)")
+    assert "1. Technology Minerals Europe (company)" in out
+    assert "shares event:" in out
+    assert "path: Iberian Sustainable Mining Cluster →" in out
+
+
+def test_synergy_pairs_json():
+    code, out, _ = run("synergy", "--pairs", "company", "project", "--top", "3", "--json")
+    assert code == 0
+    pairs = json.loads(out)["pairs"]
+    assert len(pairs) == 3
+    assert {p["first"]["type"] for p in pairs} == {"company"}
+
+
+def test_synergy_needs_an_entity_or_pairs():
+    code, _, err = run("synergy")
+    assert code == 2
+    assert "name an entity" in err
+
+
+def test_centrality_ranks_within_a_type():
+    code, out, _ = run("centrality", "--metric", "degree", "--type", "company", "--json")
+    assert code == 0
+    ranking = json.loads(out)["ranking"]
+    assert {row["type"] for row in ranking} == {"company"}
+    values = [row["value"] for row in ranking]
+    assert values == sorted(values, reverse=True)
+
+
+def test_centrality_table_names_the_metric():
+    code, out, _ = run("centrality", "--top", "3")
+    assert code == 0
+    assert out.startswith("betweenness: ")
+    assert "Iberian Sustainable Mining Cluster" in out
+
+
+def test_communities_are_the_same_every_run():
+    first = run("communities", "--json")[1]
+    second = run("communities", "--json")[1]
+    assert first == second
+    result = json.loads(first)
+    assert result["modularity"] > 0
+    assert sum(c["size"] for c in result["communities"]) == load_graph().number_of_nodes()

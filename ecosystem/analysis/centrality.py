@@ -1,0 +1,220 @@
+"""Centrality: which entities matter in the network, by nine measures.
+
+Every measure runs on the undirected simple view (:func:`ecosystem.graph.simple_view`) and never
+raises because the network is empty, disconnected, has isolated entities or is a single entity:
+
+- an isolated entity scores 0 on every measure, even where networkx would give NaN (Burt's
+  constraint and effective size) or a share of the random jumps (PageRank);
+- betweenness, closeness and harmonic centrality follow paths, and pairs in different components
+  have none: they add nothing to betweenness and harmonic centrality, and closeness uses networkx's
+  Wasserman-Faust scaling (``wf_improved``) by the share of the network an entity can reach;
+- eigenvector centrality is computed within each connected component and multiplied by that
+  component's share of the entities; a connected network gets networkx's values;
+- PageRank runs over the entities that have at least one link.
+
+``weight`` names an edge attribute. Path measures read it as a distance, the others as a strength.
+The simple view's own ``weight`` counts merged relations, a strength, so leave ``weight=None`` for
+path measures. Values are plain floats, unrounded: round them where they are shown.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Collection, Hashable
+
+import networkx as nx
+import numpy as np
+
+from ecosystem.errors import EcosystemError
+
+METRICS: dict[str, str] = {
+    "degree": "Direct links (normalised: divided by n - 1, the most possible). "
+    "An isolated entity scores 0.",
+    "weighted_degree": "Relations, counting every relation merged into a link "
+    "(the edge weight; normalised: divided by n - 1). An isolated entity scores 0.",
+    "betweenness": "Share of shortest paths between other entities that pass through this one "
+    "(raw: their number, each pair counted once). Pairs in different components have no path "
+    "and add nothing; an isolated entity scores 0.",
+    "closeness": "Nearness to every entity it can reach, scaled by the share of the network it "
+    "can reach (Wasserman-Faust, networkx wf_improved), so the hub of a small fragment does not "
+    "outrank the main network. An isolated entity scores 0.",
+    "harmonic": "Sum of 1 / distance to every other entity (normalised: divided by n - 1). "
+    "Unreachable entities add 0, so disconnected networks need no special rule and an "
+    "isolated entity scores 0.",
+    "eigenvector": "Links to well-linked entities. Computed within each connected component and "
+    "multiplied by the component's share of the entities, so a connected network gets networkx's "
+    "values. An isolated entity scores 0.",
+    "pagerank": "Share of time a random walk (damping 0.85) spends at the entity, over the "
+    "entities that have links; fine on disconnected networks. An isolated entity scores 0.",
+    "constraint": "Burt's constraint: how far the entity's contacts are tied to each other "
+    "(high: inside a closed group; low: a broker between groups). An isolated entity has no "
+    "contacts to constrain it and scores 0 (networkx gives NaN): read it with degree.",
+    "effective_size": "Burt's effective size: contacts that are not redundant with each other "
+    "(the centre of a star of n leaves scores n). An isolated entity scores 0 "
+    "(networkx gives NaN).",
+}
+
+# Values equal to this many decimals rank as ties: symmetric entities can differ by rounding noise.
+_TIE_DECIMALS = 12
+
+
+class UnknownMetric(EcosystemError):
+    """The metric is not one of :data:`METRICS`."""
+
+    def __init__(self, metric: str):
+        self.metric = metric
+        self.known = list(METRICS)
+        hint = difflib.get_close_matches(metric, self.known, n=1)
+        advice = f"did you mean {hint[0]}? " if hint else ""
+        super().__init__(f"unknown metric {metric!r}: {advice}use one of {', '.join(self.known)}")
+
+
+def centrality(
+    graph: nx.Graph, metric: str, *, normalized: bool = True, weight: str | None = None
+) -> dict[Hashable, float]:
+    """Score every entity by one of :data:`METRICS`, in graph order.
+
+    ``normalized=False`` gives raw degree, weighted degree, betweenness and harmonic
+    centrality; the other measures have one scale and ignore it. ``weighted_degree`` reads
+    ``weight`` (``"weight"`` when None); ``degree`` always counts links.
+
+    Raises :class:`UnknownMetric` naming the known metrics.
+
+    >>> star = nx.star_graph(3)  # centre 0, leaves 1, 2 and 3
+    >>> centrality(star, "betweenness", normalized=False)
+    {0: 3.0, 1: 0.0, 2: 0.0, 3: 0.0}
+    >>> centrality(star, "effective_size")
+    {0: 3.0, 1: 1.0, 2: 1.0, 3: 1.0}
+    """
+    if metric not in METRICS:
+        raise UnknownMetric(metric)
+    _check_simple(graph)
+    if len(graph) == 0:
+        return {}
+    scores = _MEASURES[metric](graph, normalized, weight)
+    return {node: float(scores.get(node, 0.0)) if graph.degree(node) else 0.0 for node in graph}
+
+
+def all_centralities(graph: nx.Graph) -> dict[str, dict[Hashable, float]]:
+    """Every metric of :data:`METRICS`, normalised and unweighted, keyed by metric name.
+
+    >>> scores = all_centralities(nx.path_graph(3))
+    >>> list(scores) == list(METRICS)
+    True
+    >>> scores["closeness"]
+    {0: 0.6666666666666666, 1: 1.0, 2: 0.6666666666666666}
+    """
+    return {metric: centrality(graph, metric) for metric in METRICS}
+
+
+def ranking(
+    graph: nx.Graph,
+    metric: str,
+    *,
+    entity_type: str | Collection[str] | None = None,
+    top: int | None = None,
+    normalized: bool = True,
+) -> list[dict]:
+    """Entities by one metric, highest first: ``{"rank", "id", "name", "type", "value"}`` each.
+
+    Scores are computed on the whole graph, then ``entity_type`` (one type or several) keeps
+    the entities of those types and ``top`` the first of them. Ties are broken by name, then
+    id; ``rank`` is the position in the list, from 1.
+
+    >>> g = nx.Graph([("hub", "a"), ("hub", "b")])
+    >>> nx.set_node_attributes(g, {"hub": "Hub", "a": "Alpha", "b": "Beta"}, "name")
+    >>> nx.set_node_attributes(g, {"hub": "cluster", "a": "company", "b": "company"}, "type")
+    >>> [(row["rank"], row["name"]) for row in ranking(g, "degree")]
+    [(1, 'Hub'), (2, 'Alpha'), (3, 'Beta')]
+    >>> [row["name"] for row in ranking(g, "degree", entity_type="company", top=1)]
+    ['Alpha']
+    """
+    if top is not None and top < 0:
+        raise ValueError(f"top must be 0 or more, not {top}")
+    types = {entity_type} if isinstance(entity_type, str) else entity_type
+    rows = [
+        {
+            "id": node,
+            "name": str(graph.nodes[node].get("name", node)),
+            "type": graph.nodes[node].get("type", ""),
+            "value": value,
+        }
+        for node, value in centrality(graph, metric, normalized=normalized).items()
+        if types is None or graph.nodes[node].get("type", "") in types
+    ]
+    rows.sort(key=lambda row: (-round(row["value"], _TIE_DECIMALS), row["name"], str(row["id"])))
+    return [{"rank": rank, **row} for rank, row in enumerate(rows[:top], start=1)]
+
+
+def _check_simple(graph: nx.Graph) -> None:
+    if graph.is_directed() or graph.is_multigraph():
+        raise TypeError("centrality needs an undirected simple graph: pass simple_view(graph)")
+
+
+def _degree(graph: nx.Graph, normalized: bool, weight: str | None) -> dict:
+    return _scaled(dict(graph.degree()), graph, normalized)
+
+
+def _weighted_degree(graph: nx.Graph, normalized: bool, weight: str | None) -> dict:
+    return _scaled(dict(graph.degree(weight=weight or "weight")), graph, normalized)
+
+
+def _betweenness(graph: nx.Graph, normalized: bool, weight: str | None) -> dict:
+    return nx.betweenness_centrality(graph, normalized=normalized, weight=weight)
+
+
+def _closeness(graph: nx.Graph, normalized: bool, weight: str | None) -> dict:
+    return nx.closeness_centrality(graph, distance=weight, wf_improved=True)
+
+
+def _harmonic(graph: nx.Graph, normalized: bool, weight: str | None) -> dict:
+    return _scaled(nx.harmonic_centrality(graph, distance=weight), graph, normalized)
+
+
+def _eigenvector(graph: nx.Graph, normalized: bool, weight: str | None) -> dict:
+    scores = {}
+    for component in nx.connected_components(graph):
+        if len(component) < 2:
+            continue
+        nodes = list(component)
+        adjacency = nx.to_numpy_array(graph, nodelist=nodes, weight=weight)
+        # The adjacency matrix is symmetric: eigh finds its leading eigenvector exactly and
+        # deterministically, even for the two-entity components that ARPACK refuses.
+        _, vectors = np.linalg.eigh(adjacency)
+        leading = np.abs(vectors[:, -1])
+        share = len(nodes) / len(graph)
+        scores.update(zip(nodes, share * leading, strict=True))
+    return scores
+
+
+def _pagerank(graph: nx.Graph, normalized: bool, weight: str | None) -> dict:
+    linked = graph.subgraph(node for node in graph if graph.degree(node))
+    return nx.pagerank(linked, weight=weight) if len(linked) else {}
+
+
+def _constraint(graph: nx.Graph, normalized: bool, weight: str | None) -> dict:
+    return nx.constraint(graph, weight=weight)
+
+
+def _effective_size(graph: nx.Graph, normalized: bool, weight: str | None) -> dict:
+    return nx.effective_size(graph, weight=weight)
+
+
+def _scaled(scores: dict, graph: nx.Graph, normalized: bool) -> dict:
+    """Divide by n - 1, the most links an entity can have, when asked and when n > 1."""
+    if not normalized or len(graph) < 2:
+        return scores
+    return {node: value / (len(graph) - 1) for node, value in scores.items()}
+
+
+_MEASURES: dict[str, Callable[[nx.Graph, bool, str | None], dict]] = {
+    "degree": _degree,
+    "weighted_degree": _weighted_degree,
+    "betweenness": _betweenness,
+    "closeness": _closeness,
+    "harmonic": _harmonic,
+    "eigenvector": _eigenvector,
+    "pagerank": _pagerank,
+    "constraint": _constraint,
+    "effective_size": _effective_size,
+}

@@ -1,0 +1,295 @@
+"""Graph and analysis results -> Cytoscape elements and stylesheets. Pure: no Dash import.
+
+Highlighting (a path, a synergy candidate, a selection) never re-sends the elements: it returns a
+new stylesheet that marks the chosen ids and dims the rest.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Collection, Iterable, Mapping
+
+import networkx as nx
+
+# One colour and one shape per entity type, so type reads even in greyscale or on a projector.
+# Colours from the Okabe-Ito and Tableau palettes, chosen to stay apart for common colour-vision
+# deficiencies.
+TYPE_STYLE: dict[str, tuple[str, str]] = {
+    "cluster": ("#D55E00", "star"),
+    "foundation": ("#E69F00", "hexagon"),
+    "eu_institution": ("#0072B2", "round-octagon"),
+    "eu_directorate": ("#56B4E9", "round-rectangle"),
+    "eu_agency": ("#1F77B4", "round-diamond"),
+    "platform": ("#009E73", "diamond"),
+    "programme": ("#F0E442", "round-tag"),
+    "project": ("#CC79A7", "ellipse"),
+    "region": ("#8C564B", "round-triangle"),
+    "country": ("#7F7F7F", "round-pentagon"),
+    "city": ("#BCBD22", "vee"),
+    "government": ("#17BECF", "rhomboid"),
+    "company": ("#E15759", "ellipse"),
+    "association": ("#76B7B2", "octagon"),
+    "research": ("#59A14F", "round-heptagon"),
+    "media": ("#B07AA1", "tag"),
+    "person": ("#FF9DA7", "ellipse"),
+    "event": ("#9C755F", "concave-hexagon"),
+    "policy": ("#BAB0AC", "cut-rectangle"),
+    "site": ("#4E79A7", "barrel"),
+}
+FALLBACK_STYLE = ("#999999", "ellipse")
+COMMUNITY_COLOURS = (
+    "#4E79A7",
+    "#F28E2B",
+    "#E15759",
+    "#76B7B2",
+    "#59A14F",
+    "#EDC948",
+    "#B07AA1",
+    "#FF9DA7",
+    "#9C755F",
+    "#BAB0AC",
+    "#86BCB6",
+    "#D37295",
+)
+MIN_SIZE, MAX_SIZE = 18.0, 70.0
+LAYOUT_SCALE = 900.0
+
+
+def type_style(entity_type: str) -> tuple[str, str]:
+    """The (colour, shape) of an entity type."""
+    return TYPE_STYLE.get(entity_type, FALLBACK_STYLE)
+
+
+def positions(view: nx.Graph, *, seed: int = 42) -> dict[str, tuple[float, float]]:
+    """A force-directed layout that is the same on every run (seeded), in screen units.
+
+    >>> a = positions(nx.path_graph(4)); b = positions(nx.path_graph(4))
+    >>> a == b
+    True
+    """
+    if len(view) == 0:
+        return {}
+    k = 2.2 / math.sqrt(len(view))
+    layout = nx.spring_layout(view, seed=seed, k=k, iterations=300)
+    return {
+        node: (round(float(x) * LAYOUT_SCALE, 1), round(float(y) * LAYOUT_SCALE, 1))
+        for node, (x, y) in layout.items()
+    }
+
+
+def concentric_positions(values: Mapping[str, float], *, ring_gap: float = 110.0) -> dict:
+    """Rings by rank of a metric: the highest at the centre, each ring holding 6 more.
+
+    >>> concentric_positions({"a": 3.0, "b": 1.0})["a"]
+    (0.0, 0.0)
+    """
+    ranked = sorted(values, key=lambda node: (-values[node], node))
+    placed: dict[str, tuple[float, float]] = {}
+    ring, capacity, start = 0, 1, 0
+    while start < len(ranked):
+        members = ranked[start : start + capacity]
+        for number, node in enumerate(members):
+            angle = 2 * math.pi * number / len(members)
+            placed[node] = (
+                round(ring * ring_gap * math.cos(angle), 1),
+                round(ring * ring_gap * math.sin(angle), 1),
+            )
+        start += capacity
+        ring += 1
+        capacity = 6 * ring
+    return placed
+
+
+def scaled_sizes(values: Mapping[str, float]) -> dict[str, float]:
+    """Node sizes from metric values: square-root scaled between MIN_SIZE and MAX_SIZE.
+
+    >>> scaled_sizes({"a": 0.0, "b": 1.0, "c": 0.25})
+    {'a': 18.0, 'b': 70.0, 'c': 44.0}
+    """
+    if not values:
+        return {}
+    top = max(values.values())
+    if top <= 0:
+        return dict.fromkeys(values, MIN_SIZE)
+    return {
+        node: round(MIN_SIZE + (MAX_SIZE - MIN_SIZE) * math.sqrt(max(value, 0) / top), 1)
+        for node, value in values.items()
+    }
+
+
+def edge_id(first: str, second: str) -> str:
+    """The element id of the link between two entities, the same whichever end comes first."""
+    low, high = sorted((first, second))
+    return f"{low}~{high}"
+
+
+def node_elements(
+    view: nx.Graph,
+    nodes: Iterable[str],
+    *,
+    layout: Mapping[str, tuple[float, float]],
+    sizes: Mapping[str, float],
+    community: Mapping[str, int] | None = None,
+) -> list[dict]:
+    """Cytoscape node elements (data, position, classes) in the given order."""
+    elements = []
+    for node in nodes:
+        data = view.nodes[node]
+        entity_type = data.get("type", "")
+        x, y = layout.get(node, (0.0, 0.0))
+        group = (community or {}).get(node)
+        classes = f"t-{entity_type}" + (
+            f" c{group % len(COMMUNITY_COLOURS)}" if group is not None else ""
+        )
+        elements.append(
+            {
+                "data": {
+                    "id": node,
+                    "label": data.get("name", node),
+                    "type": entity_type,
+                    "size": sizes.get(node, MIN_SIZE),
+                    "degree": view.degree(node),
+                },
+                "position": {"x": x, "y": y},
+                "classes": classes,
+            }
+        )
+    return elements
+
+
+def edge_elements(
+    view: nx.Graph, nodes: Collection[str], relation_types: Collection[str] | None = None
+) -> list[dict]:
+    """One element per link between two shown entities, keeping links of the allowed types."""
+    shown = set(nodes)
+    kinds = set(relation_types) if relation_types is not None else None
+    elements = []
+    for first, second, data in view.edges(data=True):
+        if first not in shown or second not in shown:
+            continue
+        types = data.get("types", [])
+        if kinds is not None and not kinds.intersection(types):
+            continue
+        elements.append(
+            {
+                "data": {
+                    "id": edge_id(first, second),
+                    "source": first,
+                    "target": second,
+                    "types": " ".join(types),
+                    "weight": data.get("weight", 1),
+                }
+            }
+        )
+    elements.sort(key=lambda element: element["data"]["id"])
+    return elements
+
+
+def base_stylesheet(*, presenter: bool = False, colour_by: str = "type") -> list[dict]:
+    """The stylesheet for a view: colours and shapes by type (or colours by community)."""
+    font = 20 if presenter else 11
+    label_colour = "#ffffff" if presenter else "#1b1b1b"
+    outline = "#000000" if presenter else "#ffffff"
+    sheet: list[dict] = [
+        {
+            "selector": "node",
+            "style": {
+                "label": "data(label)",
+                "width": "data(size)",
+                "height": "data(size)",
+                "font-size": font,
+                "color": label_colour,
+                "text-outline-color": outline,
+                "text-outline-width": 3 if presenter else 2,
+                "text-valign": "bottom",
+                "text-margin-y": 4,
+                "text-wrap": "ellipsis",
+                "text-max-width": "180px",
+                "min-zoomed-font-size": 0 if presenter else 7,
+                "border-width": 1,
+                "border-color": "#333333",
+            },
+        },
+        {
+            "selector": "edge",
+            "style": {
+                "width": "mapData(weight, 1, 6, 1.2, 5)",
+                "line-color": "#9aa5b1" if not presenter else "#cfd8e3",
+                "curve-style": "haystack",
+                "opacity": 0.7,
+            },
+        },
+    ]
+    for entity_type, (colour, shape) in TYPE_STYLE.items():
+        style = {"shape": shape}
+        if colour_by == "type":
+            style["background-color"] = colour
+        sheet.append({"selector": f".t-{entity_type}", "style": style})
+    if colour_by == "community":
+        for number, colour in enumerate(COMMUNITY_COLOURS):
+            sheet.append({"selector": f".c{number}", "style": {"background-color": colour}})
+    sheet.append(
+        {
+            "selector": "node:selected",
+            "style": {"border-width": 5, "border-color": "#ffbf00" if presenter else "#1a1a1a"},
+        }
+    )
+    return sheet
+
+
+def highlight_stylesheet(
+    base: list[dict],
+    *,
+    nodes: Collection[str],
+    edges: Collection[str] = (),
+    focus: str | None = None,
+    presenter: bool = False,
+) -> list[dict]:
+    """``base`` plus: the given nodes and edges marked, everything else dimmed.
+
+    Ids go into the selectors quoted, so any entity id is safe to use.
+    """
+    if not nodes and not edges:
+        return base
+    accent = "#ffbf00" if presenter else "#d62728"
+    sheet = [
+        *base,
+        {"selector": "node", "style": {"opacity": 0.18}},
+        {"selector": "edge", "style": {"opacity": 0.08}},
+    ]
+    sheet.extend(
+        {
+            "selector": f'node[id = "{_quoted(node)}"]',
+            "style": {"opacity": 1, "border-width": 3, "border-color": accent},
+        }
+        for node in sorted(nodes)
+    )
+    sheet.extend(
+        {
+            "selector": f'edge[id = "{_quoted(edge)}"]',
+            "style": {"opacity": 1, "line-color": accent, "width": 5, "z-index": 10},
+        }
+        for edge in sorted(edges)
+    )
+    if focus is not None:
+        sheet.append(
+            {
+                "selector": f'node[id = "{_quoted(focus)}"]',
+                "style": {"border-width": 6, "border-color": accent, "opacity": 1},
+            }
+        )
+    return sheet
+
+
+def _quoted(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def path_edges(nodes: list[str]) -> list[str]:
+    """The edge ids along a path of nodes.
+
+    >>> path_edges(["b", "a", "c"])
+    ['a~b', 'a~c']
+    """
+    return [edge_id(first, second) for first, second in itertools.pairwise(nodes)]

@@ -1,0 +1,217 @@
+"""What the web app shows, as pure functions: the precomputed model, filters and the URL state.
+
+``build_model`` runs once per dataset (in ``create_app``); the model is read-only afterwards, so
+several users and workers can share it safely. The view state (selection, path ends, filters,
+metric, mode) travels in the URL; ``parse_state`` accepts any query string a client sends and keeps
+only what is valid.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+import networkx as nx
+
+from ecosystem.analysis.centrality import METRICS, all_centralities
+from ecosystem.analysis.communities import communities, membership
+from ecosystem.analysis.lookup import EntityIndex, build_index
+from ecosystem.elements import positions
+from ecosystem.graph import simple_view
+from ecosystem.schema import ENTITY_TYPES, RELATION_TYPES
+
+LAYOUTS = {
+    "force": "Force-directed (fixed)",
+    "concentric": "Concentric by centrality",
+    "breadthfirst": "Breadth-first from the selection",
+    "circle": "Circle",
+    "grid": "Grid",
+}
+COLOUR_MODES = {"type": "Entity type", "community": "Community"}
+MAX_HOPS = 3
+MAX_PATH_K = 10
+DEFAULT_METRIC = "degree"
+MAX_QUERY_CHARS = 4000
+MAX_LIST_ITEMS = 64
+
+
+@dataclass(frozen=True)
+class Model:
+    """Everything the app computes once per dataset. Read-only."""
+
+    graph: nx.MultiDiGraph
+    view: nx.Graph
+    index: EntityIndex
+    metrics: MappingProxyType
+    community: MappingProxyType
+    community_info: dict
+    layout: MappingProxyType
+    type_counts: dict[str, int]
+    relation_counts: dict[str, int]
+
+
+def build_model(graph: nx.MultiDiGraph, *, seed: int = 42) -> Model:
+    """Precompute the view, the lookup index, every metric, communities and the fixed layout."""
+    view = simple_view(graph)
+    nx.freeze(view)
+    info = communities(view, seed=seed)
+    return Model(
+        graph=graph,
+        view=view,
+        index=build_index(view),
+        metrics=MappingProxyType(
+            {name: MappingProxyType(values) for name, values in all_centralities(view).items()}
+        ),
+        community=MappingProxyType(membership(info)),
+        community_info=info,
+        layout=MappingProxyType(positions(view, seed=seed)),
+        type_counts=dict(Counter(d.get("type", "") for _, d in view.nodes(data=True))),
+        relation_counts=dict(Counter(d["type"] for *_, d in graph.edges(data=True))),
+    )
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """What a user is looking at; everything a copied link must reproduce."""
+
+    selected: str | None = None
+    path_from: str | None = None
+    path_to: str | None = None
+    types: tuple[str, ...] = ()
+    relations: tuple[str, ...] = ()
+    min_degree: int = 0
+    hops: int = 0
+    metric: str = DEFAULT_METRIC
+    presenter: bool = False
+    colour: str = "type"
+    layout: str = "force"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _first(values: dict[str, list[str]], key: str) -> str | None:
+    found = values.get(key)
+    return found[0] if found else None
+
+
+def _entity(model: Model, value: str | None) -> str | None:
+    return value if value is not None and value in model.view else None
+
+
+def _listed(value: str | None, allowed: Collection[str]) -> tuple[str, ...]:
+    if not value:
+        return ()
+    items = [item for item in value.split(",")[:MAX_LIST_ITEMS] if item in allowed]
+    return tuple(dict.fromkeys(items))
+
+
+def _bounded(value: str | None, low: int, high: int) -> int:
+    try:
+        return min(max(int(value or 0), low), high)
+    except ValueError:
+        return low
+
+
+def parse_state(model: Model, query: str | None) -> ViewState:
+    """The view state a URL query string asks for, keeping only what is valid.
+
+    Unknown ids and types are dropped, numbers are clamped, anything else is ignored: a hand-made
+    or hostile link opens the default view rather than an error.
+    """
+    if not query or not isinstance(query, str):
+        return ViewState()
+    values = parse_qs(query.lstrip("?")[:MAX_QUERY_CHARS], keep_blank_values=False)
+    metric = _first(values, "metric")
+    colour = _first(values, "colour")
+    layout = _first(values, "layout")
+    return ViewState(
+        selected=_entity(model, _first(values, "sel")),
+        path_from=_entity(model, _first(values, "from")),
+        path_to=_entity(model, _first(values, "to")),
+        types=_listed(_first(values, "types"), ENTITY_TYPES),
+        relations=_listed(_first(values, "rels"), RELATION_TYPES),
+        min_degree=_bounded(_first(values, "deg"), 0, 1000),
+        hops=_bounded(_first(values, "hops"), 0, MAX_HOPS),
+        metric=metric if metric in METRICS else DEFAULT_METRIC,
+        presenter=_first(values, "mode") == "present",
+        colour=colour if colour in COLOUR_MODES else "type",
+        layout=layout if layout in LAYOUTS else "force",
+    )
+
+
+def encode_state(state: ViewState) -> str:
+    """The query string (with ``?``, or empty) that :func:`parse_state` reads back to ``state``."""
+    default = ViewState()
+    pairs: list[tuple[str, str]] = []
+    for key, value, empty in (
+        ("sel", state.selected, None),
+        ("from", state.path_from, None),
+        ("to", state.path_to, None),
+        ("types", ",".join(state.types), ""),
+        ("rels", ",".join(state.relations), ""),
+        ("deg", str(state.min_degree), "0"),
+        ("hops", str(state.hops), "0"),
+        ("metric", state.metric, default.metric),
+        ("mode", "present" if state.presenter else "", ""),
+        ("colour", state.colour, default.colour),
+        ("layout", state.layout, default.layout),
+    ):
+        if value is not None and value != empty:
+            pairs.append((key, value))
+    return "?" + urlencode(pairs, safe=",") if pairs else ""
+
+
+def with_state(state: ViewState, **changes: Any) -> ViewState:
+    return replace(state, **changes)
+
+
+@dataclass(frozen=True)
+class Visible:
+    """The entities and relation types a filter leaves on screen, and what it hides."""
+
+    nodes: tuple[str, ...]
+    relation_types: tuple[str, ...] | None
+    hidden_nodes: int
+    shown_links: int
+    hidden_links: int
+
+
+def visible(model: Model, state: ViewState) -> Visible:
+    """Apply the filters of ``state``: entity types, relation types, minimum degree, and the
+    selection's neighbourhood (``hops`` > 0 and a selection). The selection always stays shown."""
+    view = model.view
+    kinds = set(state.relations) if state.relations else None
+    if state.hops and state.selected in view:
+        reach = nx.single_source_shortest_path_length(view, state.selected, cutoff=state.hops)
+        candidates: Collection[str] = reach.keys()
+    else:
+        candidates = view.nodes
+    wanted = set(state.types)
+    nodes = [
+        node
+        for node in candidates
+        if node == state.selected
+        or (
+            (not wanted or view.nodes[node].get("type") in wanted)
+            and view.degree(node) >= state.min_degree
+        )
+    ]
+    nodes.sort()
+    shown = set(nodes)
+    links = sum(
+        1
+        for first, second, data in view.edges(data=True)
+        if first in shown
+        and second in shown
+        and (kinds is None or kinds.intersection(data.get("types", ())))
+    )
+    return Visible(
+        nodes=tuple(nodes),
+        relation_types=tuple(sorted(kinds)) if kinds is not None else None,
+        hidden_nodes=view.number_of_nodes() - len(nodes),
+        shown_links=links,
+        hidden_links=view.number_of_edges() - links,
+    )

@@ -1,0 +1,58 @@
+"""Serving the app: gunicorn in production, Dash's development server only when asked.
+
+gunicorn runs several worker processes, so a room full of viewers is served in parallel and one
+slow request does not hold up the rest. The app is built once in the master process before the
+workers are forked (``preload_app``): bad data fails before the port is bound, and workers start
+with the precomputed model in copy-on-write memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8050
+DEFAULT_WORKERS = 2
+DEFAULT_THREADS = 4
+
+
+def serve(
+    build: Callable[[], Any],
+    *,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    workers: int = DEFAULT_WORKERS,
+    debug: bool = False,
+    announce: Callable[[str], None] = print,
+) -> None:
+    """Build the app with ``build()`` and serve it until interrupted."""
+    app = build()
+    url = f"http://{'localhost' if host in ('127.0.0.1', 'localhost') else host}:{port}/"
+    if debug:
+        announce(f"Serving {url} with Dash's development server (debug mode)")
+        app.run(host=host, port=port, debug=True)
+        return
+    from gunicorn.app.base import BaseApplication
+
+    class _Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            settings = {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "worker_class": "gthread",
+                "threads": DEFAULT_THREADS,
+                "preload_app": True,
+                "timeout": 120,
+                "accesslog": None,
+                "errorlog": "-",
+                "loglevel": "warning",
+            }
+            for key, value in settings.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return app.server
+
+    announce(f"Serving {url} ({workers} worker{'s' if workers != 1 else ''}); Ctrl+C stops")
+    _Server().run()

@@ -1,0 +1,278 @@
+"""Dash components built from analysis results. Every text goes in as a child string, never as
+HTML, so names and evidence holding markup show as plain text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import quote, urlencode
+
+import plotly.graph_objects as go
+from dash import html
+
+from ecosystem.analysis.centrality import METRICS
+from ecosystem.analysis.explain import explained_relation
+from ecosystem.elements import type_style
+from ecosystem.explorer import Model
+from ecosystem.schema import ALIAS_SEPARATOR, ENTITY_TYPES
+from ecosystem.ui.ids import ID
+
+FIGURE_METRICS = ("degree", "betweenness", "pagerank", "eigenvector")
+
+
+def source_href(doc: str, line: int | None) -> str:
+    """The address of a source document with the excerpt of relation ``line`` highlighted."""
+    query = f"?{urlencode({'line': line})}" if line is not None else ""
+    return f"/source/{quote(doc)}{query}"
+
+
+def type_badge(entity_type: str) -> html.Span:
+    colour, _shape = type_style(entity_type)
+    return html.Span(
+        entity_type.replace("_", " "),
+        className="badge",
+        style={"borderColor": colour, "--badge-colour": colour},
+    )
+
+
+def evidence_block(relation: dict) -> html.Div:
+    """One relation: its sentence, the quoted evidence, and links to its documents."""
+    return html.Div(
+        [
+            html.Div(relation["sentence"], className="relation-sentence"),
+            html.Blockquote(f"“{relation['evidence']}”", className="evidence"),
+            html.Div(
+                [
+                    "Source: ",
+                    *_joined(
+                        html.A(
+                            doc,
+                            href=source_href(doc, relation.get("line")),
+                            target="_blank",
+                            rel="noopener noreferrer",
+                            className="source-link",
+                        )
+                        for doc in relation["docs"]
+                    ),
+                ],
+                className="source",
+            ),
+        ],
+        className="relation",
+    )
+
+
+def _joined(items: Iterable) -> list:
+    out: list = []
+    for item in items:
+        if out:
+            out.append(", ")
+        out.append(item)
+    return out
+
+
+def empty_details() -> list:
+    return [
+        html.P(
+            "Search for an entity or click one in the network to see who it is linked to, "
+            "through what, and which source says so.",
+            className="hint",
+        )
+    ]
+
+
+def entity_details(model: Model, node: str) -> list:
+    """One entity: type, description, figures, and its relations by type with evidence."""
+    view = model.view
+    data = view.nodes[node]
+    aliases = [alias for alias in data.get("aliases", "").split(ALIAS_SEPARATOR) if alias]
+    figures = [
+        html.Li([html.Span(f"{name.replace('_', ' ')}: "), f"{model.metrics[name][node]:.3f}"])
+        for name in FIGURE_METRICS
+    ]
+    community = model.community.get(node)
+    groups: dict[str, list[dict]] = {}
+    for neighbour in sorted(view[node], key=lambda n: view.nodes[n].get("name", n).casefold()):
+        for record in view.edges[node, neighbour]["relations"]:
+            groups.setdefault(record["type"], []).append(
+                explained_relation(view, record, walking_from=node)
+            )
+    sections = [
+        html.Details(
+            [
+                html.Summary(f"{kind.replace('_', ' ')} ({len(relations)})"),
+                *[evidence_block(relation) for relation in relations],
+            ],
+            open=True,
+            className="relation-group",
+        )
+        for kind, relations in sorted(groups.items())
+    ]
+    return [
+        html.H3(data.get("name", node), className="entity-name"),
+        html.Div([type_badge(data.get("type", "")), html.Span(f"  id: {node}", className="muted")]),
+        html.P(data.get("description", ""), className="description")
+        if data.get("description")
+        else None,
+        html.P("Also known as: " + "; ".join(aliases), className="aliases") if aliases else None,
+        html.Ul(
+            [
+                html.Li(f"links: {view.degree(node)}"),
+                *figures,
+                html.Li(f"community: {community}") if community is not None else None,
+            ],
+            className="figures",
+        ),
+        html.H4(f"Relations ({sum(len(r) for r in groups.values())})"),
+        *sections,
+    ]
+
+
+def link_details(model: Model, first: str, second: str) -> list:
+    """Every relation between two linked entities, with evidence (shown when an edge is clicked)."""
+    view = model.view
+    records = view.edges[first, second]["relations"]
+    return [
+        html.H3(
+            f"{view.nodes[first].get('name', first)} — {view.nodes[second].get('name', second)}"
+        ),
+        *[evidence_block(explained_relation(view, record)) for record in records],
+    ]
+
+
+def path_report(result: dict) -> list:
+    """Paths told hop by hop, with evidence."""
+    blocks: list = []
+    for number, path in enumerate(result["paths"], start=1):
+        steps = [
+            html.Li(
+                [
+                    html.Div(f"{step['from_name']} → {step['to_name']}", className="hop-title"),
+                    *[evidence_block(relation) for relation in step["relations"]],
+                ],
+                className="hop",
+            )
+            for step in path["steps"]
+        ]
+        blocks.append(
+            html.Div(
+                [
+                    html.H4(
+                        f"Path {number}: {path['hops']} hop{'s' if path['hops'] != 1 else ''} "
+                        f"(cost {path['cost']:.1f})"
+                    ),
+                    html.P(" → ".join(path["names"]), className="path-names"),
+                    html.Ol(steps, className="hops"),
+                ],
+                className="path",
+                **{"data-path": " ".join(path["nodes"])},
+            )
+        )
+    fewest = result["fewest_hops"]
+    blocks.append(
+        html.P(
+            f"{len(fewest)} path(s) with the fewest hops ({len(fewest[0]) - 1}).", className="muted"
+        )
+    )
+    return blocks
+
+
+def message(text: str, kind: str = "info") -> html.Div:
+    return html.Div(text, className=f"message message-{kind}", role="status")
+
+
+def synergy_report(result: dict) -> list:
+    """Ranked candidates with score and reasons; each can be picked to highlight it."""
+    entity = result["entity"]
+    if not result["candidates"]:
+        return [message(f"No unlinked entity of those types is close enough to {entity['name']}.")]
+    items = []
+    for candidate in result["candidates"]:
+        shared = [
+            html.Li(f"{kind.replace('_', ' ')}: " + ", ".join(item["name"] for item in group))
+            for kind, group in candidate["shared"].items()
+        ]
+        path = candidate.get("path")
+        items.append(
+            html.Li(
+                [
+                    html.Button(
+                        candidate["name"],
+                        id={"type": ID.SYNERGY_PICK, "index": candidate["id"]},
+                        className="link-button synergy-name",
+                        n_clicks=0,
+                    ),
+                    " ",
+                    type_badge(candidate["type"]),
+                    html.Span(f" score {candidate['score']:.3f}", className="muted"),
+                    html.Div(candidate["reason"], className="reason"),
+                    html.Ul(shared, className="shared") if shared else None,
+                    html.Div("Path: " + " → ".join(path["names"]), className="path-names")
+                    if path
+                    else None,
+                ],
+                className="candidate",
+            )
+        )
+    return [
+        html.P(
+            f"{len(result['candidates'])} of {result['considered']} candidates within "
+            f"{result['max_hops']} hops of {entity['name']}. Pick one to see why.",
+            className="muted",
+        ),
+        html.Ol(items, className="candidates"),
+    ]
+
+
+def centrality_figure(rows: list[dict], metric: str, *, presenter: bool = False) -> go.Figure:
+    """A horizontal bar chart of the top entities, coloured by type, best at the top."""
+    figure = go.Figure()
+    for entity_type in dict.fromkeys(row["type"] for row in rows):
+        chosen = [row for row in rows if row["type"] == entity_type]
+        figure.add_bar(
+            x=[row["value"] for row in chosen],
+            y=[row["name"] for row in chosen],
+            orientation="h",
+            name=entity_type.replace("_", " "),
+            marker_color=type_style(entity_type)[0],
+            hovertemplate="%{y}<br>%{x:.3f}<extra>" + entity_type + "</extra>",
+        )
+    figure.update_layout(
+        height=max(220, 26 * len(rows) + 80),
+        margin={"l": 10, "r": 10, "t": 30, "b": 30},
+        barmode="stack",
+        yaxis={"categoryorder": "array", "categoryarray": [r["name"] for r in reversed(rows)]},
+        title={"text": metric.replace("_", " "), "font": {"size": 14}},
+        legend={"orientation": "h", "y": -0.15},
+        template="plotly_dark" if presenter else "plotly_white",
+        font={"size": 16 if presenter else 12},
+    )
+    return figure
+
+
+def metric_options() -> list[dict]:
+    return [{"label": name.replace("_", " "), "value": name} for name in METRICS]
+
+
+def type_options(counts: dict[str, int]) -> list[dict]:
+    return [
+        {"label": f"{kind.replace('_', ' ')} ({counts[kind]})", "value": kind}
+        for kind in ENTITY_TYPES
+        if counts.get(kind)
+    ]
+
+
+def legend(counts: dict[str, int]) -> html.Ul:
+    items = []
+    for kind in ENTITY_TYPES:
+        if not counts.get(kind):
+            continue
+        colour, shape = type_style(kind)
+        items.append(
+            html.Li(
+                [
+                    html.Span(className=f"swatch shape-{shape}", style={"backgroundColor": colour}),
+                    kind.replace("_", " "),
+                ]
+            )
+        )
+    return html.Ul(items, className="legend", id=ID.LEGEND)
