@@ -111,6 +111,27 @@ def state_from_controls(
 # ----------------------------------------------------------------------------- handlers
 
 
+def handle_restore(model: Model, query: Any) -> tuple:
+    """Control values for the state a URL asks for, then ``True`` (restored) and the tab to show."""
+    s = parse_view_state(model, query if isinstance(query, str) else None)
+    tab = "paths" if s.path_from and s.path_to else "details"
+    return (
+        s.selected,
+        s.path_from,
+        s.path_to,
+        list(s.types),
+        list(s.relations),
+        s.min_degree,
+        s.hops,
+        s.metric,
+        s.presenter,
+        s.colour,
+        s.layout,
+        True,
+        tab,
+    )
+
+
 def handle_entity_options(model: Model, typed: Any, current: Any) -> list[dict]:
     """Type-ahead options: matches for what was typed, plus the current value so it stays shown."""
     options = []
@@ -599,7 +620,7 @@ def build_layout(model: Model) -> html.Div:
                     html.Aside(
                         [
                             dcc.Tabs(
-                                id="eco-tabs",
+                                id=ID.TABS,
                                 value="details",
                                 children=[
                                     dcc.Tab(
@@ -820,26 +841,23 @@ def _register(app: Dash, model: Model) -> None:
         Output(ID.COLOUR, "value"),
         Output(ID.LAYOUT, "value"),
         Output(ID.RESTORED, "data"),
+        Output(ID.TABS, "value"),
+        # A dropdown drops a value missing from its options: send both together.
+        Output(ID.PATH_FROM, "options", allow_duplicate=True),
+        Output(ID.PATH_TO, "options", allow_duplicate=True),
         Input(ID.URL, "search"),
         State(ID.RESTORED, "data"),
+        prevent_initial_call="initial_duplicate",
     )
     def restore_from_url(query, restored):
         if restored:
             raise PreventUpdate
-        s = parse_view_state(model, query if isinstance(query, str) else None)
+        values = handle_restore(model, query)
+        path_from, path_to = values[1], values[2]
         return (
-            s.selected,
-            s.path_from,
-            s.path_to,
-            list(s.types),
-            list(s.relations),
-            s.min_degree,
-            s.hops,
-            s.metric,
-            s.presenter,
-            s.colour,
-            s.layout,
-            True,
+            *values,
+            handle_entity_options(model, None, path_from),
+            handle_entity_options(model, None, path_to),
         )
 
     @app.callback(Output(ID.URL_WRITER, "search"), *controls, State(ID.RESTORED, "data"))
@@ -853,7 +871,8 @@ def _register(app: Dash, model: Model) -> None:
         app.callback(
             Output(dropdown, "options"),
             Input(dropdown, "search_value"),
-            Input(dropdown, "value"),
+            State(dropdown, "value"),
+            prevent_initial_call=True,
         )(lambda typed, current: handle_entity_options(model, typed, current))
 
     @app.callback(

@@ -53,7 +53,7 @@ COMMUNITY_COLOURS = (
     "#D37295",
 )
 MIN_SIZE, MAX_SIZE = 18.0, 70.0
-LAYOUT_SCALE = 900.0
+LAYOUT_SCALE = 520.0
 
 
 def type_style(entity_type: str) -> tuple[str, str]:
@@ -61,8 +61,15 @@ def type_style(entity_type: str) -> tuple[str, str]:
     return TYPE_STYLE.get(entity_type, FALLBACK_STYLE)
 
 
+KAMADA_KAWAI_LIMIT = 600
+
+
 def positions(view: nx.Graph, *, seed: int = 42) -> dict[str, tuple[float, float]]:
-    """A force-directed layout that is the same on every run (seeded), in screen units.
+    """A force-directed layout that is the same on every run, in screen units.
+
+    Up to ``KAMADA_KAWAI_LIMIT`` entities: Kamada-Kawai (spreads a hub-and-spoke network evenly;
+    deterministic), started from a seeded spring layout. Larger networks: the seeded spring layout
+    alone, which scales.
 
     >>> a = positions(nx.path_graph(4)); b = positions(nx.path_graph(4))
     >>> a == b
@@ -71,9 +78,12 @@ def positions(view: nx.Graph, *, seed: int = 42) -> dict[str, tuple[float, float
     if len(view) == 0:
         return {}
     k = 2.2 / math.sqrt(len(view))
-    layout = nx.spring_layout(view, seed=seed, k=k, iterations=300)
+    layout = nx.spring_layout(view, seed=seed, k=k, iterations=100)
+    if len(view) <= KAMADA_KAWAI_LIMIT and nx.is_connected(view):
+        layout = nx.kamada_kawai_layout(view, pos=layout)
+    scale = LAYOUT_SCALE * max(1.0, math.sqrt(len(view) / 100))
     return {
-        node: (round(float(x) * LAYOUT_SCALE, 1), round(float(y) * LAYOUT_SCALE, 1))
+        node: (round(float(x) * scale, 1), round(float(y) * scale, 1))
         for node, (x, y) in layout.items()
     }
 
@@ -118,6 +128,28 @@ def scaled_sizes(values: Mapping[str, float]) -> dict[str, float]:
     }
 
 
+SHORT_LABEL_CHARS = 26
+
+
+def short_label(name: str, aliases: str = "") -> str:
+    """A label that fits on a node: the name, or an acronym it goes by, or the name cut short.
+
+    >>> short_label("Iberian Sustainable Mining Cluster", "ISMC|Iberian Cluster")
+    'ISMC'
+    >>> short_label("León")
+    'León'
+    >>> short_label("Round table on success stories in raw materials projects")
+    'Round table on success st…'
+    """
+    if len(name) <= SHORT_LABEL_CHARS:
+        return name
+    for alias in aliases.split("|"):
+        letters = alias.replace(" ", "").replace("-", "").replace(".", "")
+        if 2 <= len(alias) <= 12 and letters.isalnum() and sum(c.isupper() for c in letters) >= 2:
+            return alias
+    return name[: SHORT_LABEL_CHARS - 1].rstrip() + "…"
+
+
 def edge_id(first: str, second: str) -> str:
     """The element id of the link between two entities, the same whichever end comes first."""
     low, high = sorted((first, second))
@@ -146,7 +178,8 @@ def node_elements(
             {
                 "data": {
                     "id": node,
-                    "label": data.get("name", node),
+                    "label": short_label(data.get("name", node), data.get("aliases", "")),
+                    "name": data.get("name", node),
                     "type": entity_type,
                     "size": sizes.get(node, MIN_SIZE),
                     "degree": view.degree(node),
@@ -188,7 +221,9 @@ def edge_elements(
 
 def base_stylesheet(*, presenter: bool = False, colour_by: str = "type") -> list[dict]:
     """The stylesheet for a view: colours and shapes by type (or colours by community)."""
-    font = 20 if presenter else 11
+    # Bigger entities get bigger labels; a label shows once it renders at a readable size, so the
+    # most central entities are named at any zoom and the rest appear as one zooms in.
+    font = "mapData(size, 18, 70, 14, 34)" if presenter else "mapData(size, 18, 70, 9, 24)"
     label_colour = "#ffffff" if presenter else "#1b1b1b"
     outline = "#000000" if presenter else "#ffffff"
     sheet: list[dict] = [
@@ -206,7 +241,7 @@ def base_stylesheet(*, presenter: bool = False, colour_by: str = "type") -> list
                 "text-margin-y": 4,
                 "text-wrap": "ellipsis",
                 "text-max-width": "180px",
-                "min-zoomed-font-size": 0 if presenter else 7,
+                "min-zoomed-font-size": 11,
                 "border-width": 1,
                 "border-color": "#333333",
             },
@@ -261,7 +296,15 @@ def highlight_stylesheet(
     sheet.extend(
         {
             "selector": f'node[id = "{_quoted(node)}"]',
-            "style": {"opacity": 1, "border-width": 3, "border-color": accent},
+            "style": {
+                "opacity": 1,
+                "border-width": 3,
+                "border-color": accent,
+                "min-zoomed-font-size": 0,
+                "font-size": 22 if presenter else 15,
+                "font-weight": "bold",
+                "z-index": 20,
+            },
         }
         for node in sorted(nodes)
     )

@@ -11,6 +11,7 @@ class ID:
     LEGEND = "eco-legend"
     SEARCH = "eco-search"
     SELECTED = "eco-selected"
+    TABS = "eco-tabs"
     DETAILS = "eco-details"
     TYPES = "eco-filter-types"
     RELATIONS = "eco-filter-relations"
