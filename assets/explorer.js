@@ -27,6 +27,23 @@
     if (el) { el.click(); }
   }
 
+  // Refit when the network's box changes size (presenter mode, window resize), so the whole
+  // network stays in view. The box appears after Dash renders, hence the wait for it.
+  var watched = null;
+  var refit = null;
+  setInterval(function () {
+    var box = document.getElementById("eco-graph");
+    if (!box || box === watched || typeof ResizeObserver === "undefined") { return; }
+    watched = box;
+    new ResizeObserver(function () {
+      clearTimeout(refit);
+      refit = setTimeout(function () {
+        var instance = cy();
+        if (instance) { instance.resize(); instance.fit(undefined, 30); }
+      }, 150);
+    }).observe(box);
+  }, 500);
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-cy-action]");
     if (button) { act(button.getAttribute("data-cy-action")); }

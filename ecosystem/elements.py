@@ -290,7 +290,7 @@ def highlight_stylesheet(
     accent = "#ffbf00" if presenter else "#d62728"
     sheet = [
         *base,
-        {"selector": "node", "style": {"opacity": 0.18}},
+        {"selector": "node", "style": {"opacity": 0.18, "text-opacity": 0 if presenter else 0.5}},
         {"selector": "edge", "style": {"opacity": 0.08}},
     ]
     sheet.extend(
@@ -303,6 +303,7 @@ def highlight_stylesheet(
                 "min-zoomed-font-size": 0,
                 "font-size": 22 if presenter else 15,
                 "font-weight": "bold",
+                "text-opacity": 1,
                 "z-index": 20,
             },
         }
