@@ -1,0 +1,207 @@
+"""The app's handlers and pure layers, without a browser: what callbacks return for what input."""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import io
+import sys
+
+import networkx as nx
+import pytest
+
+from ecosystem import app as app_module
+from ecosystem.elements import edge_id, highlight_stylesheet, short_label
+from ecosystem.explorer import ViewState, build_model, encode_state, parse_state, visible
+
+
+@pytest.fixture(scope="module")
+def model(shipped_graph):
+    return build_model(shipped_graph)
+
+
+def test_importing_the_app_builds_nothing():
+    module = importlib.reload(sys.modules["ecosystem.app"])
+    assert not [name for name, value in vars(module).items() if type(value).__name__ == "Dash"]
+
+
+def test_model_is_read_only(model):
+    with pytest.raises(nx.NetworkXError):
+        model.view.add_node("intruder")
+    with pytest.raises(TypeError):
+        model.metrics["degree"]["ismc"] = 0  # type: ignore[index]
+
+
+def test_layout_is_the_same_every_time(shipped_graph, model):
+    assert build_model(shipped_graph).layout == model.layout
+
+
+def test_url_state_round_trips(model):
+    state = ViewState(
+        selected="ismc",
+        path_from="pizarras-la-bana",
+        path_to="dg-grow",
+        types=("company", "cluster"),
+        relations=("member_of",),
+        min_degree=2,
+        hops=1,
+        metric="betweenness",
+        presenter=True,
+        colour="community",
+        layout="circle",
+    )
+    assert parse_state(model, encode_state(state)) == state
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?sel=<script>alert(1)</script>",
+        "?hops=99&deg=-5&metric=__class__&types=company,<b>,company",
+        "?" + "x" * 100_000,
+        "?sel=ismc&sel=icamcyl&%ZZ=%",
+    ],
+)
+def test_hostile_url_gives_a_valid_state(model, query):
+    state = parse_state(model, query)
+    assert state.selected in (None, "ismc")
+    assert 0 <= state.hops <= 3
+    assert state.min_degree >= 0
+    assert state.metric in model.metrics
+    assert set(state.types) <= {"company"}
+
+
+def test_controls_with_wrong_types_are_cleaned(model):
+    state = app_module.state_from_controls(
+        model,
+        {"id": "ismc"},
+        3,
+        "nobody",
+        "company",
+        [1, "company", None],
+        True,
+        9,
+        5,
+        "yes",
+        ["type"],
+        None,
+    )
+    assert state == ViewState(types=(), relations=(), min_degree=0, hops=3)
+
+
+def test_filters_and_counts(model):
+    state = ViewState(types=("company",))
+    elements, counts = app_module.handle_elements(model, state)
+    nodes = [e for e in elements if "source" not in e["data"]]
+    assert {e["data"]["type"] for e in nodes} == {"company"}
+    companies = sum(1 for _, d in model.view.nodes(data=True) if d["type"] == "company")
+    assert len(nodes) == companies
+    assert counts.startswith(f"Showing {companies} of {model.view.number_of_nodes()} entities")
+
+
+def test_neighbourhood_filter_keeps_the_selection_and_its_neighbours(model):
+    shown = visible(model, ViewState(selected="pizarras-la-bana", hops=1))
+    assert set(shown.nodes) == {"pizarras-la-bana", *model.view["pizarras-la-bana"]}
+
+
+def test_minimum_degree_filter(model):
+    shown = visible(model, ViewState(min_degree=10))
+    assert shown.nodes
+    assert all(model.view.degree(node) >= 10 for node in shown.nodes)
+
+
+def test_relation_type_filter_keeps_only_those_links(model):
+    elements, _ = app_module.handle_elements(model, ViewState(relations=("founded",)))
+    edges = [e for e in elements if "source" in e["data"]]
+    assert edges
+    assert all("founded" in e["data"]["types"].split() for e in edges)
+
+
+def test_path_highlight_marks_exactly_the_path(model):
+    panel, store = app_module.handle_path(model, "pizarras-la-bana", "dg-grow", 3, True)
+    sheet, steps = app_module.handle_highlight(model, ViewState(), store, None)
+    marked = {rule["selector"] for rule in sheet if rule["selector"].startswith("node[id")}
+    assert marked == {f'node[id = "{node}"]' for node in store["nodes"]}
+    assert steps == store["nodes"]
+    assert panel
+
+
+def test_path_messages_instead_of_errors(model):
+    panel, store = app_module.handle_path(model, "ismc", "ismc", 3, True)
+    assert store is None
+    assert "both ends" in str(panel)
+    panel, store = app_module.handle_path(model, None, "ismc", 3, True)
+    assert store is None and "Choose two entities" in str(panel)
+
+
+def test_synergy_pick_highlights_shared_neighbours_and_path(model):
+    result = app_module.handle_pick(model, "ismc", "technology-minerals-europe")
+    shared = set(model.view["ismc"]) & set(model.view["technology-minerals-europe"])
+    assert shared <= set(result["nodes"])
+    assert {"ismc", "technology-minerals-europe"} <= set(result["nodes"])
+    assert app_module.handle_pick(model, "ismc", "<not an id>") is None
+
+
+def test_next_and_previous_step_through_the_highlight():
+    assert app_module.handle_step(["a", "b", "c"], "b", 1) == "c"
+    assert app_module.handle_step(["a", "b", "c"], "a", -1) == "c"
+    assert app_module.handle_step(["a", "b", "c"], None, 1) == "a"
+
+
+def test_entity_options_accent_insensitive_and_keep_the_value(model):
+    options = app_module.handle_entity_options(model, "bana", "ismc")
+    values = [o["value"] for o in options]
+    assert values[0] == "ismc"
+    assert "pizarras-la-bana" in values
+    assert app_module.handle_entity_options(model, 42, None) == []
+
+
+def test_edge_click_shows_the_relations_behind_the_link(model):
+    panel = app_module.handle_details(
+        model, None, {"source": "icamcyl", "target": "ismc"}, app_module.ID.GRAPH
+    )
+    assert "founded" in str(panel)
+
+
+def test_csv_export_neutralises_spreadsheet_formulas(shipped_graph):
+    graph = shipped_graph.copy()
+    graph.nodes["ismc"]["name"] = '=HYPERLINK("http://x")'
+    model = build_model(graph)
+    rows = list(csv.DictReader(io.StringIO(app_module.export_csv(model, ViewState()))))
+    names = {row["source_name"] for row in rows if row["source"] == "ismc"}
+    assert names == {'\'=HYPERLINK("http://x")'}
+    assert len(rows) == graph.number_of_edges()
+
+
+def test_graphml_export_reads_back_with_metrics(model):
+    text = app_module.export_graphml(model, ViewState(types=("company", "cluster")))
+    graph = nx.read_graphml(io.StringIO(text))
+    assert set(nx.get_node_attributes(graph, "type").values()) == {"company", "cluster"}
+    assert "betweenness" in graph.nodes["ismc"]
+
+
+def test_source_page_escapes_and_marks_the_excerpt(model):
+    (line,) = [
+        d["line"]
+        for _, t, d in model.graph.out_edges("icamcyl", data=True)
+        if t == "ismc" and d["type"] == "founded"
+    ]
+    page, status = app_module.source_page(model, "004_fd79ff072601a70f.txt", str(line))
+    assert status == 200
+    assert '<mark id="excerpt">ICAMCyL has funded the Iberian Sustainable Mining Cluster' in page
+    assert "<script" not in page
+
+
+@pytest.mark.parametrize("doc", ["../../etc/passwd", "unknown.txt", "%2e%2e/entities.csv"])
+def test_source_page_serves_only_cited_documents(model, doc):
+    _page, status = app_module.source_page(model, doc, None)
+    assert status == 404
+
+
+def test_short_labels_prefer_acronyms():
+    assert short_label("Directorate-General for Internal Market", "DG GROW|Growth") == "DG GROW"
+
+
+def test_highlight_selectors_quote_ids():
+    sheet = highlight_stylesheet([], nodes=['a"]; node{'], edges=[edge_id("a", "b")])
+    assert 'node[id = "a\\"]; node{"]' in [rule["selector"] for rule in sheet]
