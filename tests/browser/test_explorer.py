@@ -65,9 +65,19 @@ def dimmed_nodes(browser) -> int:
 
 
 def choose(browser, dropdown_id: str, typed: str, option: str) -> None:
-    """Type into a dropdown and click the option a person would click."""
+    """Open a dropdown, type into its search field and click the option a person would click."""
+    wait(browser, lambda: browser.find_elements(By.ID, dropdown_id), what=f"#{dropdown_id}")
     browser.find_element(By.ID, dropdown_id).click()
-    browser.switch_to.active_element.send_keys(typed)
+    field = wait(
+        browser,
+        lambda: [
+            f
+            for f in browser.find_elements(By.CSS_SELECTOR, "input.dash-dropdown-search")
+            if f.is_displayed()
+        ],
+        what=f"the search field of #{dropdown_id}",
+    )[0]
+    field.send_keys(typed)
     wait(
         browser,
         lambda: [
