@@ -1,0 +1,120 @@
+"""Communities: Louvain splits that can be checked by eye, the same on every run."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import pytest
+
+from ecosystem.analysis.communities import communities, membership
+
+
+def two_cliques(left: int = 4, right: int = 4) -> nx.Graph:
+    """Cliques ``l0..`` and ``r0..`` joined by the one link l0 - r0."""
+    graph = nx.Graph()
+    for prefix, size in (("l", left), ("r", right)):
+        nodes = [f"{prefix}{i}" for i in range(size)]
+        graph.add_edges_from((a, b) for i, a in enumerate(nodes) for b in nodes[i + 1 :])
+    graph.add_edge("l0", "r0")
+    return graph
+
+
+def member_sets(result) -> list[set]:
+    return [set(community["members"]) for community in result["communities"]]
+
+
+def test_two_cliques_are_two_communities():
+    assert member_sets(communities(two_cliques())) == [
+        {"l0", "l1", "l2", "l3"},
+        {"r0", "r1", "r2", "r3"},
+    ]
+
+
+def test_same_seed_same_result():
+    assert communities(nx.karate_club_graph(), seed=7) == communities(
+        nx.karate_club_graph(), seed=7
+    )
+
+
+def test_modularity_is_that_of_the_returned_partition():
+    graph = nx.karate_club_graph()
+    result = communities(graph)
+    expected = nx.community.modularity(graph, member_sets(result))
+    assert result["modularity"] == pytest.approx(expected)
+
+
+def test_modularity_of_two_cliques():
+    # m = 13 links; each side holds 6 inner links and degree 13: 2 * (6/13 - (13/26)^2).
+    assert communities(two_cliques())["modularity"] == pytest.approx(2 * (6 / 13 - 0.25))
+
+
+def test_largest_community_comes_first():
+    result = communities(two_cliques(left=3, right=5))
+    assert [c["size"] for c in result["communities"]] == [5, 3]
+
+
+def test_ids_count_from_zero_in_order():
+    result = communities(two_cliques(left=3, right=5))
+    assert [c["id"] for c in result["communities"]] == [0, 1]
+
+
+def test_equal_sizes_are_ordered_by_first_member_name():
+    graph = nx.relabel_nodes(two_cliques(), {"l0": "Zeta", "r0": "Alpha"})
+    result = communities(graph)
+    assert [c["members"][0] for c in result["communities"]] == ["Alpha", "Zeta"]
+
+
+def test_members_are_ordered_by_degree_then_name():
+    graph = two_cliques()
+    nx.set_node_attributes(graph, {"l1": "Zulu", "l2": "Bravo", "l3": "Alpha"}, "name")
+    left = communities(graph)["communities"][0]
+    assert left["members"] == ["l0", "l3", "l2", "l1"]
+
+
+def test_label_names_the_most_central_members():
+    graph = two_cliques()
+    nx.set_node_attributes(
+        graph, {"l0": "ISMC", "l1": "León", "l2": "ICAMCyL", "l3": "Zamora"}, "name"
+    )
+    assert communities(graph)["communities"][0]["label"] == "ISMC · ICAMCyL · León"
+
+
+def test_label_length_follows_top_members():
+    assert communities(two_cliques(), top_members=1)["communities"][0]["label"] == "l0"
+
+
+def test_membership_maps_every_entity_to_its_community():
+    result = communities(two_cliques(left=3, right=5))
+    assert membership(result) == {
+        **dict.fromkeys(["r0", "r1", "r2", "r3", "r4"], 0),
+        **dict.fromkeys(["l0", "l1", "l2"], 1),
+    }
+
+
+def test_isolated_entity_is_a_community_of_its_own():
+    graph = two_cliques()
+    graph.add_node("hermit")
+    assert {"hermit"} in member_sets(communities(graph))
+
+
+def test_empty_graph_has_no_communities():
+    assert communities(nx.Graph()) == {"modularity": 0.0, "communities": []}
+
+
+def test_graph_without_links_has_zero_modularity():
+    assert communities(nx.empty_graph(3))["modularity"] == 0.0
+
+
+def test_result_is_json():
+    json.dumps(communities(two_cliques()), allow_nan=False)
+
+
+def test_top_members_below_one_is_refused():
+    with pytest.raises(ValueError, match="top_members"):
+        communities(two_cliques(), top_members=0)
+
+
+def test_multigraph_is_refused():
+    with pytest.raises(TypeError, match="simple_view"):
+        communities(nx.MultiGraph([("a", "b")]))
