@@ -292,7 +292,11 @@ def handle_details(model: Model, selected: Any, edge: Any, trigger: str | None) 
 
 def handle_centrality(model: Model, metric: str, top: Any, types: Sequence[str]) -> tuple:
     rows = ranking(
-        model.view, metric, entity_type=list(types) or None, top=_number(top, 1, 100, 15)
+        model.view,
+        metric,
+        entity_type=list(types) or None,
+        top=_number(top, 1, 100, 15),
+        scores=model.metrics[metric],
     )
     table = [
         {

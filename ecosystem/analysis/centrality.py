@@ -20,7 +20,7 @@ path measures. Values are plain floats, unrounded: round them where they are sho
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Collection, Hashable
+from collections.abc import Callable, Collection, Hashable, Mapping
 
 import networkx as nx
 import numpy as np
@@ -114,12 +114,14 @@ def ranking(
     entity_type: str | Collection[str] | None = None,
     top: int | None = None,
     normalized: bool = True,
+    scores: Mapping[Hashable, float] | None = None,
 ) -> list[dict]:
     """Entities by one metric, highest first: ``{"rank", "id", "name", "type", "value"}`` each.
 
-    Scores are computed on the whole graph, then ``entity_type`` (one type or several) keeps
-    the entities of those types and ``top`` the first of them. Ties are broken by name, then
-    id; ``rank`` is the position in the list, from 1.
+    Scores are computed on the whole graph (or taken from ``scores``, already computed for that
+    metric), then ``entity_type`` (one type or several) keeps the entities of those types and
+    ``top`` the first of them. Ties are broken by name, then id; ``rank`` is the position in the
+    list, from 1.
 
     >>> g = nx.Graph([("hub", "a"), ("hub", "b")])
     >>> nx.set_node_attributes(g, {"hub": "Hub", "a": "Alpha", "b": "Beta"}, "name")
@@ -139,7 +141,9 @@ def ranking(
             "type": graph.nodes[node].get("type", ""),
             "value": value,
         }
-        for node, value in centrality(graph, metric, normalized=normalized).items()
+        for node, value in (
+            scores if scores is not None else centrality(graph, metric, normalized=normalized)
+        ).items()
         if types is None or graph.nodes[node].get("type", "") in types
     ]
     rows.sort(key=lambda row: (-round(row["value"], _TIE_DECIMALS), row["name"], str(row["id"])))

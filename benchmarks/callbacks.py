@@ -1,0 +1,163 @@
+"""Server-side time of every app callback, through Dash's own HTTP endpoint.
+
+    python -m benchmarks.callbacks [--data DIR] [--repeat 60] [--out docs/benchmarks-app.md]
+
+Each callback is called with the inputs a user's action sends (a search, a path, a filter, ...)
+``--repeat`` times through the Flask test client, so request parsing, the callback and the JSON
+answer all count; the network and the browser do not. Reports median, p95 and max per callback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import time
+from datetime import date
+from importlib.metadata import version
+from pathlib import Path
+
+from ecosystem.app import create_app
+from ecosystem.graph import default_data_dir, load_graph
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Inputs per action, as "component.property": value. Everything not named takes its default.
+ACTIONS: dict[str, tuple[str, dict]] = {
+    "open a shared link": ("eco-restored.data", {"eco-url.search": "?sel=ismc&from=pizarras-la-bana&to=dg-grow"}),
+    "draw the network": ("eco-graph.elements", {}),
+    "filter to companies and projects": (
+        "eco-graph.elements",
+        {"eco-filter-types.value": ["company", "project"]},
+    ),
+    "neighbourhood of ISMC, 2 hops": (
+        "eco-graph.elements",
+        {"eco-selected.data": "ismc", "eco-filter-hops.value": 2},
+    ),
+    "highlight a selection": ("eco-graph.stylesheet", {"eco-selected.data": "ismc"}),
+    "details of ISMC": ("eco-details.children", {"eco-selected.data": "ismc"}),
+    "type-ahead 'leon'": ("eco-search.options", {"eco-search.search_value": "leon"}),
+    "path Pizarras la Baña to DG GROW": (
+        "eco-path-result.children",
+        {
+            "eco-path-from.value": "pizarras-la-bana",
+            "eco-path-to.value": "dg-grow",
+            "eco-path-k.value": 3,
+            "eco-path-hubs.value": ["avoid"],
+        },
+    ),
+    "synergy for ISMC": ("eco-synergy-result.children", {"eco-selected.data": "ismc"}),
+    "centrality chart and table": (
+        "eco-centrality-chart.figure",
+        {"eco-metric.value": "betweenness", "eco-top-n.value": 15},
+    ),
+    "export CSV": ("eco-download.data", {"eco-export-csv.n_clicks": 1}),
+    "export GraphML": ("eco-download.data", {"eco-export-graphml.n_clicks": 1}),
+}
+
+
+def _payload(dependency: dict, values: dict) -> dict:
+    def item(entry: dict) -> dict:
+        key = f"{entry['id']}.{entry['property']}"
+        return {"id": entry["id"], "property": entry["property"], "value": values.get(key)}
+
+    changed = [f"{e['id']}.{e['property']}" for e in dependency["inputs"]]
+    named = [key for key in changed if key in values]
+    return {
+        "output": dependency["output"],
+        "outputs": _outputs(dependency["output"]),
+        "inputs": [item(entry) for entry in dependency["inputs"]],
+        "state": [item(entry) for entry in dependency.get("state", [])],
+        "changedPropIds": named or changed[:1],
+    }
+
+
+def _outputs(output: str):
+    parts = output.strip(".").split("...") if output.startswith("..") else [output]
+    found = []
+    for part in parts:
+        component, prop = part.rsplit(".", 1)
+        prop = prop.split("@")[0]
+        found.append({"id": component, "property": prop})
+    return found if output.startswith("..") else found[0]
+
+
+def measure(data_dir: Path, repeat: int) -> list[dict]:
+    app = create_app(load_graph(data_dir))
+    client = app.server.test_client()
+    dependencies = client.get("/_dash-dependencies").get_json()
+    results = []
+    for action, (output, values) in ACTIONS.items():
+        (dependency,) = [d for d in dependencies if output in d["output"].split("...")
+                         or d["output"] == output or f"..{output}.." in d["output"]
+                         or d["output"].startswith(output + "@")]
+        body = _payload(dependency, values)
+        timings = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            response = client.post("/_dash-update-component", json=body)
+            timings.append((time.perf_counter() - started) * 1000)
+            if response.status_code not in (200, 204):
+                raise RuntimeError(f"{action}: HTTP {response.status_code}")
+        timings.sort()
+        results.append(
+            {
+                "action": action,
+                "median_ms": statistics.median(timings),
+                "p95_ms": timings[max(0, round(0.95 * len(timings)) - 1)],
+                "max_ms": timings[-1],
+                "bytes": len(response.get_data()),
+            }
+        )
+    return results
+
+
+def report(results: list[dict], data_dir: Path, repeat: int) -> str:
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")),
+        platform.processor() or "unknown CPU",
+    )
+    lines = [
+        "# App callbacks: server-side time on the shipped data",
+        "",
+        f"Measured on {date.today().isoformat()} with `python -m benchmarks.callbacks`: each action "
+        f"{repeat} times through Dash's callback endpoint (Flask test client), on `{data_dir.name}/`.",
+        f"Machine: {cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, "
+        f"Dash {version('dash')}, networkx {version('networkx')}.",
+        "",
+        "Target: p95 under 50 ms for every callback.",
+        "",
+        "| action | median ms | p95 ms | max ms | answer bytes |",
+        "|---|---|---|---|---|",
+    ]
+    for row in results:
+        lines.append(
+            f"| {row['action']} | {row['median_ms']:.1f} | {row['p95_ms']:.1f} | "
+            f"{row['max_ms']:.1f} | {row['bytes']:,} |"
+        )
+    worst = max(results, key=lambda row: row["p95_ms"])
+    verdict = "met" if worst["p95_ms"] < 50 else "not met"
+    lines += ["", f"Slowest p95: {worst['action']}, {worst['p95_ms']:.1f} ms: target {verdict}."]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, default=default_data_dir())
+    parser.add_argument("--repeat", type=int, default=60)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-app.md")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    results = measure(args.data, args.repeat)
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    args.out.write_text(report(results, args.data, args.repeat), encoding="utf-8")
+    print(args.out.read_text(encoding="utf-8"))
+
+
+if __name__ == "__main__":
+    main()
