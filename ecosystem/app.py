@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import html as html_text
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,7 @@ from ecosystem.schema import DOC_SEPARATOR, ENTITY_TYPES, RELATION_TYPES, SOURCE
 from ecosystem.sources import locate, normalise
 from ecosystem.ui import panels
 from ecosystem.ui.ids import ID
+from ecosystem.ui.panels import attrs
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 MAX_SEARCH_CHARS = 100
@@ -160,6 +161,7 @@ def handle_elements(model: Model, state: ViewState) -> tuple[list[dict], str]:
     shown = visible(model, state)
     values = model.metrics[state.metric]
     sizes = scaled_sizes({node: values[node] for node in shown.nodes})
+    layout: Mapping[str, tuple[float, float]]
     if state.layout == "concentric":
         layout = concentric_positions({node: values[node] for node in shown.nodes})
     else:
@@ -448,24 +450,24 @@ def build_layout(model: Model) -> html.Div:
                 "Fit",
                 id=ID.FIT,
                 className="tool",
-                **{"data-cy-action": "fit"},
+                **attrs({"data-cy-action": "fit"}),
                 title="Fit the network to the screen (f)",
             ),
             html.Button(
                 "+",
                 id=ID.ZOOM_IN,
                 className="tool",
-                **{"data-cy-action": "zoom-in"},
+                **attrs({"data-cy-action": "zoom-in"}),
                 title="Zoom in (+)",
-                **{"aria-label": "Zoom in"},
+                **attrs({"aria-label": "Zoom in"}),
             ),
             html.Button(
                 "−",
                 id=ID.ZOOM_OUT,
                 className="tool",
-                **{"data-cy-action": "zoom-out"},
+                **attrs({"data-cy-action": "zoom-out"}),
                 title="Zoom out (-)",
-                **{"aria-label": "Zoom out"},
+                **attrs({"aria-label": "Zoom out"}),
             ),
             html.Button(
                 "Reset",
@@ -489,8 +491,12 @@ def build_layout(model: Model) -> html.Div:
             dcc.Store(id=ID.HIGHLIGHT, data=[]),
             dcc.Store(id=ID.PRESENTER, data=False),
             dcc.Download(id=ID.DOWNLOAD),
-            html.Button(id=ID.NEXT, n_clicks=0, className="hidden", **{"aria-hidden": "true"}),
-            html.Button(id=ID.PREVIOUS, n_clicks=0, className="hidden", **{"aria-hidden": "true"}),
+            html.Button(
+                id=ID.NEXT, n_clicks=0, className="hidden", **attrs({"aria-hidden": "true"})
+            ),
+            html.Button(
+                id=ID.PREVIOUS, n_clicks=0, className="hidden", **attrs({"aria-hidden": "true"})
+            ),
             html.Header(
                 [
                     html.H1("Ecosystem explorer"),
@@ -742,7 +748,7 @@ def build_layout(model: Model) -> html.Div:
                                                     id=ID.CHART, config={"displaylogo": False}
                                                 )
                                             ),
-                                            dash_table.DataTable(
+                                            dash_table.DataTable(  # type: ignore[attr-defined]
                                                 id=ID.TABLE,
                                                 columns=[
                                                     {"name": "#", "id": "rank"},
@@ -800,7 +806,7 @@ def create_app(graph: nx.MultiDiGraph, *, title: str = "Ecosystem explorer") -> 
         assets_folder=str(ASSETS),
         assets_ignore=r"source\.css",  # the source-document page's own style
         suppress_callback_exceptions=False,
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]  # None turns the title off
     )
     app.layout = build_layout(model)
     _register(app, model)

@@ -176,7 +176,7 @@ def _harmonic(graph: nx.Graph, normalized: bool, weight: str | None) -> dict:
 
 
 def _eigenvector(graph: nx.Graph, normalized: bool, weight: str | None) -> dict:
-    scores = {}
+    scores: dict[Hashable, float] = {}
     for component in nx.connected_components(graph):
         if len(component) < 2:
             continue

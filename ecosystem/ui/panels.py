@@ -4,6 +4,7 @@ HTML, so names and evidence holding markup show as plain text."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from dash import html
@@ -16,6 +17,11 @@ from ecosystem.schema import ALIAS_SEPARATOR, ENTITY_TYPES
 from ecosystem.ui.ids import ID
 
 FIGURE_METRICS = ("degree", "betweenness", "pagerank", "eigenvector")
+
+
+def attrs(values: dict[str, str]) -> dict[str, Any]:
+    """``data-*`` and ``aria-*`` attributes, which Dash takes as keyword arguments."""
+    return dict(values)
 
 
 def source_href(doc: str, line: int | None) -> str:
@@ -163,7 +169,7 @@ def path_report(result: dict) -> list:
                     html.Ol(steps, className="hops"),
                 ],
                 className="path",
-                **{"data-path": " ".join(path["nodes"])},
+                **attrs({"data-path": " ".join(path["nodes"])}),
             )
         )
     fewest = result["fewest_hops"]
