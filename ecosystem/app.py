@@ -49,6 +49,7 @@ from ecosystem.explorer import (
 )
 from ecosystem.explorer import parse_state as parse_view_state
 from ecosystem.schema import DOC_SEPARATOR, ENTITY_TYPES, RELATION_TYPES, SOURCES_DIR
+from ecosystem.security import harden
 from ecosystem.sources import locate, normalise
 from ecosystem.ui import panels
 from ecosystem.ui.ids import ID
@@ -796,8 +797,16 @@ CONTROL_STATE = [
 ]
 
 
-def create_app(graph: nx.MultiDiGraph, *, title: str = "Ecosystem explorer") -> Dash:
-    """Build the Dash app for one typed graph: precompute the model, lay out, wire callbacks."""
+def create_app(
+    graph: nx.MultiDiGraph,
+    *,
+    title: str = "Ecosystem explorer",
+    frame_ancestors: Sequence[str] = (),
+) -> Dash:
+    """Build the Dash app for one typed graph: precompute the model, lay out, wire callbacks.
+
+    ``frame_ancestors`` lists the sites allowed to embed the app in a frame (none by default).
+    """
     model = build_model(graph)
     cyto.load_extra_layouts()  # brings cytoscape-svg, needed for SVG export
     app = Dash(
@@ -816,6 +825,7 @@ def create_app(graph: nx.MultiDiGraph, *, title: str = "Ecosystem explorer") -> 
         page, status = source_page(model, doc, flask.request.args.get("line"))
         return flask.Response(page, status=status, mimetype="text/html")
 
+    harden(app, frame_ancestors=frame_ancestors)
     # Dash registers the script paths it may serve while it renders its first page, in the
     # process that renders it. Render it once here, so that every worker forked from this process
     # serves scripts from its first request.

@@ -160,6 +160,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="worker processes (default: %(default)s)",
     )
     serve.add_argument(
+        "--frame-ancestors",
+        nargs="+",
+        default=[],
+        metavar="ORIGIN",
+        help="sites allowed to embed the app in a frame, e.g. https://partner.eu",
+    )
+    serve.add_argument(
         "--debug",
         action="store_true",
         help="Dash's development server with debugging (never in production)",
@@ -310,7 +317,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     from ecosystem.server import serve
 
     def build():
-        return create_app(load_graph(args.data))
+        return create_app(load_graph(args.data), frame_ancestors=args.frame_ancestors)
 
     def announce(text: str) -> None:
         print(text, file=out, flush=True)

@@ -1,0 +1,141 @@
+"""Headers, limits and malformed requests: every answer is clean, none carries a traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from ecosystem.app import create_app
+from ecosystem.security import MAX_REQUEST_BYTES, callback_body_problem
+
+
+@pytest.fixture(scope="module")
+def app(shipped_graph):
+    return create_app(shipped_graph)
+
+
+@pytest.fixture
+def client(app):
+    return app.server.test_client()
+
+
+def _callback(app, output_part: str) -> str:
+    return next(output for output in app.callback_map if output_part in output)
+
+
+@pytest.mark.parametrize("path", ["/", "/assets/app.css", "/_dash-layout", "/_dash-dependencies"])
+def test_security_headers_on_every_response(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self' 'sha256-" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "object-src 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_csp_allows_exactly_dashs_inline_script(app, client):
+    policy = client.get("/").headers["Content-Security-Policy"]
+    for digest in app.csp_hashes():
+        assert digest in policy
+    assert "'unsafe-eval'" not in policy
+    assert "script-src 'self' 'unsafe-inline'" not in policy
+
+
+def test_frame_ancestors_can_be_opened_for_a_partner(shipped_graph):
+    app = create_app(shipped_graph, frame_ancestors=["https://partner.example"])
+    response = app.server.test_client().get("/")
+    assert "frame-ancestors https://partner.example" in response.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in response.headers
+
+
+def test_oversized_body_is_refused_with_413(client):
+    response = client.post(
+        "/_dash-update-component",
+        data=b"x" * (MAX_REQUEST_BYTES + 1),
+        content_type="application/json",
+    )
+    assert response.status_code == 413
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{not json",
+        "[1, 2]",
+        '"a string"',
+        "null",
+        '{"inputs": []}',
+        '{"output": "no-such.prop", "inputs": []}',
+        '{"output": 42}',
+    ],
+)
+def test_malformed_callback_bodies_get_400(client, body):
+    response = client.post("/_dash-update-component", data=body, content_type="application/json")
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "malformed callback request" in text
+    assert "Traceback" not in text
+
+
+def test_wrong_inputs_for_a_real_callback_get_400(app, client):
+    output = _callback(app, "eco-details.children")
+    response = client.post(
+        "/_dash-update-component",
+        json={"output": output, "inputs": ["not-a-dict"], "changedPropIds": []},
+    )
+    assert response.status_code == 400
+
+
+def test_a_failing_callback_answers_json_without_traceback(app, client):
+    output = _callback(app, "eco-details.children")
+    response = client.post(
+        "/_dash-update-component",
+        json={
+            "output": output,
+            "outputs": {"id": "eco-details", "property": "children"},
+            "inputs": [],
+            "state": [],
+            "changedPropIds": [],
+        },
+    )
+    assert response.status_code in (400, 500)
+    text = response.get_data(as_text=True)
+    assert "Traceback" not in text and 'File "' not in text
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"id": "ismc"}, 12, ["ismc"], "<script>alert(1)</script>", "x" * 10_000, None],
+)
+def test_odd_values_for_a_real_callback_are_a_clean_answer(app, client, value):
+    output = _callback(app, "eco-details.children")
+    body = {
+        "output": output,
+        "outputs": {"id": "eco-details", "property": "children"},
+        "inputs": [
+            {"id": "eco-selected", "property": "data", "value": value},
+            {"id": "eco-graph", "property": "tapEdgeData", "value": value},
+        ],
+        "state": [],
+        "changedPropIds": ["eco-selected.data"],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200
+    assert "<script>" not in response.get_data(as_text=True)
+
+
+def test_body_checker_accepts_what_dash_sends():
+    body = {
+        "output": "a.b",
+        "inputs": [{"id": "x", "property": "value", "value": 1}],
+        "state": [[{"id": {"type": "t", "index": 1}, "property": "n_clicks", "value": 0}]],
+        "changedPropIds": ["x.value"],
+    }
+    assert callback_body_problem(body, {"a.b"}) is None
+
+
+def test_debug_is_off_unless_asked(app):
+    assert not app.server.debug
