@@ -147,9 +147,12 @@ def read_table(
         except StopIteration:
             break
         except csv.Error as error:
-            problems.append(
-                Problem(name, line, "-", f"malformed CSV: {error}", "check the quotes on this row")
+            fix = (
+                f"shorten the field to under {csv.field_size_limit():,} characters"
+                if "field limit" in str(error)
+                else "check the quotes on this row"
             )
+            problems.append(Problem(name, line, "-", f"malformed CSV: {error}", fix))
             return table
         start, line = line, reader.line_num + 1
         if not values or all(not value.strip() for value in values):

@@ -259,3 +259,18 @@ def test_relation_columns_complete_on_every_edge(tiny_dir):
     graph = load_graph(tiny_dir)
     for *_, data in graph.edges(data=True):
         assert set(RELATION_COLUMNS[2:]) <= set(data)
+
+
+def test_huge_field_names_the_line_and_the_limit(tmp_path):
+    rows = [*TINY_ENTITIES, entity(id="big", name="N" * 200_000)]
+    folder = write_dataset(tmp_path, entities=rows)
+    problem = the_problem(folder)
+    assert problem.startswith("entities.csv:5: -: malformed CSV: field larger than field limit")
+    assert "shorten the field" in problem
+
+
+def test_unbalanced_quote_names_the_line(tmp_path):
+    text = csv_text(ENTITY_COLUMNS, TINY_ENTITIES) + 'bad,"Bad Co,company,,,,\n'
+    folder = write_dataset(tmp_path, entities=text)
+    problem = the_problem(folder)
+    assert problem.startswith("entities.csv:5: -: malformed CSV")
