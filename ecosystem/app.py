@@ -135,26 +135,27 @@ def handle_restore(model: Model, query: Any) -> tuple:
 
 
 def handle_entity_options(model: Model, typed: Any, current: Any) -> list[dict]:
-    """Type-ahead options: matches for what was typed, plus the current value so it stays shown."""
+    """Type-ahead options: matches for what was typed, plus the current value so it stays shown.
+
+    Each option's ``search`` text holds what was typed: the dropdown filters options again in the
+    browser, and a match on an alias or an accent-folded name must not be filtered away there.
+    """
+    query = typed[:MAX_SEARCH_CHARS] if isinstance(typed, str) else ""
     options = []
     chosen = _entity(model, current)
     if chosen:
-        options.append(_option(model, chosen))
-    if isinstance(typed, str) and typed.strip():
-        for hit in search(
-            model.view, typed[:MAX_SEARCH_CHARS], limit=MAX_OPTIONS, index=model.index
-        ):
+        options.append(_option(model, chosen, query))
+    if query.strip():
+        for hit in search(model.view, query, limit=MAX_OPTIONS, index=model.index):
             if hit["id"] != chosen:
-                options.append(_option(model, hit["id"]))
+                options.append(_option(model, hit["id"], query))
     return options
 
 
-def _option(model: Model, node: str) -> dict:
+def _option(model: Model, node: str, query: str = "") -> dict:
     data = model.view.nodes[node]
-    return {
-        "label": f"{data.get('name', node)} ({data.get('type', '').replace('_', ' ')})",
-        "value": node,
-    }
+    label = f"{data.get('name', node)} ({data.get('type', '').replace('_', ' ')})"
+    return {"label": label, "value": node, "search": f"{query} {label} {data.get('aliases', '')}"}
 
 
 def handle_elements(model: Model, state: ViewState) -> tuple[list[dict], str]:

@@ -228,6 +228,15 @@ def synergy_report(result: dict) -> list:
     ]
 
 
+def plotly_text(text: str) -> str:
+    """Text for a Plotly label: Plotly reads a few HTML tags in labels, so escape them.
+
+    >>> plotly_text("<b>A & B</b>")
+    '&lt;b&gt;A &amp; B&lt;/b&gt;'
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def centrality_figure(rows: list[dict], metric: str, *, presenter: bool = False) -> dict:
     """A horizontal bar chart of the top entities, coloured by type, best at the top.
 
@@ -241,7 +250,7 @@ def centrality_figure(rows: list[dict], metric: str, *, presenter: bool = False)
                 "type": "bar",
                 "orientation": "h",
                 "x": [row["value"] for row in chosen],
-                "y": [row["name"] for row in chosen],
+                "y": [plotly_text(row["name"]) for row in chosen],
                 "name": entity_type.replace("_", " "),
                 "marker": {"color": type_style(entity_type)[0]},
                 "hovertemplate": "%{y}<br>%{x:.3f}<extra>" + entity_type + "</extra>",
@@ -256,7 +265,7 @@ def centrality_figure(rows: list[dict], metric: str, *, presenter: bool = False)
             "barmode": "stack",
             "yaxis": {
                 "categoryorder": "array",
-                "categoryarray": [row["name"] for row in reversed(rows)],
+                "categoryarray": [plotly_text(row["name"]) for row in reversed(rows)],
                 "automargin": True,
             },
             "title": {"text": metric.replace("_", " "), "font": {"size": 14}},

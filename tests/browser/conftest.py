@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,11 +45,12 @@ def _wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
     raise RuntimeError(f"the server did not answer at {url} within {seconds} s")
 
 
-@pytest.fixture(scope="session")
-def server_url():
+@contextmanager
+def running_server(*extra: str):
+    """``ecosystem serve`` on a free port, as a user starts it; yields its address."""
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "ecosystem", "serve", "--port", str(port), "--workers", "2"],
+        [sys.executable, "-m", "ecosystem", "serve", "--port", str(port), "--workers", "2", *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -63,6 +65,12 @@ def server_url():
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    with running_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
