@@ -28,9 +28,9 @@ from ecosystem.analysis.synergy import synergy_candidates
 from ecosystem.elements import (
     base_stylesheet,
     concentric_positions,
-    edge_elements,
     edge_id,
     highlight_stylesheet,
+    link_elements,
     node_elements,
     path_edges,
     scaled_sizes,
@@ -39,6 +39,7 @@ from ecosystem.errors import EcosystemError
 from ecosystem.explorer import (
     COLOUR_MODES,
     LAYOUTS,
+    MAX_ELEMENTS,
     MAX_HOPS,
     MAX_PATH_K,
     Model,
@@ -158,9 +159,11 @@ def _option(model: Model, node: str, query: str = "") -> dict:
     return {"label": label, "value": node, "search": f"{query} {label} {data.get('aliases', '')}"}
 
 
-def handle_elements(model: Model, state: ViewState) -> tuple[list[dict], str]:
-    """The elements a view state shows, and the shown/hidden counts."""
-    shown = visible(model, state)
+def handle_elements(
+    model: Model, state: ViewState, keep: Sequence[str] = ()
+) -> tuple[list[dict], str]:
+    """The elements a view state shows (``keep``: highlighted entities), and what is hidden."""
+    shown = visible(model, state, keep=keep)
     values = model.metrics[state.metric]
     sizes = scaled_sizes({node: values[node] for node in shown.nodes})
     layout: Mapping[str, tuple[float, float]]
@@ -172,13 +175,27 @@ def handle_elements(model: Model, state: ViewState) -> tuple[list[dict], str]:
     elements = node_elements(
         model.view, shown.nodes, layout=layout, sizes=sizes, community=community
     )
-    elements += edge_elements(model.view, shown.nodes, shown.relation_types)
+    elements += link_elements(model.view, shown.links)
+    entities, links = model.view.number_of_nodes(), model.view.number_of_edges()
     counts = (
-        f"Showing {len(shown.nodes)} of {model.view.number_of_nodes()} entities "
-        f"({shown.hidden_nodes} hidden) and {shown.shown_links} of "
-        f"{model.view.number_of_edges()} links ({shown.hidden_links} hidden)."
+        f"Showing {len(shown.nodes):,} of {entities:,} entities ({shown.hidden_nodes:,} hidden) "
+        f"and {shown.shown_links:,} of {links:,} links ({shown.hidden_links:,} hidden)."
     )
+    if shown.capped:
+        counts += (
+            " Large network: the most central entities and the selection's neighbourhood are "
+            "shown; search, select or filter to see others."
+        )
     return elements, counts
+
+
+def _kept(path: Any, pick: Any) -> list[str]:
+    """Entities a highlight needs on screen (its nodes), from the path and synergy stores."""
+    kept: list[str] = []
+    for store in (path, pick):
+        if isinstance(store, dict) and isinstance(store.get("nodes"), list):
+            kept.extend(node for node in store["nodes"][:200] if isinstance(node, str))
+    return kept
 
 
 def handle_layout(model: Model, name: str, selected: str | None, reset: int = 0) -> dict:
@@ -918,6 +935,9 @@ def _register(app: Dash, model: Model) -> None:
             raise PreventUpdate
         return node
 
+    large = model.view.number_of_nodes() > MAX_ELEMENTS // 2
+    highlight_inputs = {ID.SELECTED, ID.PATH_STORE, ID.SYNERGY_STORE}
+
     @app.callback(
         Output(ID.GRAPH, "elements"),
         Output(ID.COUNTS, "children"),
@@ -925,10 +945,16 @@ def _register(app: Dash, model: Model) -> None:
         Input(ID.COLOUR, "value"),
         Input(ID.LAYOUT, "value"),
         Input(ID.SELECTED, "data"),
+        Input(ID.PATH_STORE, "data"),
+        Input(ID.SYNERGY_STORE, "data"),
     )
-    def render_elements(types, relations, min_degree, hops, metric, colour, layout, selected):
-        if set(ctx.triggered_prop_ids.values()) == {ID.SELECTED} and not hops:
-            raise PreventUpdate  # the selection only matters to a neighbourhood filter
+    def render_elements(
+        types, relations, min_degree, hops, metric, colour, layout, selected, path, pick
+    ):
+        # A selection or highlight changes what is drawn only around a selection or when the
+        # network is too large to draw whole.
+        if set(ctx.triggered_prop_ids.values()) <= highlight_inputs and not hops and not large:
+            raise PreventUpdate
         state = state_from_controls(
             model,
             selected,
@@ -943,7 +969,7 @@ def _register(app: Dash, model: Model) -> None:
             colour,
             layout,
         )
-        return handle_elements(model, state)
+        return handle_elements(model, state, _kept(path, pick))
 
     @app.callback(
         Output(ID.GRAPH, "layout"),

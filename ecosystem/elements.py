@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import zlib
 from collections.abc import Collection, Iterable, Mapping
 
 import networkx as nx
@@ -62,14 +63,18 @@ def type_style(entity_type: str) -> tuple[str, str]:
 
 
 KAMADA_KAWAI_LIMIT = 600
+FORCE_LIMIT = 3000
+CORE_SIZE = 450  # under 500, networkx uses its fast dense spring solver
 
 
 def positions(view: nx.Graph, *, seed: int = 42) -> dict[str, tuple[float, float]]:
     """A force-directed layout that is the same on every run, in screen units.
 
     Up to ``KAMADA_KAWAI_LIMIT`` entities: Kamada-Kawai (spreads a hub-and-spoke network evenly;
-    deterministic), started from a seeded spring layout. Larger networks: the seeded spring layout
-    alone, which scales.
+    deterministic), started from a seeded spring layout. Up to ``FORCE_LIMIT``: the seeded spring
+    layout. Larger: the ``CORE_SIZE`` best-linked entities get the spring layout, and every other
+    entity is placed near the neighbour it was reached from (breadth-first from the core), at an
+    angle drawn from its id, so the picture is the same on every run and costs linear time.
 
     >>> a = positions(nx.path_graph(4)); b = positions(nx.path_graph(4))
     >>> a == b
@@ -77,6 +82,8 @@ def positions(view: nx.Graph, *, seed: int = 42) -> dict[str, tuple[float, float
     """
     if len(view) == 0:
         return {}
+    if len(view) > FORCE_LIMIT:
+        return _core_and_satellites(view, seed=seed)
     k = 2.2 / math.sqrt(len(view))
     layout = nx.spring_layout(view, seed=seed, k=k, iterations=100)
     if len(view) <= KAMADA_KAWAI_LIMIT and nx.is_connected(view):
@@ -86,6 +93,39 @@ def positions(view: nx.Graph, *, seed: int = 42) -> dict[str, tuple[float, float
         node: (round(float(x) * scale, 1), round(float(y) * scale, 1))
         for node, (x, y) in layout.items()
     }
+
+
+def _angle(node: str) -> float:
+    return (zlib.crc32(str(node).encode("utf-8")) % 3600) / 3600 * 2 * math.pi
+
+
+def _core_and_satellites(view: nx.Graph, *, seed: int) -> dict[str, tuple[float, float]]:
+    core = sorted(view, key=lambda node: (-view.degree(node), str(node)))[:CORE_SIZE]
+    placed = positions(view.subgraph(core), seed=seed)
+    frontier = list(core)
+    step = 45.0
+    while frontier:
+        following = []
+        for parent in frontier:
+            px, py = placed[parent]
+            for node in sorted(view[parent], key=str):
+                if node in placed:
+                    continue
+                angle = _angle(node)
+                placed[node] = (
+                    round(px + step * math.cos(angle), 1),
+                    round(py + step * math.sin(angle), 1),
+                )
+                following.append(node)
+        frontier = following
+    # Entities in components the core does not reach: a grid below the picture.
+    rest = sorted((node for node in view if node not in placed), key=str)
+    if rest:
+        bottom = max(y for _, y in placed.values()) + 200
+        width = max(1, int(math.sqrt(len(rest))))
+        for number, node in enumerate(rest):
+            placed[node] = (float((number % width) * 60), bottom + (number // width) * 60)
+    return placed
 
 
 def concentric_positions(values: Mapping[str, float], *, ring_gap: float = 110.0) -> dict:
@@ -191,31 +231,22 @@ def node_elements(
     return elements
 
 
-def edge_elements(
-    view: nx.Graph, nodes: Collection[str], relation_types: Collection[str] | None = None
-) -> list[dict]:
-    """One element per link between two shown entities, keeping links of the allowed types."""
-    shown = set(nodes)
-    kinds = set(relation_types) if relation_types is not None else None
+def link_elements(view: nx.Graph, links: Iterable[tuple[str, str]]) -> list[dict]:
+    """One element per link, in the given order."""
     elements = []
-    for first, second, data in view.edges(data=True):
-        if first not in shown or second not in shown:
-            continue
-        types = data.get("types", [])
-        if kinds is not None and not kinds.intersection(types):
-            continue
+    for first, second in links:
+        data = view.edges[first, second]
         elements.append(
             {
                 "data": {
                     "id": edge_id(first, second),
                     "source": first,
                     "target": second,
-                    "types": " ".join(types),
+                    "types": " ".join(data.get("types", [])),
                     "weight": data.get("weight", 1),
                 }
             }
         )
-    elements.sort(key=lambda element: element["data"]["id"])
     return elements
 
 

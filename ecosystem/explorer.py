@@ -37,6 +37,7 @@ MAX_PATH_K = 10
 DEFAULT_METRIC = "degree"
 MAX_QUERY_CHARS = 4000
 MAX_LIST_ITEMS = 64
+MAX_ELEMENTS = 2000
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Model:
     community: MappingProxyType
     community_info: dict
     layout: MappingProxyType
+    order: MappingProxyType
     type_counts: dict[str, int]
     relation_counts: dict[str, int]
 
@@ -59,16 +61,23 @@ def build_model(graph: nx.MultiDiGraph, *, seed: int = 42) -> Model:
     view = simple_view(graph)
     nx.freeze(view)
     info = communities(view, seed=seed)
+    metrics = all_centralities(view)
     return Model(
         graph=graph,
         view=view,
         index=build_index(view),
         metrics=MappingProxyType(
-            {name: MappingProxyType(values) for name, values in all_centralities(view).items()}
+            {name: MappingProxyType(values) for name, values in metrics.items()}
         ),
         community=MappingProxyType(membership(info)),
         community_info=info,
         layout=MappingProxyType(positions(view, seed=seed)),
+        order=MappingProxyType(
+            {
+                name: tuple(sorted(values, key=lambda node: (-values[node], str(node))))
+                for name, values in metrics.items()
+            }
+        ),
         type_counts=dict(Counter(d.get("type", "") for _, d in view.nodes(data=True))),
         relation_counts=dict(Counter(d["type"] for *_, d in graph.edges(data=True))),
     )
@@ -170,48 +179,98 @@ def with_state(state: ViewState, **changes: Any) -> ViewState:
 
 @dataclass(frozen=True)
 class Visible:
-    """The entities and relation types a filter leaves on screen, and what it hides."""
+    """The entities and links a view state leaves on screen, and what it hides.
+
+    ``capped`` says the network was too large to send whole: then only the most central entities
+    (by the chosen metric), the selection's neighbourhood and the highlighted entities are shown.
+    """
 
     nodes: tuple[str, ...]
+    links: tuple[tuple[str, str], ...]
     relation_types: tuple[str, ...] | None
     hidden_nodes: int
-    shown_links: int
     hidden_links: int
+    capped: bool = False
+
+    @property
+    def shown_links(self) -> int:
+        return len(self.links)
 
 
-def visible(model: Model, state: ViewState) -> Visible:
+def _links_among(
+    view: nx.Graph, nodes: Collection[str], kinds: set[str] | None
+) -> list[tuple[str, str]]:
+    return sorted(
+        (min(first, second), max(first, second))
+        for first, second, data in view.subgraph(nodes).edges(data=True)
+        if kinds is None or kinds.intersection(data.get("types", ()))
+    )
+
+
+def visible(
+    model: Model,
+    state: ViewState,
+    *,
+    keep: Collection[str] = (),
+    max_elements: int = MAX_ELEMENTS,
+) -> Visible:
     """Apply the filters of ``state``: entity types, relation types, minimum degree, and the
-    selection's neighbourhood (``hops`` > 0 and a selection). The selection always stays shown."""
+    selection's neighbourhood (``hops`` > 0 and a selection). The selection and the ``keep``
+    entities (a highlighted path, say) always stay shown.
+
+    When what is left would take more than ``max_elements`` nodes and links, only the most
+    central of it is kept (see :class:`Visible`), so the browser stays responsive.
+    """
     view = model.view
     kinds = set(state.relations) if state.relations else None
+    must = [node for node in (state.selected, *keep) if node is not None and node in view]
     if state.hops and state.selected in view:
         reach = nx.single_source_shortest_path_length(view, state.selected, cutoff=state.hops)
         candidates: Collection[str] = reach.keys()
     else:
         candidates = view.nodes
     wanted = set(state.types)
-    nodes = [
+    filtered = {
         node
         for node in candidates
-        if node == state.selected
-        or (
-            (not wanted or view.nodes[node].get("type") in wanted)
-            and view.degree(node) >= state.min_degree
-        )
-    ]
-    nodes.sort()
-    shown = set(nodes)
-    links = sum(
-        1
-        for first, second, data in view.edges(data=True)
-        if first in shown
-        and second in shown
-        and (kinds is None or kinds.intersection(data.get("types", ())))
-    )
+        if (not wanted or view.nodes[node].get("type") in wanted)
+        and view.degree(node) >= state.min_degree
+    }
+    filtered.update(must)
+    capped = len(filtered) > max_elements // 2
+    chosen = _overview(model, state, filtered, must, max_elements // 3) if capped else filtered
+    links = _links_among(view, chosen, kinds)
+    if capped and len(chosen) + len(links) > max_elements:
+        values = model.metrics[state.metric]
+        links.sort(key=lambda pair: (-(values[pair[0]] + values[pair[1]]), pair))
+        links = sorted(links[: max_elements - len(chosen)])
+    total_links = view.number_of_edges()
     return Visible(
-        nodes=tuple(nodes),
+        nodes=tuple(sorted(chosen)),
+        links=tuple(links),
         relation_types=tuple(sorted(kinds)) if kinds is not None else None,
-        hidden_nodes=view.number_of_nodes() - len(nodes),
-        shown_links=links,
-        hidden_links=view.number_of_edges() - links,
+        hidden_nodes=view.number_of_nodes() - len(chosen),
+        hidden_links=total_links - len(links),
+        capped=capped,
     )
+
+
+def _overview(
+    model: Model, state: ViewState, filtered: set[str], must: list[str], budget: int
+) -> set[str]:
+    """The entities a capped view shows: the must-haves, the selection's most central neighbours,
+    then the most central of the rest, up to ``budget``."""
+    values = model.metrics[state.metric]
+    chosen = dict.fromkeys(must)
+    if state.selected in model.view:
+        around = sorted(
+            (n for n in model.view[state.selected] if n in filtered),
+            key=lambda n: (-values[n], n),
+        )
+        chosen.update(dict.fromkeys(around[: budget // 2]))
+    for node in model.order[state.metric]:
+        if len(chosen) >= budget:
+            break
+        if node in filtered:
+            chosen.setdefault(node)
+    return set(chosen)
