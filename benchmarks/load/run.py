@@ -1,0 +1,198 @@
+"""Load test: 50 simulated viewers for 60 s against ``ecosystem serve``, on loopback only.
+
+    python -m benchmarks.load.run [--data DIR ...] [--users 50] [--seconds 60]
+
+For each data folder: starts ``ecosystem serve`` with its default workers on a free port of
+127.0.0.1, measures the workers' memory, runs Locust headless (installed in its own virtual
+environment, benchmarks/.venv-load, on first use), measures memory again, stops the server, and
+writes every result to docs/load-test.md. The run is bounded: fixed users, fixed time, one host.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date
+from importlib.metadata import version
+from pathlib import Path
+
+from benchmarks.load.requests import build_requests
+from ecosystem.graph import default_data_dir
+from ecosystem.server import DEFAULT_WORKERS
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+VENV = ROOT / "benchmarks" / ".venv-load"
+LOCUST_VERSION = "2.*"
+
+
+def locust_binary() -> Path:
+    binary = VENV / "bin" / "locust"
+    if not binary.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        subprocess.run(
+            [str(VENV / "bin" / "pip"), "install", "-q", f"locust=={LOCUST_VERSION}"], check=True
+        )
+    return binary
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def worker_rss_mb(server_pid: int) -> list[float]:
+    """Resident memory of each worker process (children of the server), in MB."""
+    sizes = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if fields.get("PPid", "").strip() == str(server_pid) and "VmRSS" in fields:
+            sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
+    return sorted(sizes)
+
+
+def run_one(data_dir: Path, users: int, seconds: int) -> dict:
+    import json
+
+    locust = locust_binary()
+    work = Path(tempfile.mkdtemp(prefix="ecosystem-load-"))
+    requests_file = work / "requests.json"
+    requests_file.write_text(json.dumps(build_requests(data_dir)), encoding="utf-8")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "ecosystem", "serve", "--data", str(data_dir), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 600
+        while True:
+            try:
+                urllib.request.urlopen(url + "/", timeout=2).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the server did not start") from None
+                time.sleep(0.5)
+        before = worker_rss_mb(server.pid)
+        subprocess.run(
+            [
+                str(locust),
+                "-f",
+                str(HERE / "locustfile.py"),
+                "--headless",
+                "-u",
+                str(users),
+                "-r",
+                str(max(1, users // 5)),
+                "-t",
+                f"{seconds}s",
+                "--host",
+                url,
+                "--csv",
+                str(work / "run"),
+                "--only-summary",
+                "--stop-timeout",
+                "5",
+            ],
+            check=False,
+            env={**os.environ, "ECOSYSTEM_REQUESTS": str(requests_file)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=seconds + 120,
+        )
+        after = worker_rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    with (work / "run_stats.csv").open(encoding="utf-8") as stats_file:
+        rows = list(csv.DictReader(stats_file))
+    return {"data": data_dir, "rows": rows, "before": before, "after": after}
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def report(results: list[dict], users: int, seconds: int) -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    lines = [
+        "# Load test: a full room at a forum",
+        "",
+        f"Measured on {date.today().isoformat()} with `python -m benchmarks.load.run`: {users} "
+        f"simulated viewers for {seconds} s (each waits 1-3 s between actions) against "
+        f"`ecosystem serve` with its default {DEFAULT_WORKERS} workers, on 127.0.0.1. Locust "
+        f"runs on the same machine: {cpu}, {os.cpu_count()} cores; Python "
+        f"{platform.python_version()}, Dash {version('dash')}, gunicorn {version('gunicorn')}.",
+        "",
+        "Actions, in the proportions a forum audience uses them: open the page (index, layout and "
+        "callback map), search (type-ahead), select an entity (details, then the redrawn "
+        "neighbourhood), ask for a path, ask for synergies, export the visible relations as CSV.",
+        "Times are the server's answers as Locust sees them, in milliseconds.",
+    ]
+    for result in results:
+        total = next(row for row in result["rows"] if row["Name"] == "Aggregated")
+        lines += [
+            "",
+            f"## `{_shown(result['data'])}`",
+            "",
+            f"{float(total['Requests/s']):.1f} requests per second, "
+            f"{total['Request Count']} requests, {total['Failure Count']} errors.",
+            "Worker memory (resident, MB) before: "
+            + ", ".join(f"{m:.0f}" for m in result["before"])
+            + "; after: "
+            + ", ".join(f"{m:.0f}" for m in result["after"])
+            + ".",
+            "",
+            "| action | requests | errors | p50 ms | p95 ms | p99 ms |",
+            "|---|---|---|---|---|---|",
+        ]
+        for row in result["rows"]:
+            lines.append(
+                f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | "
+                f"{row['50%']} | {row['95%']} | {row['99%']} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, action="append")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "load-test.md")
+    args = parser.parse_args()
+    folders = args.data or [default_data_dir()]
+    results = [run_one(folder, args.users, args.seconds) for folder in folders]
+    args.out.write_text(report(results, args.users, args.seconds), encoding="utf-8")
+    print(args.out.read_text(encoding="utf-8"))
+
+
+if __name__ == "__main__":
+    main()
