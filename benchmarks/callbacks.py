@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import time
 from datetime import date
-from importlib.metadata import version
 from pathlib import Path
 
+from benchmarks.machine import describe
 from ecosystem.app import create_app
 from ecosystem.graph import default_data_dir, load_graph
 
@@ -26,7 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Inputs per action, as "component.property": value. Everything not named takes its default.
 ACTIONS: dict[str, tuple[str, dict]] = {
-    "open a shared link": ("eco-restored.data", {"eco-url.search": "?sel=ismc&from=pizarras-la-bana&to=dg-grow"}),
+    "open a shared link": (
+        "eco-restored.data",
+        {"eco-url.search": "?sel=ismc&from=pizarras-la-bana&to=dg-grow"},
+    ),
     "draw the network": ("eco-graph.elements", {}),
     "filter to companies and projects": (
         "eco-graph.elements",
@@ -90,9 +91,14 @@ def measure(data_dir: Path, repeat: int) -> list[dict]:
     dependencies = client.get("/_dash-dependencies").get_json()
     results = []
     for action, (output, values) in ACTIONS.items():
-        (dependency,) = [d for d in dependencies if output in d["output"].split("...")
-                         or d["output"] == output or f"..{output}.." in d["output"]
-                         or d["output"].startswith(output + "@")]
+        (dependency,) = [
+            d
+            for d in dependencies
+            if output in d["output"].split("...")
+            or d["output"] == output
+            or f"..{output}.." in d["output"]
+            or d["output"].startswith(output + "@")
+        ]
         body = _payload(dependency, values)
         timings = []
         for _ in range(repeat):
@@ -115,18 +121,13 @@ def measure(data_dir: Path, repeat: int) -> list[dict]:
 
 
 def report(results: list[dict], data_dir: Path, repeat: int) -> str:
-    cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")),
-        platform.processor() or "unknown CPU",
-    )
     lines = [
         "# App callbacks: server-side time on the shipped data",
         "",
-        f"Measured on {date.today().isoformat()} with `python -m benchmarks.callbacks`: each action "
-        f"{repeat} times through Dash's callback endpoint (Flask test client), on `{data_dir.name}/`.",
-        f"Machine: {cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, "
-        f"Dash {version('dash')}, networkx {version('networkx')}.",
+        f"Measured on {date.today().isoformat()} with `python -m benchmarks.callbacks`: each "
+        f"action {repeat} times through Dash's callback endpoint (Flask test client), on "
+        f"`{data_dir.name}/`.",
+        describe("dash", "networkx"),
         "",
         "Target: p95 under 50 ms for every callback.",
         "",

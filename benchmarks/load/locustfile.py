@@ -10,7 +10,8 @@ import random
 
 from locust import HttpUser, between, task
 
-REQUESTS = json.load(open(os.environ["ECOSYSTEM_REQUESTS"], encoding="utf-8"))
+with open(os.environ["ECOSYSTEM_REQUESTS"], encoding="utf-8") as requests_file:
+    REQUESTS = json.load(requests_file)
 CALLBACK = "/_dash-update-component"
 
 

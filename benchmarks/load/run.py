@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import platform
 import socket
 import subprocess
 import sys
@@ -21,10 +20,10 @@ import tempfile
 import time
 import urllib.request
 from datetime import date
-from importlib.metadata import version
 from pathlib import Path
 
 from benchmarks.load.requests import build_requests
+from benchmarks.machine import describe
 from ecosystem.graph import default_data_dir
 from ecosystem.server import DEFAULT_WORKERS
 
@@ -134,22 +133,14 @@ def _shown(path: Path) -> str:
 
 
 def report(results: list[dict], users: int, seconds: int) -> str:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor() or "unknown CPU",
-    )
     lines = [
         "# Load test: a full room at a forum",
         "",
         f"Measured on {date.today().isoformat()} with `python -m benchmarks.load.run`: {users} "
         f"simulated viewers for {seconds} s (each waits 1-3 s between actions) against "
-        f"`ecosystem serve` with its default {DEFAULT_WORKERS} workers, on 127.0.0.1. Locust "
-        f"runs on the same machine: {cpu}, {os.cpu_count()} cores; Python "
-        f"{platform.python_version()}, Dash {version('dash')}, gunicorn {version('gunicorn')}.",
+        f"`ecosystem serve` with its default {DEFAULT_WORKERS} workers, on 127.0.0.1; Locust "
+        "runs on the same machine.",
+        describe("dash", "gunicorn"),
         "",
         "Actions, in the proportions a forum audience uses them: open the page (index, layout and "
         "callback map), search (type-ahead), select an entity (details, then the redrawn "

@@ -1,0 +1,37 @@
+"""What every benchmark report says about where it ran."""
+
+from __future__ import annotations
+
+import os
+import platform
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def describe(*packages: str) -> str:
+    """'Machine: <cpu>, N cores, M GB; Python x.y.z, pkg a.b, ...'."""
+    try:
+        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        memory = f", {pages / 1024**3:.0f} GB"
+    except (ValueError, OSError, AttributeError):
+        memory = ""
+    versions = []
+    for package in packages:
+        try:
+            versions.append(f"{package} {version(package)}")
+        except PackageNotFoundError:
+            continue
+    return (
+        f"Machine: {cpu_name()}, {os.cpu_count()} cores{memory}; "
+        f"Python {platform.python_version()}" + "".join(f", {item}" for item in versions) + "."
+    )
