@@ -19,9 +19,7 @@ from ecosystem.errors import DataError
 from ecosystem.graph import load_graph
 from ecosystem.schema import ENTITY_COLUMNS, ENTITY_TYPES, RELATION_COLUMNS, RELATION_TYPES
 
-SETTINGS = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 IDS = st.sampled_from(["acme", "cluster", "proj", "na", "NA", "", "a b", "ghost", "x" * 300])
 NASTY_TEXT = st.one_of(
     st.text(max_size=40),
@@ -35,7 +33,7 @@ NASTY_TEXT = st.one_of(
             "new\nline",
             "carriage\r\nreturn",
             "\ufeffbom",
-            "=HYPERLINK(\"x\")",
+            '=HYPERLINK("x")',
             "x" * 5000,
         ]
     ),
@@ -154,8 +152,10 @@ def test_generated_files(entity_columns, entities, relation_columns, relations, 
 @given(
     st.lists(st.sampled_from(["acme", "cluster", "proj"]), min_size=1, max_size=5),
     st.lists(
-        st.tuples(st.sampled_from(["acme", "cluster", "proj", "ghost"]),
-                  st.sampled_from(["acme", "cluster", "proj", "ghost"])),
+        st.tuples(
+            st.sampled_from(["acme", "cluster", "proj", "ghost"]),
+            st.sampled_from(["acme", "cluster", "proj", "ghost"]),
+        ),
         min_size=1,
         max_size=6,
     ),
@@ -173,10 +173,13 @@ def test_duplicate_and_dangling_ids(ids, pairs):
 
 
 def test_a_huge_field_loads_or_fails_cleanly():
-    entities = [{"id": "acme", "name": "A" * 2_000_000, "type": "company"},
-                {"id": "b", "name": "B", "type": "company"}]
-    relations = [{"source": "acme", "target": "b", "type": "supports", "evidence": "e" * 30,
-                  "doc": "d.txt"}]
+    entities = [
+        {"id": "acme", "name": "A" * 2_000_000, "type": "company"},
+        {"id": "b", "name": "B", "type": "company"},
+    ]
+    relations = [
+        {"source": "acme", "target": "b", "type": "supports", "evidence": "e" * 30, "doc": "d.txt"}
+    ]
     _check(
         _csv_bytes(list(ENTITY_COLUMNS), entities, crlf=False, bom=False, encoding="utf-8"),
         _csv_bytes(list(RELATION_COLUMNS), relations, crlf=False, bom=False, encoding="utf-8"),
