@@ -1,0 +1,45 @@
+"""The app never writes to the data directory, whatever users do."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+from benchmarks.callbacks import ACTIONS, _payload
+from ecosystem.app import create_app
+from ecosystem.cli import build_parser
+from ecosystem.graph import default_data_dir, load_graph
+
+
+def snapshot(folder) -> dict:
+    return {
+        str(path.relative_to(folder)): (
+            hashlib.sha256(path.read_bytes()).hexdigest(),
+            path.stat().st_mtime_ns,
+        )
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_using_the_app_leaves_the_data_untouched(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir(), data)
+    before = snapshot(data)
+    app = create_app(load_graph(data))
+    client = app.server.test_client()
+    dependencies = client.get("/_dash-dependencies").get_json()
+    for output, values in ACTIONS.values():
+        (dependency,) = [d for d in dependencies if output in d["output"]][:1]
+        assert client.post(
+            "/_dash-update-component", json=_payload(dependency, values)
+        ).status_code in (200, 204)
+    for doc in (data / "sources").iterdir():
+        assert client.get(f"/source/{doc.name}?line=2").status_code == 200
+    assert snapshot(data) == before
+
+
+def test_the_server_binds_to_loopback_without_debug_by_default():
+    args = build_parser().parse_args(["serve"])
+    assert args.host == "127.0.0.1"
+    assert args.debug is False
