@@ -764,7 +764,11 @@ def build_layout(model: Model) -> html.Div:
                                             html.P(id=ID.METRIC + "-about", className="muted"),
                                             dcc.Loading(
                                                 dcc.Graph(
-                                                    id=ID.CHART, config={"displaylogo": False}
+                                                    id=ID.CHART,
+                                                    config={
+                                                        "displaylogo": False,
+                                                        "displayModeBar": False,
+                                                    },
                                                 )
                                             ),
                                             dash_table.DataTable(  # type: ignore[attr-defined]
@@ -779,7 +783,7 @@ def build_layout(model: Model) -> html.Div:
                                                 page_size=15,
                                                 style_cell={
                                                     "textAlign": "left",
-                                                    "fontFamily": "inherit",
+                                                    "fontFamily": "system-ui, sans-serif",
                                                 },
                                             ),
                                         ],

@@ -11,7 +11,7 @@ from dash import html
 
 from ecosystem.analysis.centrality import METRICS
 from ecosystem.analysis.explain import explained_relation
-from ecosystem.elements import type_style
+from ecosystem.elements import short_label, type_style
 from ecosystem.explorer import Model
 from ecosystem.schema import ALIAS_SEPARATOR, ENTITY_TYPES
 from ecosystem.ui.ids import ID
@@ -240,8 +240,10 @@ def plotly_text(text: str) -> str:
 def centrality_figure(rows: list[dict], metric: str, *, presenter: bool = False) -> dict:
     """A horizontal bar chart of the top entities, coloured by type, best at the top.
 
+    Bars are labelled "rank. short name" (unique, short); the hover gives the full name and type.
     A plain figure dict: Plotly's validating ``go.Figure`` costs more than the ranking itself.
     """
+    labels = {row["id"]: plotly_text(f"{row['rank']}. {short_label(row['name'])}") for row in rows}
     traces = []
     for entity_type in dict.fromkeys(row["type"] for row in rows):
         chosen = [row for row in rows if row["type"] == entity_type]
@@ -250,26 +252,29 @@ def centrality_figure(rows: list[dict], metric: str, *, presenter: bool = False)
                 "type": "bar",
                 "orientation": "h",
                 "x": [row["value"] for row in chosen],
-                "y": [plotly_text(row["name"]) for row in chosen],
+                "y": [labels[row["id"]] for row in chosen],
+                "customdata": [plotly_text(row["name"]) for row in chosen],
                 "name": entity_type.replace("_", " "),
                 "marker": {"color": type_style(entity_type)[0]},
-                "hovertemplate": "%{y}<br>%{x:.3f}<extra>" + entity_type + "</extra>",
+                "hovertemplate": "%{customdata}<br>%{x:.3f}<extra>"
+                + entity_type.replace("_", " ")
+                + "</extra>",
             }
         )
     ink = "#ffffff" if presenter else "#1b1f24"
     return {
         "data": traces,
         "layout": {
-            "height": max(220, 26 * len(rows) + 80),
-            "margin": {"l": 10, "r": 10, "t": 30, "b": 30},
+            "height": max(220, 24 * len(rows) + 70),
+            "margin": {"l": 10, "r": 20, "t": 10, "b": 40},
             "barmode": "stack",
+            "showlegend": False,
+            "xaxis": {"title": {"text": metric.replace("_", " ")}, "tickformat": ".2~f"},
             "yaxis": {
                 "categoryorder": "array",
-                "categoryarray": [plotly_text(row["name"]) for row in reversed(rows)],
+                "categoryarray": [labels[row["id"]] for row in reversed(rows)],
                 "automargin": True,
             },
-            "title": {"text": metric.replace("_", " "), "font": {"size": 14}},
-            "legend": {"orientation": "h", "y": -0.15},
             "paper_bgcolor": "#000000" if presenter else "#ffffff",
             "plot_bgcolor": "#000000" if presenter else "#ffffff",
             "font": {"size": 16 if presenter else 12, "color": ink},
