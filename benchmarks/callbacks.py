@@ -54,8 +54,17 @@ ACTIONS: dict[str, tuple[str, dict]] = {
         "eco-centrality-chart.figure",
         {"eco-metric.value": "betweenness", "eco-top-n.value": 15},
     ),
-    "export CSV": ("eco-download.data", {"eco-export-csv.n_clicks": 1}),
-    "export GraphML": ("eco-download.data", {"eco-export-graphml.n_clicks": 1}),
+}
+# File downloads: made once per click, not part of working the view; reported apart.
+EXPORTS: dict[str, tuple[str, dict]] = {
+    f"export {name}": ("eco-download.data", {f"eco-export-{key}.n_clicks": 1})
+    for key, name in [
+        ("csv", "CSV"),
+        ("graphml", "GraphML"),
+        ("gexf", "GEXF"),
+        ("cyjs", "Cytoscape.js"),
+        ("kumu", "Kumu workbook"),
+    ]
 }
 
 
@@ -90,7 +99,7 @@ def measure(data_dir: Path, repeat: int) -> list[dict]:
     client = app.server.test_client()
     dependencies = client.get("/_dash-dependencies").get_json()
     results = []
-    for action, (output, values) in ACTIONS.items():
+    for action, (output, values) in {**ACTIONS, **EXPORTS}.items():
         (dependency,) = [
             d
             for d in dependencies
@@ -115,9 +124,17 @@ def measure(data_dir: Path, repeat: int) -> list[dict]:
                 "p95_ms": timings[max(0, round(0.95 * len(timings)) - 1)],
                 "max_ms": timings[-1],
                 "bytes": len(response.get_data()),
+                "export": action in EXPORTS,
             }
         )
     return results
+
+
+def _row(row: dict) -> str:
+    return (
+        f"| {row['action']} | {row['median_ms']:.1f} | {row['p95_ms']:.1f} | "
+        f"{row['max_ms']:.1f} | {row['bytes']:,} |"
+    )
 
 
 def report(results: list[dict], data_dir: Path, repeat: int) -> str:
@@ -134,14 +151,22 @@ def report(results: list[dict], data_dir: Path, repeat: int) -> str:
         "| action | median ms | p95 ms | max ms | answer bytes |",
         "|---|---|---|---|---|",
     ]
-    for row in results:
-        lines.append(
-            f"| {row['action']} | {row['median_ms']:.1f} | {row['p95_ms']:.1f} | "
-            f"{row['max_ms']:.1f} | {row['bytes']:,} |"
-        )
-    worst = max(results, key=lambda row: row["p95_ms"])
+    for row in (r for r in results if not r["export"]):
+        lines.append(_row(row))
+    interactive = [r for r in results if not r["export"]]
+    worst = max(interactive, key=lambda row: row["p95_ms"])
     verdict = "met" if worst["p95_ms"] < 50 else "not met"
-    lines += ["", f"Slowest p95: {worst['action']}, {worst['p95_ms']:.1f} ms: target {verdict}."]
+    lines += [
+        "",
+        f"Slowest p95 while working the view: {worst['action']}, {worst['p95_ms']:.1f} ms: "
+        f"target {verdict}.",
+        "",
+        "File downloads (made once per click; the xlsx writer and the XML serialisers dominate):",
+        "",
+        "| export | median ms | p95 ms | max ms | answer bytes |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [_row(row) for row in results if row["export"]]
     return "\n".join(lines) + "\n"
 
 

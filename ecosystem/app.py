@@ -8,6 +8,7 @@ nothing mutable.
 
 from __future__ import annotations
 
+import base64
 import csv
 import html as html_text
 import io
@@ -49,6 +50,7 @@ from ecosystem.explorer import (
     visible,
 )
 from ecosystem.explorer import parse_state as parse_view_state
+from ecosystem.interchange.exporter import MEDIA_TYPES, export_files
 from ecosystem.schema import DOC_SEPARATOR, ENTITY_TYPES, RELATION_TYPES, SOURCES_DIR
 from ecosystem.security import harden
 from ecosystem.sources import locate, normalise
@@ -399,13 +401,32 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def export_graphml(model: Model, state: ViewState) -> str:
-    """The visible subgraph as GraphML, every column and the shown metrics as attributes."""
+EXPORT_BUTTONS: dict[str, tuple[str, str]] = {
+    "csv": (ID.EXPORT_CSV, "CSV of visible relations"),
+    "graphml": (ID.EXPORT_GRAPHML, "GraphML (Cytoscape, yEd, Gephi)"),
+    "gexf": (ID.EXPORT_GEXF, "GEXF for Gephi"),
+    "cyjs": (ID.EXPORT_CYJS, "Cytoscape.js JSON"),
+    "kumu": (ID.EXPORT_KUMU, "Kumu workbook (.xlsx)"),
+}
+
+
+def export_download(model: Model, state: ViewState, fmt: str) -> dict:
+    """The visible network as a download in ``fmt``: the data ``dcc.Download`` takes."""
+    if fmt == "csv":
+        return {
+            "content": export_csv(model, state),
+            "filename": "ecosystem-relations.csv",
+            "type": "text/csv",
+        }
     subgraph = visible_subgraph(model, state)
-    for node in subgraph:
-        for name, values in model.metrics.items():
-            subgraph.nodes[node][name] = float(values[node])
-    return "\n".join(nx.generate_graphml(subgraph))
+    scores = {name: dict(values) for name, values in model.metrics.items()}
+    ((filename, content),) = export_files(subgraph, fmt, scores=scores).items()
+    return {
+        "content": base64.b64encode(content).decode("ascii"),
+        "base64": True,
+        "filename": filename,
+        "type": MEDIA_TYPES[fmt],
+    }
 
 
 def source_page(model: Model, doc: str, line: str | None) -> tuple[str, int]:
@@ -553,11 +574,16 @@ def build_layout(model: Model) -> html.Div:
                     html.Details(
                         [
                             html.Summary("Export"),
-                            html.Button("PNG image", id=ID.EXPORT_PNG, n_clicks=0),
-                            html.Button("SVG image", id=ID.EXPORT_SVG, n_clicks=0),
-                            html.Button("CSV of visible relations", id=ID.EXPORT_CSV, n_clicks=0),
-                            html.Button(
-                                "GraphML of visible network", id=ID.EXPORT_GRAPHML, n_clicks=0
+                            html.Div(
+                                [
+                                    html.Button("PNG image", id=ID.EXPORT_PNG, n_clicks=0),
+                                    html.Button("SVG image", id=ID.EXPORT_SVG, n_clicks=0),
+                                    *[
+                                        html.Button(label, id=button, n_clicks=0)
+                                        for button, label in EXPORT_BUTTONS.values()
+                                    ],
+                                ],
+                                className="export-items",
                             ),
                         ],
                         className="export-menu",
@@ -1104,23 +1130,14 @@ def _register(app: Dash, model: Model) -> None:
         options = {"full": True, "bg": "#ffffff"} | ({"scale": 2} if kind == "png" else {})
         return {"type": kind, "action": "download", "filename": "ecosystem", "options": options}
 
+    formats = {button: fmt for fmt, (button, _label) in EXPORT_BUTTONS.items()}
+
     @app.callback(
         Output(ID.DOWNLOAD, "data"),
-        Input(ID.EXPORT_CSV, "n_clicks"),
-        Input(ID.EXPORT_GRAPHML, "n_clicks"),
+        *[Input(button, "n_clicks") for button in formats],
         *CONTROL_STATE,
         prevent_initial_call=True,
     )
-    def export_data(_csv, _graphml, *values):
-        state = state_from_controls(model, *values)
-        if ctx.triggered_id == ID.EXPORT_GRAPHML:
-            return {
-                "content": export_graphml(model, state),
-                "filename": "ecosystem.graphml",
-                "type": "application/graphml+xml",
-            }
-        return {
-            "content": export_csv(model, state),
-            "filename": "ecosystem-relations.csv",
-            "type": "text/csv",
-        }
+    def export_data(*values):
+        state = state_from_controls(model, *values[len(formats) :])
+        return export_download(model, state, formats.get(ctx.triggered_id, "csv"))

@@ -172,6 +172,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="Dash's development server with debugging (never in production)",
     )
     serve.set_defaults(handler=cmd_serve)
+
+    from ecosystem.interchange.cli import register as register_interchange
+
+    register_interchange(commands, common, as_json)
     return parser
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import importlib
 import io
@@ -173,11 +174,36 @@ def test_csv_export_neutralises_spreadsheet_formulas(shipped_graph):
     assert len(rows) == graph.number_of_edges()
 
 
+def _downloaded(model, state, fmt) -> bytes:
+    download = app_module.export_download(model, state, fmt)
+    assert download["base64"] is True
+    return base64.b64decode(download["content"])
+
+
 def test_graphml_export_reads_back_with_metrics(model):
-    text = app_module.export_graphml(model, ViewState(types=("company", "cluster")))
-    graph = nx.read_graphml(io.StringIO(text))
+    content = _downloaded(model, ViewState(types=("company", "cluster")), "graphml")
+    graph = nx.read_graphml(io.BytesIO(content))
     assert set(nx.get_node_attributes(graph, "type").values()) == {"company", "cluster"}
-    assert "betweenness" in graph.nodes["ismc"]
+    assert float(graph.nodes["ismc"]["betweenness"]) == pytest.approx(
+        model.metrics["betweenness"]["ismc"]
+    )
+
+
+def test_gexf_export_holds_the_visible_network(model):
+    graph = nx.read_gexf(io.BytesIO(_downloaded(model, ViewState(types=("company",)), "gexf")))
+    companies = sum(1 for _, d in model.view.nodes(data=True) if d["type"] == "company")
+    assert graph.number_of_nodes() == companies
+
+
+def test_cytoscape_and_kumu_exports_open(model):
+    import json
+
+    import openpyxl
+
+    elements = json.loads(_downloaded(model, ViewState(), "cyjs"))
+    assert elements
+    book = openpyxl.load_workbook(io.BytesIO(_downloaded(model, ViewState(), "kumu")))
+    assert {"Elements", "Connections"} <= set(book.sheetnames)
 
 
 def test_source_page_escapes_and_marks_the_excerpt(model):

@@ -47,4 +47,7 @@ class ID:
     EXPORT_SVG = "eco-export-svg"
     EXPORT_CSV = "eco-export-csv"
     EXPORT_GRAPHML = "eco-export-graphml"
+    EXPORT_GEXF = "eco-export-gexf"
+    EXPORT_CYJS = "eco-export-cyjs"
+    EXPORT_KUMU = "eco-export-kumu"
     DOWNLOAD = "eco-download"

@@ -1,0 +1,149 @@
+"""The ``ecosystem import`` and ``ecosystem export`` commands.
+
+:func:`register` adds both to the main parser (``ecosystem.cli.build_parser``); the handlers
+follow its convention: ``handler(args, out) -> int``, user-fixable problems raised as
+:class:`~ecosystem.errors.EcosystemError`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import TextIO
+
+from ecosystem.errors import EcosystemError
+
+EXIT_OK = 0
+
+
+class ExportUsageError(EcosystemError):
+    """The export cannot go where it was asked to."""
+
+
+def _megabytes(value: str) -> int:
+    number = float(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {value}")
+    return int(number * 1024 * 1024)
+
+
+def register(commands, common: argparse.ArgumentParser, as_json: argparse.ArgumentParser) -> None:
+    """Add ``import`` and ``export`` to the subparsers ``commands``.
+
+    ``common`` is the parent parser holding ``--data DIR``; ``as_json`` the one with ``--json``.
+    """
+    from ecosystem.graph import default_data_dir
+    from ecosystem.interchange.exporter import EXPORT_FORMATS
+    from ecosystem.interchange.files import DEFAULT_MAX_MB
+    from ecosystem.interchange.importer import IMPORT_FORMATS
+    from ecosystem.interchange.vocabulary import DEFAULT_ENTITY_TYPE
+    from ecosystem.schema import ENTITY_TYPES
+
+    formats = "; ".join(f"{name}: {what}" for name, what in IMPORT_FORMATS.items())
+    importer = commands.add_parser(
+        "import",
+        parents=[as_json],
+        help="read CORDIS, Kumu, GEXF, GraphML, Cytoscape.js or CSV files into a dataset",
+        description=f"Import files into a dataset. Formats: {formats}.",
+    )
+    importer.add_argument(
+        "format",
+        choices=list(IMPORT_FORMATS),
+        metavar="FORMAT",
+        help=f"one of {', '.join(IMPORT_FORMATS)}",
+    )
+    importer.add_argument("files", nargs="+", type=Path, metavar="FILES", help="the files to read")
+    importer.add_argument(
+        "--into",
+        type=Path,
+        default=default_data_dir(),
+        metavar="DATA_DIR",
+        help="the dataset to merge into, created if empty (default: the shipped data)",
+    )
+    importer.add_argument(
+        "--dry-run", action="store_true", help="report what would change; write nothing"
+    )
+    importer.add_argument(
+        "--default-type",
+        choices=list(ENTITY_TYPES),
+        default=DEFAULT_ENTITY_TYPE,
+        metavar="T",
+        help=f"type of entities whose type matches none (default: {DEFAULT_ENTITY_TYPE})",
+    )
+    importer.add_argument(
+        "--max-size",
+        type=_megabytes,
+        default=DEFAULT_MAX_MB * 1024 * 1024,
+        metavar="MB",
+        help=f"refuse larger files (default: {DEFAULT_MAX_MB})",
+    )
+    importer.set_defaults(handler=cmd_import)
+
+    exporter = commands.add_parser(
+        "export",
+        parents=[common],
+        help="write the network as GEXF, GraphML, Cytoscape.js JSON, CSV or a Kumu workbook",
+        description="Export the dataset. Formats: "
+        + "; ".join(f"{name}: {what}" for name, what in EXPORT_FORMATS.items())
+        + ".",
+    )
+    exporter.add_argument(
+        "format",
+        choices=list(EXPORT_FORMATS),
+        metavar="FORMAT",
+        help=f"one of {', '.join(EXPORT_FORMATS)}",
+    )
+    exporter.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="where to write (a folder for csv); default: standard output (text formats only)",
+    )
+    exporter.add_argument(
+        "--gexf-version",
+        choices=("1.2", "1.3"),
+        default="1.3",
+        help="GEXF version (1.2 for Gephi before 0.9.3; default: %(default)s)",
+    )
+    exporter.set_defaults(handler=cmd_export)
+
+
+def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    from ecosystem.interchange.importer import import_files
+
+    report = import_files(
+        args.format,
+        args.files,
+        args.into,
+        dry_run=args.dry_run,
+        default_type=args.default_type,
+        max_bytes=args.max_size,
+    )
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False), file=out)
+    else:
+        print("\n".join(report.lines()), file=out)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    from ecosystem.graph import load_graph
+    from ecosystem.interchange.exporter import BINARY, export_files, export_graph
+
+    graph = load_graph(args.data)
+    if args.out is None:
+        if args.format == "csv":
+            raise ExportUsageError("csv writes two files: pass --out FOLDER")
+        if args.format in BINARY:
+            raise ExportUsageError(f"{args.format} is a binary workbook: pass --out FILE.xlsx")
+        (content,) = export_files(graph, args.format, gexf_version=args.gexf_version).values()
+        out.write(content.decode("utf-8"))
+        return EXIT_OK
+    paths = export_graph(graph, args.format, args.out, gexf_version=args.gexf_version)
+    print(
+        f"{graph.number_of_nodes()} entities and {graph.number_of_edges()} relations written "
+        f"to {', '.join(map(str, paths))}",
+        file=out,
+    )
+    return EXIT_OK

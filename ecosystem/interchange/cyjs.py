@@ -1,0 +1,145 @@
+"""Cytoscape.js JSON (``.cyjs``), as Cytoscape desktop exports it and as ``cy.json()`` gives it.
+
+``elements`` is either ``{"nodes": [...], "edges": [...]}`` (Cytoscape desktop) or one list whose
+items say their ``group`` (Cytoscape.js). Every element's ``data`` holds its fields; Cytoscape
+names a node by ``name`` and an edge's type by ``interaction``, and so does the file written here.
+JSON has no element lines, so problems name the element by its place: ``elements.nodes[3]``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ecosystem.errors import Problem
+from ecosystem.interchange.bundle import GraphImport
+from ecosystem.interchange.files import Origin, decode
+
+
+def read(path: Path, builder: GraphImport, problems: list[Problem]) -> None:
+    """Add the nodes and edges of a Cytoscape.js JSON file to ``builder``."""
+    name = path.name
+    text = decode(path.read_bytes(), name, problems)
+    if text is None:
+        return
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        problems.append(
+            Problem(
+                name,
+                error.lineno,
+                f"column {error.colno}",
+                f"not valid JSON: {error.msg}",
+                "the file is damaged or cut short: export it again from Cytoscape",
+            )
+        )
+        return
+    elements = document.get("elements") if isinstance(document, dict) else document
+    if isinstance(elements, list):
+        nodes = [e for e in elements if isinstance(e, dict) and _group(e) == "nodes"]
+        edges = [e for e in elements if isinstance(e, dict) and _group(e) == "edges"]
+        places = ("elements", "elements")
+    elif isinstance(elements, dict):
+        nodes, edges = elements.get("nodes") or [], elements.get("edges") or []
+        places = ("elements.nodes", "elements.edges")
+    else:
+        problems.append(
+            Problem(
+                name,
+                1,
+                "elements",
+                "no 'elements': not a Cytoscape.js JSON file",
+                "export the network from Cytoscape as Cytoscape.js JSON (.cyjs)",
+            )
+        )
+        return
+    positions = 0
+    for number, element in enumerate(nodes):
+        data = _data(element, f"{places[0]}[{number}]", name, problems)
+        if data is None:
+            continue
+        ident = data.pop("id", "")
+        origin = Origin(name, 0, f"{places[0]}[{number}] (id {ident!r})")
+        if not ident:
+            problems.append(origin.problem("data.id", "a node without an id", "give it an id"))
+            continue
+        positions += isinstance(element.get("position"), dict)
+        builder.node(ident, data, origin)
+    for number, element in enumerate(edges):
+        data = _data(element, f"{places[1]}[{number}]", name, problems)
+        if data is None:
+            continue
+        data.pop("id", None)
+        source, target = data.pop("source", ""), data.pop("target", "")
+        origin = Origin(name, 0, f"{places[1]}[{number}] ({source} -> {target})")
+        if not source or not target:
+            missing = "source" if not source else "target"
+            problems.append(
+                origin.problem(f"data.{missing}", f"an edge without a {missing}", "export again")
+            )
+            continue
+        builder.edge(source, target, data, origin)
+    if positions:
+        builder.report.notes.append(
+            f"positions of {positions} node(s) read and not kept: the explorer lays out the network"
+        )
+
+
+def _group(element: dict) -> str:
+    if element.get("group") in ("nodes", "edges"):
+        return element["group"]
+    data = element.get("data")
+    if not isinstance(data, dict):
+        return "nodes"
+    return "edges" if "source" in data and "target" in data else "nodes"
+
+
+def _data(element: object, place: str, name: str, problems: list[Problem]) -> dict | None:
+    """An element's data as text; lists (Cytoscape's list columns) joined with ``|``."""
+    data = element.get("data") if isinstance(element, dict) else None
+    if not isinstance(data, dict):
+        problems.append(
+            Problem(name, 0, place, "an element without a 'data' object", "export again")
+        )
+        return None
+    values = {}
+    for key, value in data.items():
+        if isinstance(value, list):
+            values[key] = "|".join(str(item) for item in value)
+        elif isinstance(value, bool):
+            values[key] = str(value).lower()
+        elif value is not None and not isinstance(value, dict):
+            values[key] = str(value)
+    return values
+
+
+def write(
+    entities: list[dict[str, str]],
+    relations: list[dict[str, str]],
+    metrics: dict[str, dict[str, float]],
+) -> bytes:
+    """A Cytoscape.js JSON document in Cytoscape desktop's ``.cyjs`` layout."""
+    from ecosystem import __version__
+
+    nodes = []
+    for row in entities:
+        data: dict[str, object] = {"id": row["id"], **{c: v for c, v in row.items() if c != "id"}}
+        data.update(
+            {metric: float(scores.get(row["id"], 0.0)) for metric, scores in metrics.items()}
+        )
+        nodes.append({"data": data})
+    edges = []
+    for number, row in enumerate(relations):
+        data = {"id": f"e{number}", "source": row["source"], "target": row["target"]}
+        data["interaction"] = row["type"]
+        data.update({c: v for c, v in row.items() if c not in ("source", "target", "type")})
+        edges.append({"data": data})
+    document = {
+        "format_version": "1.0",
+        "generated_by": f"ecosystem-{__version__}",
+        "target_cytoscapejs_version": "~2.1",
+        "data": {"name": "ecosystem"},
+        "elements": {"nodes": nodes, "edges": edges},
+    }
+    return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
