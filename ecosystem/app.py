@@ -51,7 +51,13 @@ from ecosystem.explorer import (
 )
 from ecosystem.explorer import parse_state as parse_view_state
 from ecosystem.interchange.exporter import MEDIA_TYPES, export_files
-from ecosystem.schema import DOC_SEPARATOR, ENTITY_TYPES, RELATION_TYPES, SOURCES_DIR
+from ecosystem.schema import (
+    DOC_SEPARATOR,
+    ENTITY_TYPES,
+    RELATION_COLUMNS,
+    RELATION_TYPES,
+    SOURCES_DIR,
+)
 from ecosystem.security import harden
 from ecosystem.sources import locate, normalise
 from ecosystem.ui import panels
@@ -361,38 +367,19 @@ def export_csv(model: Model, state: ViewState) -> str:
     subgraph = visible_subgraph(model, state)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        [
-            "source",
-            "source_name",
-            "type",
-            "target",
-            "target_name",
-            "role",
-            "start",
-            "end",
-            "amount_eur",
-            "evidence",
-            "doc",
-        ]
-    )
+    # relations.csv's columns, with each end's name beside its id for people reading the file.
+    details = RELATION_COLUMNS[3:]
+    writer.writerow(["source", "source_name", "type", "target", "target_name", *details])
     rows = sorted(subgraph.edges(data=True), key=lambda edge: edge[2].get("line", 0))
     for source, target, data in rows:
-        writer.writerow(
-            [
-                source,
-                _cell(subgraph.nodes[source].get("name", source)),
-                data["type"],
-                target,
-                _cell(subgraph.nodes[target].get("name", target)),
-                _cell(data.get("role", "")),
-                data.get("start", ""),
-                data.get("end", ""),
-                data.get("amount_eur", ""),
-                _cell(data.get("evidence", "")),
-                data.get("doc", ""),
-            ]
-        )
+        ends = [
+            source,
+            _cell(subgraph.nodes[source].get("name", source)),
+            data["type"],
+            target,
+            _cell(subgraph.nodes[target].get("name", target)),
+        ]
+        writer.writerow([*ends, *(_cell(str(data.get(column, ""))) for column in details)])
     return buffer.getvalue()
 
 
