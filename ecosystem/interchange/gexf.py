@@ -137,12 +137,19 @@ def _attributes(graph: ET.Element) -> tuple[dict[str, dict[str, str]], dict[str,
     return titles, defaults
 
 
+# Gephi writes an empty cell as the text "null" when asked to include empty values.
+GEPHI_NULL = "null"
+
+
 def _attvalues(element: ET.Element, titles: dict[str, str]) -> dict[str, str]:
     values = {}
     for block in _children(element, "attvalues"):
         for value in _children(block, "attvalue"):
+            text = value.get("value", "")
+            if text == GEPHI_NULL:
+                continue  # no value, not the word "null"
             ident = value.get("for", value.get("id", ""))
-            values[titles.get(ident, ident)] = value.get("value", "")
+            values[titles.get(ident, ident)] = text
     return values
 
 
