@@ -12,6 +12,15 @@ raises because the network is empty, disconnected, has isolated entities or is a
   component's share of the entities; a connected network gets networkx's values;
 - PageRank runs over the entities that have at least one link.
 
+Large networks
+--------------
+NetworkX is the model and the reference. Above ``fast.FAST_ABOVE`` entities (2,000), and when no
+``weight`` is asked for, the heavy measures run in igraph and SciPy instead
+(:mod:`ecosystem.analysis.fast`: the same numbers on small graphs, checked by the tests). Above
+``fast.APPROXIMATE_ABOVE`` entities (5,000), betweenness, closeness and harmonic centrality are
+estimated from a seeded sample of source entities; :func:`method` says which way a metric is
+computed, in words a person can be shown ("approximate, sampled from 1,000 sources").
+
 ``weight`` names an edge attribute. Path measures read it as a distance, the others as a strength.
 The simple view's own ``weight`` counts merged relations, a strength, so leave ``weight=None`` for
 path measures. Values are plain floats, unrounded: round them where they are shown.
@@ -21,10 +30,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Collection, Hashable, Mapping
+from typing import Literal, NamedTuple
 
 import networkx as nx
 import numpy as np
+from scipy.sparse.linalg import eigsh
 
+from ecosystem.analysis import fast
 from ecosystem.errors import EcosystemError
 
 METRICS: dict[str, str] = {
@@ -57,6 +69,11 @@ METRICS: dict[str, str] = {
 # Values equal to this many decimals rank as ties: symmetric entities can differ by rounding noise.
 _TIE_DECIMALS = 12
 
+Backend = Literal["auto", "networkx", "igraph"]
+BACKENDS: tuple[str, ...] = ("auto", "networkx", "igraph")
+# Called with (metrics done, metrics in all, the metric now starting; "" once all are done).
+Progress = Callable[[int, int, str], None]
+
 
 class UnknownMetric(EcosystemError):
     """The metric is not one of :data:`METRICS`."""
@@ -69,14 +86,82 @@ class UnknownMetric(EcosystemError):
         super().__init__(f"unknown metric {metric!r}: {advice}use one of {', '.join(self.known)}")
 
 
+class Method(NamedTuple):
+    """How a metric is computed on a graph: the library, and the sample when it is approximate.
+
+    >>> Method("igraph", sources=1000).describe()
+    'approximate, sampled from 1,000 sources'
+    >>> Method("networkx").describe()
+    'exact'
+    """
+
+    backend: str
+    sources: int | None = None
+    exact_top: int | None = None
+
+    @property
+    def approximate(self) -> bool:
+        return self.sources is not None
+
+    def describe(self) -> str:
+        """ "exact", or how the approximation was made, for a person to read."""
+        if self.sources is None:
+            return "exact"
+        text = f"approximate, sampled from {self.sources:,} sources"
+        if self.exact_top:
+            text += f"; the {self.exact_top:,} highest recomputed exactly"
+        return text
+
+
+def method(
+    graph: nx.Graph, metric: str, *, weight: str | None = None, backend: Backend = "auto"
+) -> Method:
+    """How :func:`centrality` computes ``metric`` on ``graph`` with these options.
+
+    ``backend="auto"`` uses NetworkX up to ``fast.FAST_ABOVE`` entities or when a ``weight`` is
+    asked for, and igraph (SciPy for eigenvectors) otherwise; ``"networkx"`` and ``"igraph"``
+    insist (igraph only where it has the measure, unweighted). Either way, above
+    ``fast.APPROXIMATE_ABOVE`` entities the igraph path measures are sampled.
+
+    >>> method(nx.path_graph(5), "betweenness")
+    Method(backend='networkx', sources=None, exact_top=None)
+    >>> method(nx.path_graph(5), "betweenness", backend="igraph").describe()
+    'exact'
+    """
+    if metric not in METRICS:
+        raise UnknownMetric(metric)
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}: use one of {', '.join(BACKENDS)}")
+    compiled = metric in fast.SUPPORTED and weight is None
+    if (
+        not compiled
+        or backend == "networkx"
+        or (backend == "auto" and len(graph) <= fast.FAST_ABOVE)
+    ):
+        return Method("networkx")
+    library = "scipy" if metric == "eigenvector" else "igraph"
+    if metric not in fast.SAMPLED or len(graph) <= fast.APPROXIMATE_ABOVE:
+        return Method(library)
+    sources = fast.sampled_count(graph, metric)
+    if sources is None:
+        return Method(library)
+    return Method(library, sources, None if metric == "betweenness" else fast.EXACT_TOP)
+
+
 def centrality(
-    graph: nx.Graph, metric: str, *, normalized: bool = True, weight: str | None = None
+    graph: nx.Graph,
+    metric: str,
+    *,
+    normalized: bool = True,
+    weight: str | None = None,
+    backend: Backend = "auto",
 ) -> dict[Hashable, float]:
     """Score every entity by one of :data:`METRICS`, in graph order.
 
     ``normalized=False`` gives raw degree, weighted degree, betweenness and harmonic
     centrality; the other measures have one scale and ignore it. ``weighted_degree`` reads
-    ``weight`` (``"weight"`` when None); ``degree`` always counts links.
+    ``weight`` (``"weight"`` when None); ``degree`` always counts links. ``backend`` chooses
+    the library (see :func:`method`, which also says whether the result is approximate).
 
     Raises :class:`UnknownMetric` naming the known metrics.
 
@@ -86,17 +171,18 @@ def centrality(
     >>> centrality(star, "effective_size")
     {0: 3.0, 1: 1.0, 2: 1.0, 3: 1.0}
     """
-    if metric not in METRICS:
-        raise UnknownMetric(metric)
+    chosen = method(graph, metric, weight=weight, backend=backend)
     _check_simple(graph)
-    if len(graph) == 0:
-        return {}
-    scores = _MEASURES[metric](graph, normalized, weight)
-    return {node: float(scores.get(node, 0.0)) if graph.degree(node) else 0.0 for node in graph}
+    return _compute(graph, metric, normalized, weight, chosen, _Compiler(graph))
 
 
-def all_centralities(graph: nx.Graph) -> dict[str, dict[Hashable, float]]:
+def all_centralities(
+    graph: nx.Graph, *, progress: Progress | None = None, backend: Backend = "auto"
+) -> dict[str, dict[Hashable, float]]:
     """Every metric of :data:`METRICS`, normalised and unweighted, keyed by metric name.
+
+    ``progress``, when given, is called before each metric as ``progress(done, total, metric)``
+    and once at the end as ``progress(total, total, "")``: enough for a progress bar.
 
     >>> scores = all_centralities(nx.path_graph(3))
     >>> list(scores) == list(METRICS)
@@ -104,7 +190,53 @@ def all_centralities(graph: nx.Graph) -> dict[str, dict[Hashable, float]]:
     >>> scores["closeness"]
     {0: 0.6666666666666666, 1: 1.0, 2: 0.6666666666666666}
     """
-    return {metric: centrality(graph, metric) for metric in METRICS}
+    _check_simple(graph)
+    compiler = _Compiler(graph)  # one igraph conversion for every compiled metric
+    results: dict[str, dict[Hashable, float]] = {}
+    for done, metric in enumerate(METRICS):
+        if progress is not None:
+            progress(done, len(METRICS), metric)
+        chosen = method(graph, metric, backend=backend)
+        results[metric] = _compute(graph, metric, True, None, chosen, compiler)
+    if progress is not None:
+        progress(len(METRICS), len(METRICS), "")
+    return results
+
+
+def methods(graph: nx.Graph, *, backend: Backend = "auto") -> dict[str, Method]:
+    """:func:`method` of every metric of :data:`METRICS`, as :func:`all_centralities` uses them."""
+    return {metric: method(graph, metric, backend=backend) for metric in METRICS}
+
+
+class _Compiler:
+    """The igraph form of a graph, built on first use and then shared."""
+
+    def __init__(self, graph: nx.Graph):
+        self._graph = graph
+        self._compiled: fast.Compiled | None = None
+
+    def __call__(self) -> fast.Compiled:
+        if self._compiled is None:
+            self._compiled = fast.compile_graph(self._graph)
+        return self._compiled
+
+
+def _compute(
+    graph: nx.Graph,
+    metric: str,
+    normalized: bool,
+    weight: str | None,
+    chosen: Method,
+    compiler: _Compiler,
+) -> dict[Hashable, float]:
+    if len(graph) == 0:
+        return {}
+    if chosen.backend == "networkx":
+        scores = _MEASURES[metric](graph, normalized, weight)
+    else:
+        sources = fast.sources_for(metric) if chosen.approximate else None
+        scores = fast.centrality(compiler(), metric, normalized=normalized, sources=sources)
+    return {node: float(scores.get(node, 0.0)) if graph.degree(node) else 0.0 for node in graph}
 
 
 def ranking(
@@ -181,11 +313,18 @@ def _eigenvector(graph: nx.Graph, normalized: bool, weight: str | None) -> dict:
         if len(component) < 2:
             continue
         nodes = list(component)
-        adjacency = nx.to_numpy_array(graph, nodelist=nodes, weight=weight)
-        # The adjacency matrix is symmetric: eigh finds its leading eigenvector exactly and
-        # deterministically, even for the two-entity components that ARPACK refuses.
-        _, vectors = np.linalg.eigh(adjacency)
-        leading = np.abs(vectors[:, -1])
+        if len(nodes) <= fast.DENSE_EIGEN_LIMIT:
+            adjacency = nx.to_numpy_array(graph, nodelist=nodes, weight=weight)
+            # The adjacency matrix is symmetric: eigh finds its leading eigenvector exactly and
+            # deterministically, even for the two-entity components that ARPACK refuses.
+            _, vectors = np.linalg.eigh(adjacency)
+            leading = np.abs(vectors[:, -1])
+        else:
+            # A dense matrix of a large component would not fit in memory (67,000 entities:
+            # 36 GB); ARPACK from a fixed start vector is deterministic too.
+            sparse = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight=weight, dtype=float)
+            _, vectors = eigsh(sparse, k=1, which="LA", v0=np.ones(len(nodes)), tol=0)
+            leading = np.abs(vectors[:, 0])
         share = len(nodes) / len(graph)
         scores.update(zip(nodes, share * leading, strict=True))
     return scores
