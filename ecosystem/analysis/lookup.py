@@ -27,6 +27,8 @@ def fold(text: str) -> str:
     >>> fold("MINE.THE.GAP") == fold("mine-the-gap")
     True
     """
+    if text.isascii():  # most names: nothing to decompose
+        return _NOT_ALNUM.sub(" ", text.lower()).strip()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
     return _NOT_ALNUM.sub(" ", stripped.casefold()).strip()
