@@ -22,7 +22,7 @@ import networkx as nx
 from dash import ALL, Dash, Input, Output, State, ctx, dash_table, dcc, html
 from dash.exceptions import PreventUpdate
 
-from ecosystem.analysis.centrality import METRICS, ranking
+from ecosystem.analysis.centrality import METRICS, Progress, ranking
 from ecosystem.analysis.lookup import search
 from ecosystem.analysis.paths import collaboration_paths
 from ecosystem.analysis.synergy import synergy_candidates
@@ -337,6 +337,12 @@ def handle_centrality(model: Model, metric: str, top: Any, types: Sequence[str])
         for r in rows
     ]
     return rows, table
+
+
+def metric_about(model: Model, metric: str) -> str:
+    """What a metric measures, and how it was computed when that was an approximation."""
+    how = model.methods[metric]
+    return f"{METRICS[metric]} ({how.describe()})." if how.approximate else METRICS[metric]
 
 
 def handle_step(highlight: Any, selected: Any, step: int) -> str | None:
@@ -837,12 +843,16 @@ def create_app(
     *,
     title: str = "Ecosystem explorer",
     frame_ancestors: Sequence[str] = (),
+    cache: Path | None = None,
+    use_cache: bool = True,
+    progress: Progress | None = None,
 ) -> Dash:
     """Build the Dash app for one typed graph: precompute the model, lay out, wire callbacks.
 
     ``frame_ancestors`` lists the sites allowed to embed the app in a frame (none by default).
+    ``cache``, ``use_cache`` and ``progress`` go to :func:`~ecosystem.explorer.build_model`.
     """
-    model = build_model(graph)
+    model = build_model(graph, cache=cache, use_cache=use_cache, progress=progress)
     cyto.load_extra_layouts()  # brings cytoscape-svg, needed for SVG export
     app = Dash(
         __name__,
@@ -1059,7 +1069,7 @@ def _register(app: Dash, model: Model) -> None:
         metric = metric if metric in METRICS else "degree"
         rows, table = handle_centrality(model, metric, top, _choices(types, ENTITY_TYPES))
         figure = panels.centrality_figure(rows, metric, presenter=presenter is True)
-        return figure, table, METRICS[metric]
+        return figure, table, metric_about(model, metric)
 
     @app.callback(
         Output(ID.PATH_RESULT, "children"),

@@ -5,12 +5,12 @@ data's content hash (``graph.graph["content_hash"]``, set by :func:`ecosystem.gr
 plus every option that changes a number: the metric list, the sampling settings, the seed and the
 library versions. The cache lives in ``$ECOSYSTEM_CACHE``, else ``~/.cache/ecosystem``.
 
-Centralities are stored as NumPy ``.npz`` files read with ``allow_pickle=False``, communities as
-JSON: neither can run code, whoever wrote the file. A file is written to a temporary name and
-moved into place (``os.replace``), so a reader sees a whole file or none, even with several
-workers writing at once. A file that is missing, unreadable, truncated, from another version or
-for another graph is ignored and the values recomputed (and rewritten when the folder is
-writable); the cache never makes a load fail.
+Centralities are stored as NumPy ``.npz`` files read with ``allow_pickle=False``, communities and
+the layout as JSON: neither can run code, whoever wrote the file. A file is written to a temporary
+name and moved into place (``os.replace``), so a reader sees a whole file or none, even with
+several workers writing at once. A file that is missing, unreadable, truncated, from another
+version or for another graph is ignored and the values recomputed (and rewritten when the folder
+is writable); the cache never makes a load fail.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ import numpy as np
 from ecosystem.analysis import fast
 from ecosystem.analysis.centrality import METRICS, Method, Progress, all_centralities, methods
 from ecosystem.analysis.communities import communities
+from ecosystem.elements import positions
 
 CACHE_ENV = "ECOSYSTEM_CACHE"
 # Bump when the stored layout or the meaning of a stored number changes.
@@ -203,32 +204,85 @@ def compute_communities(
 ) -> dict:
     """:func:`~ecosystem.analysis.communities.communities` of ``graph``, cached like the metrics
     (Louvain takes about 15 s on the H2020 network)."""
-    key = cache_key(graph, "communities", seed=seed, resolution=resolution) if use_cache else None
-    path = _path(directory, "communities", key, ".json") if key else None
+
+    def fits(result: Any) -> bool:
+        members = [node for group in result["communities"] for node in group["members"]]
+        return len(members) == len(graph) and set(members) == set(graph)
+
+    return _cached_json(
+        graph,
+        "communities",
+        lambda: communities(graph, seed=seed, resolution=resolution),
+        fits,
+        directory=directory,
+        use_cache=use_cache,
+        seed=seed,
+        resolution=resolution,
+    )
+
+
+def compute_layout(
+    graph: nx.Graph, *, seed: int = 42, directory: Path | None = None, use_cache: bool = True
+) -> dict[Hashable, tuple[float, float]]:
+    """:func:`~ecosystem.elements.positions` of ``graph``, cached like the metrics (two seconds on
+    the H2020 network)."""
+
+    def fits(result: Any) -> bool:
+        return (
+            isinstance(result, dict)
+            and len(result) == len(graph)
+            and all(node in result for node in graph)
+        )
+
+    stored = _cached_json(
+        graph,
+        "layout",
+        lambda: {node: list(xy) for node, xy in positions(graph, seed=seed).items()},
+        fits,
+        directory=directory,
+        use_cache=use_cache,
+        seed=seed,
+    )
+    return {node: (float(stored[node][0]), float(stored[node][1])) for node in graph}
+
+
+def _cached_json(
+    graph: nx.Graph,
+    kind: str,
+    compute: Callable[[], Any],
+    fits: Callable[[Any], bool],
+    *,
+    directory: Path | None,
+    use_cache: bool,
+    **options: Any,
+) -> Any:
+    """``compute()``, or what the cache holds for ``graph``, ``kind`` and ``options`` when
+    ``fits`` accepts it; what is computed is stored for next time."""
+    key = cache_key(graph, kind, **options) if use_cache else None
+    path = _path(directory, kind, key, ".json") if key else None
     if path is not None:
-        found = _read_communities(path, key, graph)
+        found = _read_json(path, key, fits)
         if found is not None:
             return found
-    result = communities(graph, seed=seed, resolution=resolution)
+    result = compute()
     if path is not None and all(isinstance(node, str) for node in graph):
         text = json.dumps({"key": key, "result": result})
         _write_atomically(path, lambda handle: handle.write(text.encode()))
     return result
 
 
-def _read_communities(path: Path, key: str | None, graph: nx.Graph) -> dict | None:
+def _read_json(path: Path, key: str | None, fits: Callable[[Any], bool]) -> Any:
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
         result = stored["result"]
-        members = [node for group in result["communities"] for node in group["members"]]
-        ok = stored["key"] == key and len(members) == len(graph) and set(members) == set(graph)
+        ok = stored["key"] == key and fits(result)
     except FileNotFoundError:
         return None
     except Exception as error:  # a damaged file of any kind: recompute
-        log.warning("ignoring unreadable communities cache %s: %s", path, error)
+        log.warning("ignoring unreadable cache file %s: %s", path, error)
         return None
     if not ok:
-        log.warning("ignoring communities cache %s: it is for another graph", path)
+        log.warning("ignoring cache file %s: it is for another graph", path)
         return None
     return result
 

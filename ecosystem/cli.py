@@ -7,9 +7,10 @@ stderr with exit code 2, never as a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -167,6 +168,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="sites allowed to embed the app in a frame, e.g. https://partner.eu",
     )
     serve.add_argument(
+        "--cache",
+        type=Path,
+        metavar="DIR",
+        help="where computed metrics are kept between runs "
+        "(default: $ECOSYSTEM_CACHE, else ~/.cache/ecosystem)",
+    )
+    serve.add_argument(
+        "--no-cache", action="store_true", help="compute every metric afresh and keep nothing"
+    )
+    serve.add_argument(
         "--debug",
         action="store_true",
         help="Dash's development server with debugging (never in production)",
@@ -197,19 +208,17 @@ def _dump(value: object, out: TextIO) -> None:
 
 
 def cmd_centrality(args: argparse.Namespace, out: TextIO) -> int:
-    from ecosystem.analysis.centrality import METRICS, ranking
+    from ecosystem.analysis.centrality import METRICS, method, ranking
 
-    rows = ranking(
-        _load_view(args.data),
-        args.metric,
-        entity_type=args.types,
-        top=args.top,
-        normalized=not args.raw,
-    )
+    view = _load_view(args.data)
+    how = method(view, args.metric).describe()
+    rows = ranking(view, args.metric, entity_type=args.types, top=args.top, normalized=not args.raw)
     if args.json:
-        _dump({"metric": args.metric, "normalized": not args.raw, "ranking": rows}, out)
+        report = {"metric": args.metric, "normalized": not args.raw, "method": how}
+        _dump({**report, "ranking": rows}, out)
         return EXIT_OK
     print(f"{args.metric}: {METRICS[args.metric]}", file=out)
+    print(f"Computed: {how}.", file=out)
     print(file=out)
     table = [(r["rank"], r["name"], r["type"], f"{r['value']:.4f}") for r in rows]
     print(format_table(["#", "entity", "type", args.metric], table), file=out)
@@ -321,7 +330,15 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     from ecosystem.server import serve
 
     def build():
-        return create_app(load_graph(args.data), frame_ancestors=args.frame_ancestors)
+        graph = load_graph(args.data)
+        with progress_bar("Preparing the network") as progress:
+            return create_app(
+                graph,
+                frame_ancestors=args.frame_ancestors,
+                cache=args.cache,
+                use_cache=not args.no_cache,
+                progress=progress,
+            )
 
     def announce(text: str) -> None:
         print(text, file=out, flush=True)
@@ -335,6 +352,21 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
         announce=announce,
     )
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def progress_bar(title: str) -> Iterator[Callable[[int, int, str], None]]:
+    """A progress callback ``(done, total, step)`` drawing a bar on stderr (only on a terminal)."""
+    from tqdm import tqdm
+
+    with tqdm(desc=title, unit="step", file=sys.stderr, disable=None, leave=False) as bar:
+
+        def update(done: int, total: int, step: str) -> None:
+            bar.total = total
+            bar.n = done
+            bar.set_postfix_str(step.replace("_", " "), refresh=True)
+
+        yield update
 
 
 class UsageError(EcosystemError):

@@ -1,27 +1,30 @@
 """What the web app shows, as pure functions: the precomputed model, filters and the URL state.
 
 ``build_model`` runs once per dataset (in ``create_app``); the model is read-only afterwards, so
-several users and workers can share it safely. The view state (selection, path ends, filters,
-metric, mode) travels in the URL; ``parse_state`` accepts any query string a client sends and keeps
-only what is valid.
+several users and workers can share it safely. Its metrics and communities come from the on-disk
+cache when it holds them for this data (:mod:`ecosystem.cache`), so a restart is quick. The view
+state (selection, path ends, filters, metric, mode) travels in the URL; ``parse_state`` accepts any
+query string a client sends and keeps only what is valid.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 import networkx as nx
+import numpy as np
 
-from ecosystem.analysis.centrality import METRICS, all_centralities
-from ecosystem.analysis.communities import communities, membership
+from ecosystem.analysis.centrality import METRICS, Progress
+from ecosystem.analysis.communities import membership
 from ecosystem.analysis.lookup import EntityIndex, build_index
-from ecosystem.elements import positions
-from ecosystem.graph import simple_view
+from ecosystem.cache import compute_communities, compute_layout, compute_metrics
+from ecosystem.graph import bulk_allocation, simple_view
 from ecosystem.schema import ENTITY_TYPES, RELATION_TYPES
 
 LAYOUTS = {
@@ -48,6 +51,7 @@ class Model:
     view: nx.Graph
     index: EntityIndex
     metrics: MappingProxyType
+    methods: MappingProxyType  # metric -> Method: exact, or how it was sampled
     community: MappingProxyType
     community_info: dict
     layout: MappingProxyType
@@ -56,31 +60,78 @@ class Model:
     relation_counts: dict[str, int]
 
 
-def build_model(graph: nx.MultiDiGraph, *, seed: int = 42) -> Model:
-    """Precompute the view, the lookup index, every metric, communities and the fixed layout."""
+BUILD_STEPS = len(METRICS) + 2  # every metric, the communities, the layout
+
+
+def build_model(
+    graph: nx.MultiDiGraph,
+    *,
+    seed: int = 42,
+    cache: Path | None = None,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+) -> Model:
+    """Precompute the view, the lookup index, every metric, communities and the fixed layout.
+
+    Metrics and communities are read from the cache folder ``cache`` (default
+    :func:`ecosystem.cache.cache_dir`) when it holds them for this data, else computed and
+    stored there; ``use_cache=False`` neither reads nor writes it. ``progress`` is told each
+    step, as ``progress(done, BUILD_STEPS, step)``, and ``progress(BUILD_STEPS, BUILD_STEPS, "")``
+    at the end.
+    """
+    with bulk_allocation():
+        return _build_model(graph, seed, cache, use_cache, progress or (lambda *_: None))
+
+
+def _build_model(
+    graph: nx.MultiDiGraph, seed: int, cache: Path | None, use_cache: bool, report: Progress
+) -> Model:
     view = simple_view(graph)
     nx.freeze(view)
-    info = communities(view, seed=seed)
-    metrics = all_centralities(view)
+    metrics = compute_metrics(
+        view,
+        directory=cache,
+        use_cache=use_cache,
+        progress=lambda done, _total, metric: report(done, BUILD_STEPS, metric) if metric else None,
+    )
+    report(len(METRICS), BUILD_STEPS, "communities")
+    info = compute_communities(view, seed=seed, directory=cache, use_cache=use_cache)
+    report(len(METRICS) + 1, BUILD_STEPS, "layout")
+    layout = compute_layout(view, seed=seed, directory=cache, use_cache=use_cache)
+    report(BUILD_STEPS, BUILD_STEPS, "")
     return Model(
         graph=graph,
         view=view,
         index=build_index(view),
         metrics=MappingProxyType(
-            {name: MappingProxyType(values) for name, values in metrics.items()}
+            {name: MappingProxyType(values) for name, values in metrics.values.items()}
         ),
+        methods=MappingProxyType(dict(metrics.methods)),
         community=MappingProxyType(membership(info)),
         community_info=info,
-        layout=MappingProxyType(positions(view, seed=seed)),
-        order=MappingProxyType(
-            {
-                name: tuple(sorted(values, key=lambda node: (-values[node], str(node))))
-                for name, values in metrics.items()
-            }
-        ),
+        layout=MappingProxyType(layout),
+        order=MappingProxyType(rankings(view, metrics.values)),
         type_counts=dict(Counter(d.get("type", "") for _, d in view.nodes(data=True))),
-        relation_counts=dict(Counter(d["type"] for *_, d in graph.edges(data=True))),
+        relation_counts=dict(Counter(kind for *_, kind in graph.edges.data("type"))),
     )
+
+
+def rankings(
+    view: nx.Graph, metrics: Mapping[str, Mapping[Hashable, float]]
+) -> dict[str, tuple[str, ...]]:
+    """For each metric, the entities of ``view`` from the highest value to the lowest, ties by id.
+
+    >>> rankings(nx.path_graph(["b", "a", "c"]), {"m": {"a": 1.0, "b": 1.0, "c": 2.0}})
+    {'m': ('c', 'a', 'b')}
+    """
+    nodes = list(view)
+    ties = np.empty(len(nodes), dtype=np.int64)
+    ties[np.argsort(np.array([str(node) for node in nodes]), kind="stable")] = np.arange(len(nodes))
+    ranked = {}
+    for name, values in metrics.items():
+        scores = np.fromiter((values[node] for node in nodes), dtype=np.float64, count=len(nodes))
+        ranked[name] = tuple(nodes[i] for i in np.lexsort((ties, -scores)))
+    return ranked
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,20 @@ def write_dataset(folder: Path, entities=None, relations=None, document=TINY_DOC
     sources.mkdir(exist_ok=True)
     (sources / "doc.txt").write_text(document, encoding="utf-8")
     return folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def metrics_cache(tmp_path_factory) -> Path:
+    """Every test, and every server a test starts, keeps computed metrics in a folder of its own,
+    never in the user's cache."""
+    folder = tmp_path_factory.mktemp("cache")
+    before = os.environ.get("ECOSYSTEM_CACHE")
+    os.environ["ECOSYSTEM_CACHE"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("ECOSYSTEM_CACHE", None)
+    else:
+        os.environ["ECOSYSTEM_CACHE"] = before
 
 
 @pytest.fixture

@@ -155,3 +155,17 @@ def test_communities_are_the_same_every_run():
     result = json.loads(first)
     assert result["modularity"] > 0
     assert sum(c["size"] for c in result["communities"]) == load_graph().number_of_nodes()
+
+
+def test_centrality_says_how_it_was_computed():
+    code, out, _ = run("centrality", "--metric", "betweenness", "--top", "3")
+    assert code == 0 and "Computed: exact." in out
+    code, out, _ = run("centrality", "--metric", "betweenness", "--json")
+    assert json.loads(out)["method"] == "exact"
+
+
+def test_serve_takes_a_cache_folder_or_none():
+    from ecosystem.cli import build_parser
+
+    args = build_parser().parse_args(["serve", "--cache", "/tmp/metrics", "--no-cache"])
+    assert (str(args.cache), args.no_cache) == ("/tmp/metrics", True)

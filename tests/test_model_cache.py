@@ -1,0 +1,99 @@
+"""The app's precomputed model comes from the on-disk cache on a restart, and says how each
+metric was computed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ecosystem import cache
+from ecosystem.analysis import fast
+from ecosystem.analysis.centrality import METRICS
+from ecosystem.app import metric_about
+from ecosystem.explorer import BUILD_STEPS, build_model
+
+
+def test_a_restart_reads_metrics_and_communities_from_the_cache(
+    shipped_graph, tmp_path, monkeypatch
+):
+    first = build_model(shipped_graph, cache=tmp_path)
+    assert len(list(tmp_path.glob("metrics-*.npz"))) == 1
+    assert len(list(tmp_path.glob("communities-*.json"))) == 1
+
+    def recompute(*_args, **_kwargs):
+        raise AssertionError("computed again although the cache holds it")
+
+    monkeypatch.setattr(cache, "all_centralities", recompute)
+    monkeypatch.setattr(cache, "communities", recompute)
+    second = build_model(shipped_graph, cache=tmp_path)
+    assert {m: dict(v) for m, v in second.metrics.items()} == {
+        m: dict(v) for m, v in first.metrics.items()
+    }
+    assert second.community_info == first.community_info
+    assert second.order == first.order
+
+
+def test_without_the_cache_nothing_is_written(shipped_graph, tmp_path):
+    build_model(shipped_graph, cache=tmp_path / "unused", use_cache=False)
+    assert not (tmp_path / "unused").exists()
+
+
+def test_every_step_is_reported(shipped_graph, tmp_path):
+    steps = []
+    build_model(shipped_graph, cache=tmp_path, progress=lambda *step: steps.append(step))
+    assert [name for _, _, name in steps] == [*METRICS, "communities", "layout", ""]
+    assert [done for done, _, _ in steps] == list(range(BUILD_STEPS + 1))
+    assert {total for _, total, _ in steps} == {BUILD_STEPS}
+
+
+def test_an_exact_metric_is_described_plainly(shipped_graph, tmp_path: Path):
+    model = build_model(shipped_graph, cache=tmp_path)
+    assert metric_about(model, "betweenness") == METRICS["betweenness"]
+
+
+def test_an_approximate_metric_says_how_it_was_sampled(shipped_graph, monkeypatch):
+    # The shipped network is small; lower the thresholds so it counts as large.
+    monkeypatch.setattr(fast, "FAST_ABOVE", 10)
+    monkeypatch.setattr(fast, "APPROXIMATE_ABOVE", 20)
+    monkeypatch.setattr(fast, "BETWEENNESS_SOURCES", 30)
+    model = build_model(shipped_graph, use_cache=False)
+    assert model.methods["betweenness"].approximate
+    assert metric_about(model, "betweenness").endswith("(approximate, sampled from 30 sources).")
+    assert metric_about(model, "degree") == METRICS["degree"]
+
+
+@pytest.mark.parametrize("metric", ["closeness", "harmonic"])
+def test_sampled_distance_measures_name_their_exact_top(shipped_graph, monkeypatch, metric):
+    monkeypatch.setattr(fast, "FAST_ABOVE", 10)
+    monkeypatch.setattr(fast, "APPROXIMATE_ABOVE", 20)
+    monkeypatch.setattr(fast, "DISTANCE_SOURCES", 25)
+    model = build_model(shipped_graph, use_cache=False)
+    assert f"sampled from 25 sources; the {fast.EXACT_TOP} highest recomputed exactly" in (
+        metric_about(model, metric)
+    )
+
+
+def test_the_layout_is_cached_too(shipped_graph, tmp_path, monkeypatch):
+    first = build_model(shipped_graph, cache=tmp_path)
+    assert len(list(tmp_path.glob("layout-*.json"))) == 1
+
+    def recompute(*_args, **_kwargs):
+        raise AssertionError("laid out again although the cache holds it")
+
+    monkeypatch.setattr(cache, "positions", recompute)
+    assert build_model(shipped_graph, cache=tmp_path).layout == first.layout
+
+
+def test_a_damaged_layout_file_is_laid_out_again(shipped_graph, tmp_path):
+    first = build_model(shipped_graph, cache=tmp_path)
+    (path,) = tmp_path.glob("layout-*.json")
+    path.write_text('{"key": "x", "result": {"ismc": [0, 0]}}')
+    assert build_model(shipped_graph, cache=tmp_path).layout == first.layout
+
+
+def test_rankings_put_the_highest_first_and_break_ties_by_id(shipped_graph, tmp_path):
+    model = build_model(shipped_graph, cache=tmp_path)
+    for metric, values in model.metrics.items():
+        expected = tuple(sorted(values, key=lambda node: (-values[node], str(node))))
+        assert model.order[metric] == expected, metric
