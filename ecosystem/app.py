@@ -269,6 +269,7 @@ def handle_path(
             k=_number(k, 1, MAX_PATH_K, 3),
             avoid_hubs=avoid_hubs is not False and avoid_hubs != [],
             index=model.index,
+            prepared=model.paths,
         )
     except EcosystemError as error:
         return [panels.message(str(error).capitalize() + ".", "warning")], None
@@ -286,6 +287,7 @@ def handle_synergy(model: Model, selected: Any, types: Any) -> list:
             types=_choices(types, ENTITY_TYPES) or None,
             top=10,
             index=model.index,
+            prepared=model.paths,
         )
     except EcosystemError as error:
         return [panels.message(str(error), "warning")]
@@ -301,7 +303,9 @@ def handle_pick(model: Model, selected: Any, candidate: Any) -> dict | None:
     edges = [edge_id(node, z) for z in shared] + [edge_id(other, z) for z in shared]
     nodes = [node, other, *shared]
     try:
-        best = collaboration_paths(model.view, node, other, k=1, index=model.index)["paths"][0]
+        best = collaboration_paths(
+            model.view, node, other, k=1, index=model.index, prepared=model.paths
+        )["paths"][0]
     except EcosystemError:
         best = None
     if best:

@@ -23,6 +23,7 @@ import numpy as np
 from ecosystem.analysis.centrality import METRICS, Progress
 from ecosystem.analysis.communities import membership
 from ecosystem.analysis.lookup import EntityIndex, build_index
+from ecosystem.analysis.paths import PathIndex, path_index
 from ecosystem.cache import compute_communities, compute_layout, compute_metrics
 from ecosystem.graph import bulk_allocation, simple_view
 from ecosystem.schema import ENTITY_TYPES, RELATION_TYPES
@@ -50,6 +51,7 @@ class Model:
     graph: nx.MultiDiGraph
     view: nx.Graph
     index: EntityIndex
+    paths: PathIndex
     metrics: MappingProxyType
     methods: MappingProxyType  # metric -> Method: exact, or how it was sampled
     community: MappingProxyType
@@ -103,6 +105,7 @@ def _build_model(
         graph=graph,
         view=view,
         index=build_index(view),
+        paths=path_index(view),
         metrics=MappingProxyType(
             {name: MappingProxyType(values) for name, values in metrics.values.items()}
         ),

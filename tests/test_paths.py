@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
+import random
+
+import networkx as nx
 import pytest
 
 from ecosystem.analysis.lookup import EntityNotFound
-from ecosystem.analysis.paths import NoPath, PathQueryError, collaboration_paths, hub_penalty
+from ecosystem.analysis.paths import (
+    NoPath,
+    PathQueryError,
+    cheapest_paths_from,
+    collaboration_paths,
+    fewest_hop_paths,
+    hub_penalty,
+    path_index,
+)
 from tests.conftest import make_view
 
 # a -- hub -- c is two hops through a hub with 12 links; a -- b -- x -- c is three concrete hops.
@@ -123,3 +135,83 @@ def test_unknown_entity(view):
 def test_k_out_of_range(view, k):
     with pytest.raises(PathQueryError, match="k must be between"):
         collaboration_paths(view, "a", "c", k=k)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_fewest_hop_paths_are_networkx_own_in_sorted_order(seed):
+    graph = nx.gnm_random_graph(60, 90 + 10 * seed, seed=seed)
+    rng = random.Random(seed)
+    for _ in range(15):
+        start, end = rng.sample(sorted(graph), 2)
+        try:
+            expected = sorted(nx.all_shortest_paths(graph, start, end))
+        except nx.NetworkXNoPath:
+            with pytest.raises(nx.NetworkXNoPath):
+                fewest_hop_paths(graph, start, end, limit=20)
+            continue
+        assert fewest_hop_paths(graph, start, end, limit=20) == expected[:20]
+        assert fewest_hop_paths(graph, start, end, limit=2) == expected[:2]
+
+
+def test_fewest_hop_paths_between_neighbours_and_in_a_grid():
+    grid = nx.convert_node_labels_to_integers(nx.grid_2d_graph(4, 4), ordering="sorted")
+    assert fewest_hop_paths(grid, 0, 1, limit=5) == [[0, 1]]
+    assert fewest_hop_paths(grid, 0, 15, limit=100) == sorted(nx.all_shortest_paths(grid, 0, 15))
+
+
+def typed(graph: nx.Graph):
+    """``graph`` as an explorer view: string ids, names and types, one relation per link."""
+    nodes = {
+        str(n): (f"Entity {n}", "company" if i % 3 else "project") for i, n in enumerate(graph)
+    }
+    return make_view(nodes, [(str(a), str(b), "partner_in") for a, b in graph.edges()])
+
+
+PREPARED_GRAPHS = {
+    "karate club": nx.karate_club_graph,
+    "les miserables": nx.les_miserables_graph,
+    "sparse random": lambda: nx.gnm_random_graph(150, 260, seed=4),
+    "hubs": lambda: nx.barabasi_albert_graph(300, 2, seed=9),
+    "two components": lambda: nx.disjoint_union(nx.cycle_graph(12), nx.path_graph(5)),
+}
+
+
+@pytest.mark.parametrize("name", list(PREPARED_GRAPHS))
+@pytest.mark.parametrize("avoid_hubs", [True, False])
+def test_the_prepared_search_finds_paths_as_cheap_as_the_whole_network_search(name, avoid_hubs):
+    view = typed(PREPARED_GRAPHS[name]())
+    prepared = path_index(view)
+    rng = random.Random(len(view))
+    for _ in range(12):
+        start, end = rng.sample(sorted(view), 2)
+        try:
+            plain = collaboration_paths(view, start, end, k=5, avoid_hubs=avoid_hubs)
+        except NoPath:
+            with pytest.raises(NoPath):
+                collaboration_paths(view, start, end, k=5, prepared=prepared)
+            continue
+        fast = collaboration_paths(view, start, end, k=5, avoid_hubs=avoid_hubs, prepared=prepared)
+        assert [p["cost"] for p in fast["paths"]] == [p["cost"] for p in plain["paths"]]
+        assert all(len(set(p["nodes"])) == len(p["nodes"]) for p in fast["paths"])  # loop-free
+        assert fast["fewest_hops"] == plain["fewest_hops"]
+
+
+def test_cheapest_paths_from_one_entity_cost_what_dijkstra_says():
+    view = typed(nx.barabasi_albert_graph(200, 2, seed=5))
+    prepared = path_index(view)
+    targets = sorted(view)[1:40]
+    found = cheapest_paths_from(prepared, "0", targets)
+    assert set(found) == set(targets)
+
+    def cost(a, b, _data):
+        return 1 + (hub_penalty(view, a) + hub_penalty(view, b)) / 2
+
+    for target, nodes in found.items():
+        assert nodes[0] == "0" and nodes[-1] == target
+        length = sum(cost(a, b, None) for a, b in itertools.pairwise(nodes))
+        assert length == pytest.approx(nx.dijkstra_path_length(view, "0", target, weight=cost))
+
+
+def test_cheapest_paths_leave_out_what_they_cannot_reach():
+    view = typed(nx.disjoint_union(nx.path_graph(3), nx.path_graph(2)))
+    assert cheapest_paths_from(path_index(view), "0", ["2", "3"]) == {"2": ["0", "1", "2"]}

@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from ecosystem.analysis.paths import path_index
 from ecosystem.analysis.synergy import (
     SynergyQueryError,
     candidate_scores,
@@ -112,3 +113,17 @@ def test_widens_to_three_hops_only_when_two_are_not_enough(view):
 def test_max_hops_must_be_two_or_three(view):
     with pytest.raises(SynergyQueryError):
         candidate_scores(view, "co1", max_hops=4)
+
+
+@pytest.mark.parametrize(
+    "entity", ["ismc", "pizarras-la-bana", "dg-grow", "junta-de-castilla-y-leon"]
+)
+def test_prepared_paths_explain_the_same_candidates_as_cheaply(shipped_view, entity):
+    prepared = path_index(shipped_view)
+    plain = synergy_candidates(shipped_view, entity)
+    fast = synergy_candidates(shipped_view, entity, prepared=prepared)
+    assert [c["id"] for c in fast["candidates"]] == [c["id"] for c in plain["candidates"]]
+    for quick, slow in zip(fast["candidates"], plain["candidates"], strict=True):
+        assert quick["path"]["cost"] == slow["path"]["cost"]
+        assert quick["path"]["nodes"][0] == entity
+        assert quick["path"]["nodes"][-1] == quick["id"]

@@ -38,7 +38,13 @@ import networkx as nx
 
 from ecosystem.analysis.explain import entity_name
 from ecosystem.analysis.lookup import EntityIndex, build_index, resolve
-from ecosystem.analysis.paths import NoPath, collaboration_paths
+from ecosystem.analysis.paths import (
+    NoPath,
+    PathIndex,
+    cheapest_paths_from,
+    collaboration_paths,
+    path_record,
+)
 from ecosystem.errors import EcosystemError
 
 CONTEXT_WEIGHT: dict[str, float] = {
@@ -209,12 +215,15 @@ def synergy_candidates(
     max_hops: int | None = None,
     explain_paths: bool = True,
     index: EntityIndex | None = None,
+    prepared: PathIndex | None = None,
 ) -> dict:
     """The ``top`` entities ``entity`` is not yet linked to, best first, each with its reasons.
 
     ``types`` keeps candidates of those entity types only. Each candidate has its ``score``,
     the ``shared`` neighbours grouped by type, a one-line ``reason`` and, when
     ``explain_paths``, the best connecting ``path`` (hub rule, with evidence). Ties by name.
+    ``index`` and ``prepared`` (:func:`~ecosystem.analysis.paths.path_index`) speed up the
+    lookups and the path search when they are at hand.
     """
     if not 1 <= top <= MAX_TOP:
         raise SynergyQueryError(f"top must be between 1 and {MAX_TOP}, not {top}")
@@ -229,6 +238,9 @@ def synergy_candidates(
         scores.items(),
         key=lambda item: (-item[1].score, entity_name(view, item[0]).casefold(), item[0]),
     )[:top]
+    paths: dict[str, list[str]] = {}
+    if explain_paths and prepared is not None:
+        paths = cheapest_paths_from(prepared, node, [candidate for candidate, _ in ranked])
     candidates = []
     for rank, (candidate, found) in enumerate(ranked, start=1):
         groups = _group_by_type(view, node, candidate, found.shared)
@@ -243,7 +255,12 @@ def synergy_candidates(
             "reason": _reason(view, groups, found.via),
         }
         if explain_paths:
-            item["path"] = _best_path(view, node, candidate, index)
+            if prepared is None:
+                item["path"] = _best_path(view, node, candidate, index)
+            elif candidate in paths:
+                item["path"] = path_record(view, paths[candidate], True, None)
+            else:
+                item["path"] = None
         candidates.append(item)
     return {
         "entity": _brief(view, node),
