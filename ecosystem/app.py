@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import heapq
 import html as html_text
 import io
 from collections.abc import Mapping, Sequence
@@ -184,7 +185,7 @@ def handle_elements(
         model.view, shown.nodes, layout=layout, sizes=sizes, community=community
     )
     elements += link_elements(model.view, shown.links)
-    entities, links = model.view.number_of_nodes(), model.view.number_of_edges()
+    entities, links = model.view.number_of_nodes(), model.link_count
     counts = (
         f"Showing {len(shown.nodes):,} of {entities:,} entities ({shown.hidden_nodes:,} hidden) "
         f"and {shown.shown_links:,} of {links:,} links ({shown.hidden_links:,} hidden)."
@@ -241,7 +242,15 @@ def handle_highlight(
             base, nodes=nodes, edges=path_edges(nodes), presenter=state.presenter
         ), nodes
     if state.selected:
-        neighbours = sorted(model.view[state.selected])
+        # Every neighbour on screen: a capped view shows at most MAX_ELEMENTS of them, the most
+        # central by the metric shown first; a hub's thousands of others need no style.
+        values = model.metrics[state.metric]
+        around = model.view[state.selected]
+        neighbours = sorted(
+            heapq.nsmallest(MAX_ELEMENTS, around, key=lambda n: (-values[n], n))
+            if len(around) > MAX_ELEMENTS
+            else around
+        )
         nodes = [state.selected, *neighbours]
         edges = [edge_id(state.selected, n) for n in neighbours]
         return highlight_stylesheet(

@@ -60,6 +60,8 @@ class Model:
     order: MappingProxyType
     type_counts: dict[str, int]
     relation_counts: dict[str, int]
+    links: MappingProxyType  # entity -> how many entities it is linked to
+    link_count: int  # links in the view (NetworkX counts them anew on every call)
 
 
 BUILD_STEPS = len(METRICS) + 2  # every metric, the communities, the layout
@@ -116,6 +118,8 @@ def _build_model(
         order=MappingProxyType(rankings(view, metrics.values)),
         type_counts=dict(Counter(d.get("type", "") for _, d in view.nodes(data=True))),
         relation_counts=dict(Counter(kind for *_, kind in graph.edges.data("type"))),
+        links=MappingProxyType(dict(view.degree())),
+        link_count=view.number_of_edges(),
     )
 
 
@@ -278,19 +282,25 @@ def visible(
     view = model.view
     kinds = set(state.relations) if state.relations else None
     must = [node for node in (state.selected, *keep) if node is not None and node in view]
-    if state.hops and state.selected in view:
+    around = state.hops > 0 and state.selected in view
+    if around:
         reach = nx.single_source_shortest_path_length(view, state.selected, cutoff=state.hops)
         candidates: Collection[str] = reach.keys()
     else:
         candidates = view.nodes
     wanted = set(state.types)
-    filtered = {
-        node
-        for node in candidates
-        if (not wanted or view.nodes[node].get("type") in wanted)
-        and view.degree(node) >= state.min_degree
-    }
-    filtered.update(must)
+    filtered: Collection[str]
+    if not around and not wanted and state.min_degree <= 0:
+        filtered = view.nodes  # nothing filtered out: no need to copy 67,000 ids
+    else:
+        degree = model.links
+        filtered = {
+            node
+            for node in candidates
+            if (not wanted or view.nodes[node].get("type") in wanted)
+            and degree[node] >= state.min_degree
+        }
+        filtered.update(must)
     capped = len(filtered) > max_elements // 2
     chosen = _overview(model, state, filtered, must, max_elements // 3) if capped else filtered
     links = _links_among(view, chosen, kinds)
@@ -298,7 +308,7 @@ def visible(
         values = model.metrics[state.metric]
         links.sort(key=lambda pair: (-(values[pair[0]] + values[pair[1]]), pair))
         links = sorted(links[: max_elements - len(chosen)])
-    total_links = view.number_of_edges()
+    total_links = model.link_count
     return Visible(
         nodes=tuple(sorted(chosen)),
         links=tuple(links),
@@ -310,7 +320,7 @@ def visible(
 
 
 def _overview(
-    model: Model, state: ViewState, filtered: set[str], must: list[str], budget: int
+    model: Model, state: ViewState, filtered: Collection[str], must: list[str], budget: int
 ) -> set[str]:
     """The entities a capped view shows: the must-haves, the selection's most central neighbours,
     then the most central of the rest, up to ``budget``."""

@@ -121,8 +121,12 @@ def test_relation_type_filter_keeps_only_those_links(model):
 def test_path_highlight_marks_exactly_the_path(model):
     panel, store = app_module.handle_path(model, "pizarras-la-bana", "dg-grow", 3, True)
     sheet, steps = app_module.handle_highlight(model, ViewState(), store, None)
-    marked = {rule["selector"] for rule in sheet if rule["selector"].startswith("node[id")}
-    assert marked == {f'node[id = "{node}"]' for node in store["nodes"]}
+    (marked,) = [
+        rule["selector"]
+        for rule in sheet
+        if rule["selector"].startswith("node[id") and rule["style"].get("border-width") == 3
+    ]
+    assert set(marked.split(", ")) == {f'node[id = "{node}"]' for node in store["nodes"]}
     assert steps == store["nodes"]
     assert panel
 
@@ -231,3 +235,4 @@ def test_short_labels_prefer_acronyms():
 def test_highlight_selectors_quote_ids():
     sheet = highlight_stylesheet([], nodes=['a"]; node{'], edges=[edge_id("a", "b")])
     assert 'node[id = "a\\"]; node{"]' in [rule["selector"] for rule in sheet]
+    assert 'edge[id = "a~b"]' in [rule["selector"] for rule in sheet]

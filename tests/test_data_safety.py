@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 
-from benchmarks.callbacks import ACTIONS, EXPORTS, _payload
+from benchmarks.callbacks import EXPORTS, SHIPPED, _payload, actions
 from ecosystem.app import create_app
 from ecosystem.cli import build_parser
 from ecosystem.graph import default_data_dir, load_graph
@@ -29,7 +29,7 @@ def test_using_the_app_leaves_the_data_untouched(tmp_path):
     app = create_app(load_graph(data))
     client = app.server.test_client()
     dependencies = client.get("/_dash-dependencies").get_json()
-    for output, values in {**ACTIONS, **EXPORTS}.values():
+    for output, values in {**actions(SHIPPED), **EXPORTS}.values():
         (dependency,) = [d for d in dependencies if output in d["output"]][:1]
         assert client.post(
             "/_dash-update-component", json=_payload(dependency, values)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
+from ecosystem import app as app_module
 from ecosystem import elements
 from ecosystem.explorer import ViewState, build_model, visible
+from ecosystem.ui import panels
+from tests.conftest import make_view
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +59,45 @@ def test_large_layout_places_every_entity_the_same_way_twice(monkeypatch):
     assert set(first) == set(graph)
     assert first == elements.positions(graph)
     assert first["island-a"] != first["island-b"]
+
+
+@pytest.fixture(scope="module")
+def hub_model():
+    """A hub linked to 130 companies by one relation each, and to 3 projects that have two
+    partners each besides."""
+    leaves = {f"co{i:03d}": (f"Company {i:03d}", "company") for i in range(130)}
+    projects = {f"pr{i}": (f"Project {i}", "project") for i in range(3)}
+    partners = {f"pe{i}": (f"Partner {i}", "research") for i in range(6)}
+    view = make_view(
+        {"hub": ("Hub", "cluster"), **leaves, **projects, **partners},
+        [(leaf, "hub", "member_of") for leaf in leaves]
+        + [("hub", project, "coordinates") for project in projects]
+        + [(f"pe{i}", f"pr{i // 2}", "partner_in") for i in range(6)],
+    )
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from(view.nodes(data=True))
+    for *_, data in view.edges(data=True):
+        for record in data["relations"]:
+            fields = {k: v for k, v in record.items() if k not in ("source", "target", "key")}
+            graph.add_edge(record["source"], record["target"], key=record["key"], **fields)
+    return build_model(graph, use_cache=False)
+
+
+def test_a_hubs_details_list_the_first_relations_of_each_type_and_count_the_rest(hub_model):
+    text = str(panels.entity_details(hub_model, "hub"))
+    assert "member of (130)" in text and "coordinates (3)" in text
+    assert text.count("evidence") >= panels.DETAILS_PER_TYPE  # the listed ones carry evidence
+    assert "Company 049" in text and "Company 050" not in text  # the first 50 by name
+    assert f"and {130 - panels.DETAILS_PER_TYPE} more" in text
+    assert "Project 2" in text  # a short group is listed whole
+
+
+def test_a_hubs_highlight_styles_only_the_neighbours_a_view_can_show(hub_model, monkeypatch):
+    monkeypatch.setattr(app_module, "MAX_ELEMENTS", 40)
+    _, nodes = app_module.handle_highlight(hub_model, ViewState(selected="hub"), None, None)
+    assert nodes[0] == "hub" and len(nodes) == 41
+    # The most central neighbours by the metric (degree): the projects, then companies by id.
+    assert {"pr0", "pr1", "pr2"} <= set(nodes)
+    assert sorted(set(nodes) - {"hub", "pr0", "pr1", "pr2"}) == [f"co{i:03d}" for i in range(37)]
+    shown = visible(hub_model, ViewState(selected="hub"), max_elements=40 * 3)
+    assert set(shown.nodes) - {"hub"} <= set(nodes)

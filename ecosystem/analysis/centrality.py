@@ -29,6 +29,7 @@ path measures. Values are plain floats, unrounded: round them where they are sho
 from __future__ import annotations
 
 import difflib
+import heapq
 from collections.abc import Callable, Collection, Hashable, Mapping
 from typing import Literal, NamedTuple
 
@@ -266,20 +267,30 @@ def ranking(
     if top is not None and top < 0:
         raise ValueError(f"top must be 0 or more, not {top}")
     types = {entity_type} if isinstance(entity_type, str) else entity_type
-    rows = [
+    values = scores if scores is not None else centrality(graph, metric, normalized=normalized)
+    nodes = graph.nodes
+
+    def order(item: tuple[Hashable, float]) -> tuple[float, str, str]:
+        node, value = item
+        return (-round(value, _TIE_DECIMALS), str(nodes[node].get("name", node)), str(node))
+
+    kept = (
+        (node, value)
+        for node, value in values.items()
+        if types is None or nodes[node].get("type", "") in types
+    )
+    # A large network's top 15 need not sort all of it.
+    chosen = heapq.nsmallest(top, kept, key=order) if top is not None else sorted(kept, key=order)
+    return [
         {
+            "rank": rank,
             "id": node,
-            "name": str(graph.nodes[node].get("name", node)),
-            "type": graph.nodes[node].get("type", ""),
+            "name": str(nodes[node].get("name", node)),
+            "type": nodes[node].get("type", ""),
             "value": value,
         }
-        for node, value in (
-            scores if scores is not None else centrality(graph, metric, normalized=normalized)
-        ).items()
-        if types is None or graph.nodes[node].get("type", "") in types
+        for rank, (node, value) in enumerate(chosen, start=1)
     ]
-    rows.sort(key=lambda row: (-round(row["value"], _TIE_DECIMALS), row["name"], str(row["id"])))
-    return [{"rank": rank, **row} for rank, row in enumerate(rows[:top], start=1)]
 
 
 def _check_simple(graph: nx.Graph) -> None:

@@ -16,6 +16,8 @@ from ecosystem.explorer import Model
 from ecosystem.schema import ALIAS_SEPARATOR, ENTITY_TYPES
 from ecosystem.ui.ids import ID
 
+# Relations listed per type in the details panel; a hub's thousands more are counted, not sent.
+DETAILS_PER_TYPE = 50
 FIGURE_METRICS = ("degree", "betweenness", "pagerank", "eigenvector")
 
 
@@ -98,19 +100,27 @@ def entity_details(model: Model, node: str) -> list:
     groups: dict[str, list[dict]] = {}
     for neighbour in sorted(view[node], key=lambda n: view.nodes[n].get("name", n).casefold()):
         for record in view.edges[node, neighbour]["relations"]:
-            groups.setdefault(record["type"], []).append(
-                explained_relation(view, record, walking_from=node)
-            )
+            groups.setdefault(record["type"], []).append(record)
     sections = [
         html.Details(
             [
-                html.Summary(f"{kind.replace('_', ' ')} ({len(relations)})"),
-                *[evidence_block(relation) for relation in relations],
+                html.Summary(f"{kind.replace('_', ' ')} ({len(records):,})"),
+                *[
+                    evidence_block(explained_relation(view, record, walking_from=node))
+                    for record in records[:DETAILS_PER_TYPE]
+                ],
+                html.P(
+                    f"… and {len(records) - DETAILS_PER_TYPE:,} more, not listed here "
+                    f"(the {DETAILS_PER_TYPE} above are the first by name).",
+                    className="muted more",
+                )
+                if len(records) > DETAILS_PER_TYPE
+                else None,
             ],
             open=True,
             className="relation-group",
         )
-        for kind, relations in sorted(groups.items())
+        for kind, records in sorted(groups.items())
     ]
     return [
         html.H3(data.get("name", node), className="entity-name"),
