@@ -12,6 +12,7 @@ import zlib
 from collections.abc import Collection, Iterable, Mapping
 
 import networkx as nx
+import numpy as np
 
 # One colour and one shape per entity type, so type reads even in greyscale or on a projector.
 # Colours from the Okabe-Ito and Tableau palettes, chosen to stay apart for common colour-vision
@@ -101,7 +102,7 @@ def _angle(node: str) -> float:
 
 def _core_and_satellites(view: nx.Graph, *, seed: int) -> dict[str, tuple[float, float]]:
     core = sorted(view, key=lambda node: (-view.degree(node), str(node)))[:CORE_SIZE]
-    placed = positions(view.subgraph(core), seed=seed)
+    placed = positions(_core_graph(view, core), seed=seed)
     frontier = list(core)
     step = 45.0
     while frontier:
@@ -126,6 +127,29 @@ def _core_and_satellites(view: nx.Graph, *, seed: int) -> dict[str, tuple[float,
         for number, node in enumerate(rest):
             placed[node] = (float((number % width) * 60), bottom + (number // width) * 60)
     return placed
+
+
+def _core_graph(view: nx.Graph, core: list[str], ties: int = 3) -> nx.Graph:
+    """The core entities, linked where they are linked in ``view`` and to the ``ties`` core
+    entities each shares most neighbours with.
+
+    The best-linked entities of a large network are often linked only through others (two
+    universities through their shared projects): laid out on their own links alone they would
+    scatter at random, so their shared neighbours pull them together.
+    """
+    graph = nx.Graph(view.subgraph(core).edges())
+    graph.add_nodes_from(core)
+    nodes = list(view)
+    position = {node: i for i, node in enumerate(nodes)}
+    adjacency = nx.to_scipy_sparse_array(view, nodelist=nodes, weight=None, format="csr")
+    rows = adjacency[[position[node] for node in core]]
+    shared = (rows @ rows.T).toarray()
+    np.fill_diagonal(shared, 0)
+    for i, node in enumerate(core):
+        for j in np.argsort(-shared[i], kind="stable")[:ties]:
+            if shared[i, j] > 0:
+                graph.add_edge(node, core[j])
+    return graph
 
 
 def concentric_positions(values: Mapping[str, float], *, ring_gap: float = 110.0) -> dict:

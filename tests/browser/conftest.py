@@ -46,8 +46,9 @@ def _wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
 
 
 @contextmanager
-def running_server(*extra: str):
-    """``ecosystem serve`` on a free port, as a user starts it; yields its address."""
+def running_server(*extra: str, seconds: float = 60):
+    """``ecosystem serve`` on a free port, as a user starts it; yields its address once it
+    answers (within ``seconds``)."""
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "ecosystem", "serve", "--port", str(port), "--workers", "2", *extra],
@@ -57,7 +58,7 @@ def running_server(*extra: str):
     )
     url = f"http://127.0.0.1:{port}/"
     try:
-        _wait_for(url, process)
+        _wait_for(url, process, seconds)
         yield url
     finally:
         process.terminate()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -78,15 +78,20 @@ def choose(browser, dropdown_id: str, typed: str, option: str) -> None:
         what=f"the search field of #{dropdown_id}",
     )[0]
     field.send_keys(typed)
-    wait(
-        browser,
-        lambda: [
-            o
-            for o in browser.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option")
-            if o.text == option
-        ],
-        what=f"option {option!r}",
-    )[0].click()
+
+    def click_option() -> bool:
+        # The options are redrawn as the server's answer to the typed text arrives: an option
+        # found a moment ago may be gone; look again rather than fail.
+        try:
+            for found in browser.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option"):
+                if found.text == option:
+                    found.click()
+                    return True
+        except StaleElementReferenceException:
+            pass
+        return False
+
+    wait(browser, click_option, what=f"option {option!r}")
 
 
 def tab(browser, label: str) -> None:

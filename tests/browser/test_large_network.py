@@ -1,0 +1,114 @@
+"""The explorer on a large network: the 10,000-entity slice of the real H2020 participation data,
+served by ``ecosystem serve`` and driven in Chromium.
+
+The slice is made from the CORDIS data in ``../shared/data/cordis-h2020/`` by
+``benchmarks/h2020.py``; without that data the tests fail rather than skip, so CI cannot pass
+without running them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from benchmarks import h2020
+from ecosystem.explorer import MAX_ELEMENTS
+from ecosystem.graph import load_graph, simple_view
+from tests.browser.conftest import running_server
+from tests.browser.test_explorer import CY, choose, highlighted_nodes, tab, text_of, wait
+
+pytestmark = pytest.mark.browser
+
+SLICE = 10_000
+
+
+@pytest.fixture(scope="module")
+def slice_dir(tmp_path_factory) -> Path:
+    if not (h2020.DEFAULT_SOURCE / h2020.PARTICIPATIONS).is_file():
+        pytest.fail(f"the H2020 data is missing from {h2020.DEFAULT_SOURCE}")
+    entities, relations = h2020.convert(h2020.DEFAULT_SOURCE)
+    rows = h2020.slice_rows(entities, relations, SLICE)
+    return h2020.write_dataset(*rows, tmp_path_factory.mktemp("h2020") / "slice")
+
+
+@pytest.fixture(scope="module")
+def slice_url(slice_dir):
+    with running_server("--data", str(slice_dir), seconds=240) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def hidden_entity(slice_dir) -> dict:
+    """A named organisation with one link: never among the most central shown at first."""
+    view = simple_view(load_graph(slice_dir))
+    names = [view.nodes[node]["name"] for node in view]
+    for node in sorted(view):
+        data = view.nodes[node]
+        if (
+            node.startswith("org-")
+            and view.degree(node) == 1
+            and not data["name"].startswith("Organisation PIC")
+            and names.count(data["name"]) == 1
+            and data["name"].isascii()
+        ):
+            return {"id": node, "name": data["name"], "type": data["type"]}
+    raise AssertionError("no suitable organisation in the slice")
+
+
+def element_counts(browser) -> tuple[int, int]:
+    return tuple(browser.execute_script(CY + "return [cy.nodes().length, cy.edges().length];"))
+
+
+def open_large(browser, url: str, query: str = "") -> None:
+    browser.get(url + query)
+    wait(browser, lambda: "Showing" in text_of(browser, "eco-counts"), 60, "the network")
+    wait(browser, lambda: element_counts(browser)[0] > 0, 60, "the nodes to be drawn")
+
+
+def test_the_browser_gets_at_most_the_element_budget_and_is_told_what_is_hidden(
+    browser, slice_url, artifacts
+):
+    open_large(browser, slice_url)
+    nodes, edges = element_counts(browser)
+    assert nodes > 0 and nodes + edges <= MAX_ELEMENTS
+    counts = text_of(browser, "eco-counts")
+    assert f"Showing {nodes:,} of {SLICE:,} entities ({SLICE - nodes:,} hidden)" in counts
+    assert "Large network" in counts
+    browser.save_screenshot(str(artifacts / "large-network.png"))
+
+
+def test_search_finds_an_entity_that_is_not_on_screen_and_shows_it(
+    browser, slice_url, hidden_entity, artifacts
+):
+    open_large(browser, slice_url)
+    drawn = set(browser.execute_script(CY + "return cy.nodes().map(n => n.id());"))
+    assert hidden_entity["id"] not in drawn
+    typed = hidden_entity["name"][:24].lower()
+    choose(browser, "eco-search", typed, f"{hidden_entity['name']} ({hidden_entity['type']})")
+    wait(
+        browser,
+        lambda: hidden_entity["name"] in text_of(browser, "eco-details"),
+        30,
+        "the details of the chosen entity",
+    )
+    wait(browser, lambda: hidden_entity["id"] in highlighted_nodes(browser), 30, "its node")
+    nodes, edges = element_counts(browser)
+    assert nodes + edges <= MAX_ELEMENTS
+    assert "CORDIS H2020 participation" in text_of(browser, "eco-details")  # evidence
+    browser.save_screenshot(str(artifacts / "large-network-search.png"))
+
+
+def test_the_centrality_panel_says_the_ranking_is_sampled(browser, slice_url, artifacts):
+    open_large(browser, slice_url, "?metric=betweenness")
+    tab(browser, "Centrality")
+    wait(
+        browser,
+        lambda: "approximate, sampled from 1,000 sources" in text_of(browser, "eco-metric-about"),
+        30,
+        "the note on sampling",
+    )
+    rows = browser.find_elements(By.CSS_SELECTOR, "#eco-centrality-table tbody tr")
+    assert len(rows) > 1
+    browser.save_screenshot(str(artifacts / "large-network-centrality.png"))
