@@ -16,6 +16,30 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8050
 DEFAULT_WORKERS = 2
 DEFAULT_THREADS = 4
+KEEPALIVE_SECONDS = 75
+
+
+def gunicorn_settings(host: str, port: int, workers: int) -> dict[str, Any]:
+    """How gunicorn runs the app: threaded workers forked from the built app.
+
+    >>> gunicorn_settings("127.0.0.1", 8050, 2)["bind"]
+    '127.0.0.1:8050'
+    """
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": DEFAULT_THREADS,
+        "preload_app": True,
+        "timeout": 120,
+        # Longer than any pause between a viewer's clicks: a server that closes an idle
+        # connection just as the browser reuses it makes that request fail (seen in the load
+        # test with gunicorn's default of 2 s).
+        "keepalive": KEEPALIVE_SECONDS,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+    }
 
 
 def serve(
@@ -43,18 +67,7 @@ def serve(
 
     class _Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
-            settings = {
-                "bind": f"{host}:{port}",
-                "workers": workers,
-                "worker_class": "gthread",
-                "threads": DEFAULT_THREADS,
-                "preload_app": True,
-                "timeout": 120,
-                "accesslog": None,
-                "errorlog": "-",
-                "loglevel": "warning",
-            }
-            for key, value in settings.items():
+            for key, value in gunicorn_settings(host, port, workers).items():
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
