@@ -4,8 +4,9 @@
 
 For each data folder: starts ``ecosystem serve`` with its default workers on a free port of
 127.0.0.1, measures the workers' memory, runs Locust headless (installed in its own virtual
-environment, benchmarks/.venv-load, on first use), measures memory again, stops the server, and
-writes every result to docs/load-test.md. The run is bounded: fixed users, fixed time, one host.
+environment, benchmarks/.venv-load, on first use) twice in a row, measuring memory after each
+round, stops the server, and writes every result to docs/load-test.md. The run is bounded:
+fixed users, fixed time, one host.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 VENV = ROOT / "benchmarks" / ".venv-load"
 LOCUST_VERSION = "2.*"
+ROUNDS = 2
 
 
 def locust_binary() -> Path:
@@ -89,40 +91,50 @@ def run_one(data_dir: Path, users: int, seconds: int) -> dict:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise RuntimeError("the server did not start") from None
                 time.sleep(0.5)
-        before = worker_rss_mb(server.pid)
-        subprocess.run(
-            [
-                str(locust),
-                "-f",
-                str(HERE / "locustfile.py"),
-                "--headless",
-                "-u",
-                str(users),
-                "-r",
-                str(max(1, users // 5)),
-                "-t",
-                f"{seconds}s",
-                "--host",
-                url,
-                "--csv",
-                str(work / "run"),
-                "--only-summary",
-                "--stop-timeout",
-                "5",
-            ],
-            check=False,
-            env={**os.environ, "ECOSYSTEM_REQUESTS": str(requests_file)},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=seconds + 120,
-        )
-        after = worker_rss_mb(server.pid)
+        while len(worker_rss_mb(server.pid)) < DEFAULT_WORKERS and time.monotonic() < deadline:
+            time.sleep(0.2)  # the master answers before every worker has forked
+        memory = [worker_rss_mb(server.pid)]
+        for round_number in range(ROUNDS):
+            # The same audience twice on one server: the first round warms the workers, the
+            # second shows whether their memory keeps growing.
+            subprocess.run(
+                [
+                    str(locust),
+                    "-f",
+                    str(HERE / "locustfile.py"),
+                    "--headless",
+                    "-u",
+                    str(users),
+                    "-r",
+                    str(max(1, users // 5)),
+                    "-t",
+                    f"{seconds}s",
+                    "--host",
+                    url,
+                    "--csv",
+                    str(work / f"run{round_number}"),
+                    "--only-summary",
+                    "--stop-timeout",
+                    "5",
+                ],
+                check=False,
+                env={**os.environ, "ECOSYSTEM_REQUESTS": str(requests_file)},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=seconds + 120,
+            )
+            memory.append(worker_rss_mb(server.pid))
     finally:
         server.terminate()
         server.wait(timeout=30)
-    with (work / "run_stats.csv").open(encoding="utf-8") as stats_file:
-        rows = list(csv.DictReader(stats_file))
-    return {"data": data_dir, "rows": rows, "before": before, "after": after}
+    rounds = []
+    for round_number in range(ROUNDS):
+        with (work / f"run{round_number}_stats.csv").open(encoding="utf-8") as stats_file:
+            rows = list(csv.DictReader(stats_file))
+        with (work / f"run{round_number}_failures.csv").open(encoding="utf-8") as failures_file:
+            failures = list(csv.DictReader(failures_file))
+        rounds.append({"rows": rows, "failures": failures})
+    return {"data": data_dir, "rounds": rounds, "memory": memory}
 
 
 def _shown(path: Path) -> str:
@@ -148,27 +160,39 @@ def report(results: list[dict], users: int, seconds: int) -> str:
         "Times are the server's answers as Locust sees them, in milliseconds.",
     ]
     for result in results:
-        total = next(row for row in result["rows"] if row["Name"] == "Aggregated")
-        lines += [
-            "",
-            f"## `{_shown(result['data'])}`",
-            "",
-            f"{float(total['Requests/s']):.1f} requests per second, "
-            f"{total['Request Count']} requests, {total['Failure Count']} errors.",
-            "Worker memory (resident, MB) before: "
-            + ", ".join(f"{m:.0f}" for m in result["before"])
-            + "; after: "
-            + ", ".join(f"{m:.0f}" for m in result["after"])
-            + ".",
-            "",
-            "| action | requests | errors | p50 ms | p95 ms | p99 ms |",
-            "|---|---|---|---|---|---|",
-        ]
-        for row in result["rows"]:
-            lines.append(
-                f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | "
-                f"{row['50%']} | {row['95%']} | {row['99%']} |"
+        lines += ["", f"## `{_shown(result['data'])}`", ""]
+        memory = result["memory"]
+        lines.append(
+            "Worker memory (resident, MB): "
+            + "; ".join(
+                f"{when} {', '.join(f'{m:.0f}' for m in sizes)}"
+                for when, sizes in zip(
+                    ["before", *(f"after round {n + 1}" for n in range(ROUNDS))],
+                    memory,
+                    strict=True,
+                )
             )
+            + "."
+        )
+        for number, measured in enumerate(result["rounds"], start=1):
+            total = next(row for row in measured["rows"] if row["Name"] == "Aggregated")
+            lines += [
+                "",
+                f"Round {number}: {float(total['Requests/s']):.1f} requests per second, "
+                f"{total['Request Count']} requests, {total['Failure Count']} errors.",
+                "",
+                "| action | requests | errors | p50 ms | p95 ms | p99 ms |",
+                "|---|---|---|---|---|---|",
+            ]
+            for row in measured["rows"]:
+                lines.append(
+                    f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | "
+                    f"{row['50%']} | {row['95%']} | {row['99%']} |"
+                )
+            for failure in measured["failures"]:
+                lines.append(
+                    f"\nError: {failure['Name']}: {failure['Error']} ({failure['Occurrences']}x)"
+                )
     return "\n".join(lines) + "\n"
 
 
