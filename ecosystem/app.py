@@ -375,9 +375,20 @@ def visible_subgraph(model: Model, state: ViewState) -> nx.MultiDiGraph:
     subgraph = nx.MultiDiGraph()
     for node in shown.nodes:
         subgraph.add_node(node, **model.graph.nodes[node])
-    for source, target, key, data in model.graph.edges(keys=True, data=True):
-        if source in subgraph and target in subgraph and (kinds is None or data["type"] in kinds):
-            subgraph.add_edge(source, target, key=key, **data)
+    # The relations behind each link on screen, in file order (not a pass over every relation
+    # of a large network).
+    records = sorted(
+        (
+            record
+            for pair in shown.links
+            for record in model.view.edges[pair]["relations"]
+            if kinds is None or record["type"] in kinds
+        ),
+        key=lambda record: record.get("line", 0),
+    )
+    for record in records:
+        source, target, key = record["source"], record["target"], record["key"]
+        subgraph.add_edge(source, target, key=key, **model.graph.edges[source, target, key])
     return subgraph
 
 
@@ -425,7 +436,9 @@ def export_download(model: Model, state: ViewState, fmt: str) -> dict:
             "type": "text/csv",
         }
     subgraph = visible_subgraph(model, state)
-    scores = {name: dict(values) for name, values in model.metrics.items()}
+    scores = {
+        name: {node: values[node] for node in subgraph} for name, values in model.metrics.items()
+    }
     ((filename, content),) = export_files(subgraph, fmt, scores=scores).items()
     return {
         "content": base64.b64encode(content).decode("ascii"),

@@ -236,3 +236,13 @@ def test_highlight_selectors_quote_ids():
     sheet = highlight_stylesheet([], nodes=['a"]; node{'], edges=[edge_id("a", "b")])
     assert 'node[id = "a\\"]; node{"]' in [rule["selector"] for rule in sheet]
     assert 'edge[id = "a~b"]' in [rule["selector"] for rule in sheet]
+
+
+def test_exports_take_the_relations_behind_the_links_on_screen(model):
+    whole = app_module.visible_subgraph(model, ViewState())
+    assert whole.number_of_edges() == model.graph.number_of_edges()
+    founded = app_module.visible_subgraph(model, ViewState(relations=("founded",)))
+    assert founded.number_of_edges() == model.relation_counts["founded"]
+    assert {data["type"] for *_, data in founded.edges(data=True)} == {"founded"}
+    lines = [data["line"] for *_, data in whole.edges(data=True)]
+    assert sorted(lines) == sorted(data["line"] for *_, data in model.graph.edges(data=True))
