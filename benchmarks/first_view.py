@@ -1,0 +1,184 @@
+"""How long the first view takes to appear in a real browser, from asking for the page to the
+network drawn and its counts shown.
+
+    python -m benchmarks.first_view [--data DIR ...] [--repeat 5] [--out docs/benchmarks-browser.md]
+
+For each data folder: starts ``ecosystem serve`` on a free port of 127.0.0.1 (with a fresh metrics
+cache, so the server's start is measured cold and then warm), opens the page ``--repeat`` times in
+headless Chromium (Debian's, through Selenium, as the browser tests do; a new empty profile each
+time, so nothing is cached), and reports the median and the slowest, with the number of elements
+the browser was sent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+from benchmarks.machine import describe
+from ecosystem.graph import default_data_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_SECONDS = 3.0
+CY = """
+const box = document.getElementById('eco-graph');
+const all = box ? [box, ...box.querySelectorAll('div')] : [];
+const holder = all.find(el => el._cyreg && el._cyreg.cy);
+const cy = holder ? holder._cyreg.cy : null;
+const counts = document.getElementById('eco-counts');
+return cy && counts && counts.textContent.includes('Showing')
+    ? [cy.nodes().length, cy.edges().length] : null;
+"""
+
+
+def _server(data_dir: Path, port: int, cache: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "ecosystem", "serve", "--data", str(data_dir), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "ECOSYSTEM_CACHE": str(cache)},
+    )
+
+
+def _wait_until_up(url: str, server: subprocess.Popen, seconds: float = 900) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        if server.poll() is not None:
+            raise RuntimeError("the server exited")
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return time.perf_counter() - started
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"the server did not answer within {seconds} s")
+
+
+def _browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1600,1000",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tempfile.mkdtemp(prefix='ecosystem-chromium-')}",
+    ):
+        options.add_argument(argument)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def first_view(url: str) -> tuple[float, int]:
+    """Seconds from asking for the page to the network drawn, and the elements drawn."""
+    browser = _browser()
+    try:
+        started = time.perf_counter()
+        browser.get(url)
+        while time.perf_counter() - started < 120:
+            drawn = browser.execute_script(CY)
+            if drawn and drawn[0] > 0:
+                return time.perf_counter() - started, sum(drawn)
+            time.sleep(0.02)
+        raise RuntimeError("the first view did not appear within 120 s")
+    finally:
+        browser.quit()
+
+
+def measure(data_dir: Path, repeat: int) -> dict:
+    from benchmarks.load.run import free_port
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    with tempfile.TemporaryDirectory(prefix="ecosystem-cache-") as cache:
+        starts = []
+        for _ in range(2):  # cold, then warm from the cache the first start wrote
+            server = _server(data_dir, port, Path(cache))
+            try:
+                starts.append(_wait_until_up(url, server))
+                if len(starts) == 2:
+                    views = [first_view(url) for _ in range(repeat)]
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+    seconds = sorted(view[0] for view in views)
+    return {
+        "data": data_dir,
+        "cold_start": starts[0],
+        "warm_start": starts[1],
+        "median": statistics.median(seconds),
+        "slowest": seconds[-1],
+        "elements": views[0][1],
+        "repeat": repeat,
+    }
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def report(results: list[dict]) -> str:
+    lines = [
+        "# The first view in a browser",
+        "",
+        f"Measured on {date.today().isoformat()} with `python -m benchmarks.first_view`: "
+        "`ecosystem serve` on 127.0.0.1 with its default workers, started cold (empty metrics "
+        "cache) and then warm (the cache the first start wrote); then the page opened in headless "
+        "Chromium with a new empty profile each time, timed from asking for the page until the "
+        "network is drawn and its counts are shown. Browser and server share the machine.",
+        describe("dash", "dash-cytoscape", "selenium"),
+        "",
+        f"Target: the first view in under {TARGET_SECONDS:g} s.",
+        "",
+        "| data | server start, cold s | server start, warm s | first view, median s "
+        "| slowest s | elements drawn | page loads |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in results:
+        lines.append(
+            f"| `{_shown(row['data'])}` | {row['cold_start']:.1f} | {row['warm_start']:.1f} | "
+            f"{row['median']:.2f} | {row['slowest']:.2f} | {row['elements']:,} | {row['repeat']} |"
+        )
+    worst = max(results, key=lambda row: row["median"])
+    verdict = "met" if worst["median"] < TARGET_SECONDS else "not met"
+    lines += [
+        "",
+        f"Slowest median: {worst['median']:.2f} s on `{_shown(worst['data'])}`: {verdict}.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, action="append")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-browser.md")
+    args = parser.parse_args()
+    folders = args.data or [default_data_dir()]
+    results = []
+    for folder in folders:
+        print(f"measuring {folder} ...", file=sys.stderr, flush=True)
+        results.append(measure(folder, args.repeat))
+    args.out.write_text(report(results), encoding="utf-8")
+    print(args.out.read_text(encoding="utf-8"))
+
+
+if __name__ == "__main__":
+    main()
