@@ -136,7 +136,7 @@ def cheapest_paths_from(
     """
     origin = prepared.position[source]
     _, previous = csgraph.dijkstra(
-        prepared.costs, directed=False, indices=origin, return_predecessors=True
+        prepared.costs, directed=True, indices=origin, return_predecessors=True
     )
     found = {}
     for target in targets:
@@ -166,17 +166,20 @@ def _cheapest_simple_paths(
     matrix = prepared.costs if avoid_hubs else prepared.hops
     weight = _cost_function(view, prepared.penalties) if avoid_hubs else None
     ends = [prepared.position[start], prepared.position[end]]
-    distances = csgraph.dijkstra(matrix, directed=False, indices=ends)
+    # The matrices hold both directions of every link: searching them as directed spares SciPy
+    # building the transpose on every query.
+    distances = csgraph.dijkstra(matrix, directed=True, indices=ends)
     if not np.isfinite(distances[0, ends[1]]):
         raise nx.NetworkXNoPath(f"no path between {start!r} and {end!r}")
     through = distances[0] + distances[1]
-    reachable = np.sort(through[np.isfinite(through)])
+    reachable = through[np.isfinite(through)]
     size = NEAR_FIRST
     while True:
         # The bound that lets ``size`` entities in: few where paths are alike, more where not.
-        bound = reachable[min(size, len(reachable)) - 1] + 1e-9
+        nth = min(size, len(reachable)) - 1
+        bound = np.partition(reachable, nth)[nth] + 1e-9
         near = [prepared.nodes[i] for i in np.flatnonzero(through <= bound)]
-        found = list(islice(nx.shortest_simple_paths(view.subgraph(near), start, end, weight), k))
+        found = list(islice(nx.shortest_simple_paths(_among(view, near), start, end, weight), k))
         if len(near) == len(reachable):
             return found  # the whole component: nothing more to widen to
         if len(found) == k:
@@ -185,6 +188,21 @@ def _cheapest_simple_paths(
             if length <= bound:
                 return found
         size *= 3
+
+
+def _among(view: nx.Graph, nodes: list[str]) -> nx.Graph:
+    """The links of ``view`` among ``nodes``, as a graph of its own: Yen's algorithm runs many
+    searches on it, and a filtered view would sift a hub's thousands of neighbours in each."""
+    kept = set(nodes)
+    among = nx.Graph()
+    among.add_nodes_from(nodes)
+    for node in nodes:
+        around = view.adj[node]
+        if len(around) > len(kept):
+            among.add_edges_from((node, other) for other in kept if other in around)
+        else:
+            among.add_edges_from((node, other) for other in around if other in kept)
+    return among
 
 
 def _path_cost(view: nx.Graph, nodes: list[str], avoid_hubs: bool) -> float:
@@ -373,10 +391,20 @@ def fewest_hop_paths(graph: nx.Graph, start: str, end: str, *, limit: int) -> li
             if from_start.get(node) == depth
         }
 
+    towards_end: dict[int, set[str]] = {}
+    for node, distance in to_end.items():
+        if distance < hops - cut:
+            towards_end.setdefault(distance, set()).add(node)
+
     def steps(node: str, position: int) -> list[str]:
-        if position < cut:
-            return sorted(n for n in graph[node] if n in layers[position + 1])
-        return sorted(n for n in graph[node] if to_end.get(n) == hops - position - 1)
+        following = (
+            layers[position + 1] if position < cut else towards_end.get(hops - position - 1, set())
+        )
+        around = graph[node]
+        # Whichever is smaller: a hub's thousands of neighbours, or the next layer.
+        if len(following) < len(around):
+            return sorted(n for n in following if n in around)
+        return sorted(n for n in around if n in following)
 
     found: list[list[str]] = []
     path = [start]
