@@ -7,8 +7,9 @@ same undirected simple graph and gives the same scale as its NetworkX counterpar
 :data:`ecosystem.analysis.centrality.METRICS`); the values are floats keyed by node, in graph order.
 
 igraph rather than networkit, by measurement (docs/benchmarks.md): on the 10,000-entity slice of
-the H2020 network, on this project's 2-core machines, exact betweenness took 10 s in igraph and
-63 s in networkit with both cores, and exact harmonic centrality 4 s against 24 s.
+the H2020 network, on this project's 2-core machines, exact betweenness took 5.8 s in igraph and
+13.0 s in networkit with both cores, and exact harmonic centrality 1.9 s against 10.1 s; networkit
+was faster only on closeness (1.2 s against 2.1 s). NetworkX took 589 s, 92 s and 123 s.
 
 Sampling
 --------
