@@ -10,6 +10,7 @@ import itertools
 import math
 import zlib
 from collections.abc import Collection, Iterable, Mapping
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -64,6 +65,8 @@ def type_style(entity_type: str) -> tuple[str, str]:
 
 
 KAMADA_KAWAI_LIMIT = 600
+# Highlights of up to this many entities show every name in large type.
+LABELLED_HIGHLIGHT = 40
 FORCE_LIMIT = 3000
 CORE_SIZE = 450  # under 500, networkx uses its fast dense spring solver
 
@@ -144,6 +147,12 @@ def _core_graph(view: nx.Graph, core: list[str], ties: int = 3) -> nx.Graph:
     adjacency = nx.to_scipy_sparse_array(view, nodelist=nodes, weight=None, format="csr")
     rows = adjacency[[position[node] for node in core]]
     shared = (rows @ rows.T).toarray()
+    # An entity that shares no neighbour with the rest (a country, whose neighbours are its
+    # organisations) is tied by paths of three links instead (country, organisation, project,
+    # university), so it sits beside what it is part of rather than far out on its own.
+    alone = np.flatnonzero(shared.sum(axis=1) - shared.diagonal() == 0)
+    if len(alone):
+        shared[alone] = (rows[alone] @ adjacency @ rows.T).toarray()
     np.fill_diagonal(shared, 0)
     for i, node in enumerate(core):
         for j in np.argsort(-shared[i], kind="stable")[:ties]:
@@ -351,19 +360,22 @@ def highlight_stylesheet(
     # One rule for all marked nodes and one for all marked edges (a comma-separated selector
     # group): a hub's two thousand neighbours then cost a few bytes each, not a rule each.
     if nodes:
-        sheet.append(
-            {
-                "selector": ", ".join(f'node[id = "{_quoted(node)}"]' for node in sorted(nodes)),
-                "style": {
-                    "opacity": 1,
-                    "border-width": 3,
-                    "border-color": accent,
+        marked: dict[str, Any] = {"opacity": 1, "border-width": 3, "border-color": accent}
+        if len(nodes) <= LABELLED_HIGHLIGHT:
+            # Every name in large type: readable for a path or a few neighbours; for a hub's
+            # hundreds they would pile up, so those keep their usual labels.
+            marked.update(
+                {
                     "min-zoomed-font-size": 0,
                     "font-size": 22 if presenter else 15,
                     "font-weight": "bold",
                     "text-opacity": 1,
-                    "z-index": 20,
-                },
+                }
+            )
+        sheet.append(
+            {
+                "selector": ", ".join(f'node[id = "{_quoted(node)}"]' for node in sorted(nodes)),
+                "style": {**marked, "z-index": 20},
             }
         )
     if edges:

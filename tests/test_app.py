@@ -246,3 +246,17 @@ def test_exports_take_the_relations_behind_the_links_on_screen(model):
     assert {data["type"] for *_, data in founded.edges(data=True)} == {"founded"}
     lines = [data["line"] for *_, data in whole.edges(data=True)]
     assert sorted(lines) == sorted(data["line"] for *_, data in model.graph.edges(data=True))
+
+
+def test_a_large_highlight_keeps_the_usual_labels_and_a_small_one_names_everyone():
+    from ecosystem.elements import LABELLED_HIGHLIGHT
+
+    def marked_style(count: int) -> dict:
+        nodes = [f"n{i}" for i in range(count)]
+        sheet = highlight_stylesheet([], nodes=nodes)
+        (rule,) = [r for r in sheet if r["selector"].startswith('node[id = "n0"]')]
+        return rule["style"]
+
+    assert marked_style(3)["text-opacity"] == 1
+    assert "text-opacity" not in marked_style(LABELLED_HIGHLIGHT + 1)
+    assert marked_style(LABELLED_HIGHLIGHT + 1)["border-width"] == 3
