@@ -23,6 +23,7 @@ import urllib.request
 from datetime import date
 from pathlib import Path
 
+from benchmarks import chromium
 from benchmarks.machine import describe
 from ecosystem.graph import default_data_dir
 
@@ -65,22 +66,8 @@ def _browser():
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1600,1000",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={tempfile.mkdtemp(prefix='ecosystem-chromium-')}",
-    ):
-        options.add_argument(argument)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    options = chromium.options(f"--user-data-dir={tempfile.mkdtemp(prefix='ecosystem-chromium-')}")
+    return webdriver.Chrome(service=Service(chromium.CHROMEDRIVER), options=options)
 
 
 def first_view(url: str) -> tuple[float, int]:
