@@ -1,10 +1,10 @@
 """What the web app shows, as pure functions: the precomputed model, filters and the URL state.
 
 ``build_model`` runs once per dataset (in ``create_app``); the model is read-only afterwards, so
-several users and workers can share it safely. Its metrics and communities come from the on-disk
-cache when it holds them for this data (:mod:`ecosystem.cache`), so a restart is quick. The view
-state (selection, path ends, filters, metric, mode) travels in the URL; ``parse_state`` accepts any
-query string a client sends and keeps only what is valid.
+several users and workers can share it safely. Its metrics, communities and layout come from the
+on-disk cache when it holds them for this data (:mod:`ecosystem.cache`), so a restart is quick.
+The view state (selection, path ends, filters, metric, mode) travels in the URL; ``parse_state``
+accepts any query string a client sends and keeps only what is valid.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def build_model(
 ) -> Model:
     """Precompute the view, the lookup index, every metric, communities and the fixed layout.
 
-    Metrics and communities are read from the cache folder ``cache`` (default
+    Metrics, communities and the layout are read from the cache folder ``cache`` (default
     :func:`ecosystem.cache.cache_dir`) when it holds them for this data, else computed and
     stored there; ``use_cache=False`` neither reads nor writes it. ``progress`` is told each
     step, as ``progress(done, BUILD_STEPS, step)``, and ``progress(BUILD_STEPS, BUILD_STEPS, "")``
