@@ -169,3 +169,31 @@ def test_serve_takes_a_cache_folder_or_none():
 
     args = build_parser().parse_args(["serve", "--cache", "/tmp/metrics", "--no-cache"])
     assert (str(args.cache), args.no_cache) == ("/tmp/metrics", True)
+
+
+def test_the_progress_bar_names_each_step_on_a_terminal(monkeypatch):
+    from ecosystem.cli import progress_bar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    with progress_bar("Preparing the network") as progress:
+        progress(2, 11, "weighted_degree")
+        progress(9, 11, "communities")
+    shown = screen.getvalue()
+    assert "Preparing the network" in shown
+    assert "weighted degree" in shown and "communities" in shown
+    assert "9/11" in shown
+
+
+def test_the_progress_bar_stays_silent_off_a_terminal(monkeypatch):
+    from ecosystem.cli import progress_bar
+
+    screen = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", screen)
+    with progress_bar("Preparing the network") as progress:
+        progress(1, 11, "degree")
+    assert screen.getvalue() == ""

@@ -49,7 +49,11 @@ def hub_penalty(view: nx.Graph, node: str) -> float:
     >>> hub_penalty(nx.star_graph(8), 0)
     3.0
     """
-    return math.log2(max(view.degree(node), 1))
+    return _penalty(view.degree(node))
+
+
+def _penalty(links: int) -> float:
+    return math.log2(max(links, 1))
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,7 @@ def path_index(view: nx.Graph) -> PathIndex:
     """
     nodes = tuple(view)
     position = {node: i for i, node in enumerate(nodes)}
-    penalties = {node: math.log2(max(degree, 1)) for node, degree in view.degree()}
+    penalties = {node: _penalty(degree) for node, degree in view.degree()}
     ends = np.fromiter(
         (position[node] for edge in view.edges() for node in edge),
         dtype=np.int64,
