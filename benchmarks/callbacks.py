@@ -69,7 +69,7 @@ def actions(picked: dict[str, str]) -> dict[str, tuple[str, dict]]:
     selected = picked["selected"]
     return {
         "open a shared link": (
-            "eco-restored.data",
+            "eco-url.search",
             {"eco-url.search": f"?sel={selected}&from={picked['from']}&to={picked['to']}"},
         ),
         "draw the network": ("eco-graph.elements", {}),
@@ -79,12 +79,12 @@ def actions(picked: dict[str, str]) -> dict[str, tuple[str, dict]]:
         ),
         f"neighbourhood of {picked['selected_name']}, 2 hops": (
             "eco-graph.elements",
-            {"eco-selected.data": selected, "eco-filter-hops.value": 2},
+            {"eco-search.value": selected, "eco-filter-hops.value": 2},
         ),
-        "highlight a selection": ("eco-graph.stylesheet", {"eco-selected.data": selected}),
+        "highlight a selection": ("eco-graph.stylesheet", {"eco-search.value": selected}),
         f"details of {picked['selected_name']}": (
             "eco-details.children",
-            {"eco-selected.data": selected},
+            {"eco-search.value": selected},
         ),
         f"type-ahead '{picked['query']}'": (
             "eco-search.options",
@@ -101,7 +101,7 @@ def actions(picked: dict[str, str]) -> dict[str, tuple[str, dict]]:
         ),
         f"synergy for {picked['selected_name']}": (
             "eco-synergy-result.children",
-            {"eco-selected.data": selected},
+            {"eco-search.value": selected},
         ),
         "centrality chart and table": (
             "eco-centrality-chart.figure",
@@ -124,7 +124,9 @@ EXPORTS: dict[str, tuple[str, dict]] = {
 
 
 def _payload(dependency: dict, values: dict) -> dict:
-    def item(entry: dict) -> dict:
+    def item(entry: dict) -> dict | list:
+        if isinstance(entry["id"], dict):
+            return []  # a pattern-matching input that matches no component
         key = f"{entry['id']}.{entry['property']}"
         return {"id": entry["id"], "property": entry["property"], "value": values.get(key)}
 
@@ -163,10 +165,8 @@ def measure(data_dir: Path, repeat: int) -> tuple[list[dict], int]:
         (dependency,) = [
             d
             for d in dependencies
-            if output in d["output"].split("...")
-            or d["output"] == output
-            or f"..{output}.." in d["output"]
-            or d["output"].startswith(output + "@")
+            if output in d["output"].strip(".").split("...")
+            or d["output"].split("@")[0] == output
         ]
         body = _payload(dependency, values)
         timings = []

@@ -59,12 +59,13 @@ from ecosystem.analysis.centrality import METRICS, all_centralities, centrality,
 from ecosystem.analysis.lookup import build_index
 from ecosystem.analysis.paths import collaboration_paths, path_index
 from ecosystem.analysis.synergy import synergy_candidates
-from ecosystem.app import handle_elements
 from ecosystem.cache import CACHE_ENV, Metrics, compute_communities, compute_metrics, save_metrics
 from ecosystem.errors import EcosystemError
-from ecosystem.explorer import MAX_ELEMENTS, ViewState, build_model
+from ecosystem.explorer import MAX_ELEMENTS, build_model
 from ecosystem.graph import build_graph, default_data_dir, read_dataset, simple_view
 from ecosystem.schema import ENTITIES_FILE, ENTITY_COLUMNS, RELATION_COLUMNS, RELATIONS_FILE
+from ecosystem.web.network import handle_elements
+from ecosystem.web.state import ViewState
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = ("seed", "slice", "full")

@@ -1,21 +1,19 @@
-"""What the web app shows, as pure functions: the precomputed model, filters and the URL state.
+"""What the web app shows, as pure functions: the precomputed model and the filters.
 
 ``build_model`` runs once per dataset (in ``create_app``); the model is read-only afterwards, so
 several users and workers can share it safely. Its metrics, communities and layout come from the
 on-disk cache when it holds them for this data (:mod:`ecosystem.cache`), so a restart is quick.
-The view state (selection, path ends, filters, metric, mode) travels in the URL; ``parse_state``
-accepts any query string a client sends and keeps only what is valid.
+:func:`visible` applies a view's filters (see :mod:`ecosystem.web.state` for the view state).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Hashable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
-from urllib.parse import parse_qs, urlencode
+from typing import Protocol
 
 import networkx as nx
 import numpy as np
@@ -26,21 +24,7 @@ from ecosystem.analysis.lookup import EntityIndex, build_index
 from ecosystem.analysis.paths import PathIndex, path_index
 from ecosystem.cache import compute_communities, compute_layout, compute_metrics
 from ecosystem.graph import bulk_allocation, simple_view
-from ecosystem.schema import ENTITY_TYPES, RELATION_TYPES
 
-LAYOUTS = {
-    "force": "Force-directed (fixed)",
-    "concentric": "Concentric by centrality",
-    "breadthfirst": "Breadth-first from the selection",
-    "circle": "Circle",
-    "grid": "Grid",
-}
-COLOUR_MODES = {"type": "Entity type", "community": "Community"}
-MAX_HOPS = 3
-MAX_PATH_K = 10
-DEFAULT_METRIC = "degree"
-MAX_QUERY_CHARS = 4000
-MAX_LIST_ITEMS = 64
 MAX_ELEMENTS = 2000
 
 
@@ -141,98 +125,15 @@ def rankings(
     return ranked
 
 
-@dataclass(frozen=True)
-class ViewState:
-    """What a user is looking at; everything a copied link must reproduce."""
+class Filters(Protocol):
+    """What :func:`visible` reads of a view: the filters, the selection and the metric."""
 
-    selected: str | None = None
-    path_from: str | None = None
-    path_to: str | None = None
-    types: tuple[str, ...] = ()
-    relations: tuple[str, ...] = ()
-    min_degree: int = 0
-    hops: int = 0
-    metric: str = DEFAULT_METRIC
-    presenter: bool = False
-    colour: str = "type"
-    layout: str = "force"
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-def _first(values: dict[str, list[str]], key: str) -> str | None:
-    found = values.get(key)
-    return found[0] if found else None
-
-
-def _entity(model: Model, value: str | None) -> str | None:
-    return value if value is not None and value in model.view else None
-
-
-def _listed(value: str | None, allowed: Collection[str]) -> tuple[str, ...]:
-    if not value:
-        return ()
-    items = [item for item in value.split(",")[:MAX_LIST_ITEMS] if item in allowed]
-    return tuple(dict.fromkeys(items))
-
-
-def _bounded(value: str | None, low: int, high: int) -> int:
-    try:
-        return min(max(int(value or 0), low), high)
-    except ValueError:
-        return low
-
-
-def parse_state(model: Model, query: str | None) -> ViewState:
-    """The view state a URL query string asks for, keeping only what is valid.
-
-    Unknown ids and types are dropped, numbers are clamped, anything else is ignored: a hand-made
-    or hostile link opens the default view rather than an error.
-    """
-    if not query or not isinstance(query, str):
-        return ViewState()
-    values = parse_qs(query.lstrip("?")[:MAX_QUERY_CHARS], keep_blank_values=False)
-    metric = _first(values, "metric")
-    colour = _first(values, "colour")
-    layout = _first(values, "layout")
-    return ViewState(
-        selected=_entity(model, _first(values, "sel")),
-        path_from=_entity(model, _first(values, "from")),
-        path_to=_entity(model, _first(values, "to")),
-        types=_listed(_first(values, "types"), ENTITY_TYPES),
-        relations=_listed(_first(values, "rels"), RELATION_TYPES),
-        min_degree=_bounded(_first(values, "deg"), 0, 1000),
-        hops=_bounded(_first(values, "hops"), 0, MAX_HOPS),
-        metric=metric if metric in METRICS else DEFAULT_METRIC,
-        presenter=_first(values, "mode") == "present",
-        colour=colour if colour in COLOUR_MODES else "type",
-        layout=layout if layout in LAYOUTS else "force",
-    )
-
-
-def encode_state(state: ViewState) -> str:
-    """The query string (with ``?``, or empty) that :func:`parse_state` reads back to ``state``."""
-    default = ViewState()
-    pairs: list[tuple[str, str]] = []
-    for key, value, empty in (
-        ("sel", state.selected, None),
-        ("from", state.path_from, None),
-        ("to", state.path_to, None),
-        ("types", ",".join(state.types), ""),
-        ("rels", ",".join(state.relations), ""),
-        ("deg", str(state.min_degree), "0"),
-        ("hops", str(state.hops), "0"),
-        ("metric", state.metric, default.metric),
-        ("mode", "present" if state.presenter else "", ""),
-        ("colour", state.colour, default.colour),
-        ("layout", state.layout, default.layout),
-    ):
-        if value is not None and value != empty:
-            pairs.append((key, value))
-    return "?" + urlencode(pairs, safe=",") if pairs else ""
-
-
-def with_state(state: ViewState, **changes: Any) -> ViewState:
-    return replace(state, **changes)
+    selected: str | None
+    types: tuple[str, ...]
+    relations: tuple[str, ...]
+    min_degree: int
+    hops: int
+    metric: str
 
 
 @dataclass(frozen=True)
@@ -267,14 +168,16 @@ def _links_among(
 
 def visible(
     model: Model,
-    state: ViewState,
+    state: Filters,
     *,
     keep: Collection[str] = (),
+    keep_links: Collection[tuple[str, str]] = (),
     max_elements: int = MAX_ELEMENTS,
 ) -> Visible:
     """Apply the filters of ``state``: entity types, relation types, minimum degree, and the
     selection's neighbourhood (``hops`` > 0 and a selection). The selection and the ``keep``
-    entities (a highlighted path, say) always stay shown.
+    entities (a highlighted path, say) always stay shown, and so do the ``keep_links`` between
+    them, whatever the budget and the relation filter.
 
     When what is left would take more than ``max_elements`` nodes and links, only the most
     central of it is kept (see :class:`Visible`), so the browser stays responsive.
@@ -308,6 +211,11 @@ def visible(
         values = model.metrics[state.metric]
         links.sort(key=lambda pair: (-(values[pair[0]] + values[pair[1]]), pair))
         links = sorted(links[: max_elements - len(chosen)])
+    wanted_links = {
+        (min(a, b), max(a, b)) for a, b in keep_links if a in chosen and b in chosen
+    } - set(links)
+    if wanted_links:
+        links = sorted(links + [pair for pair in wanted_links if view.has_edge(*pair)])
     total_links = model.link_count
     return Visible(
         nodes=tuple(sorted(chosen)),
@@ -320,7 +228,7 @@ def visible(
 
 
 def _overview(
-    model: Model, state: ViewState, filtered: Collection[str], must: list[str], budget: int
+    model: Model, state: Filters, filtered: Collection[str], must: list[str], budget: int
 ) -> set[str]:
     """The entities a capped view shows: the must-haves, the selection's most central neighbours,
     then the most central of the rest, up to ``budget``."""

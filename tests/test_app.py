@@ -11,9 +11,10 @@ import sys
 import networkx as nx
 import pytest
 
-from ecosystem import app as app_module
 from ecosystem.elements import edge_id, highlight_stylesheet, short_label
-from ecosystem.explorer import ViewState, build_model, encode_state, parse_state, visible
+from ecosystem.explorer import build_model, visible
+from ecosystem.web import details, export, network, paths, presenter, source, synergy, url
+from ecosystem.web.state import BadInput, ViewState, encode_url, from_client, parse_url
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +52,7 @@ def test_url_state_round_trips(model):
         colour="community",
         layout="circle",
     )
-    assert parse_state(model, encode_state(state)) == state
+    assert parse_url(model, encode_url(state)) == state
 
 
 @pytest.mark.parametrize(
@@ -64,7 +65,7 @@ def test_url_state_round_trips(model):
     ],
 )
 def test_hostile_url_gives_a_valid_state(model, query):
-    state = parse_state(model, query)
+    state = parse_url(model, query)
     assert state.selected in (None, "ismc")
     assert 0 <= state.hops <= 3
     assert state.min_degree >= 0
@@ -72,27 +73,38 @@ def test_hostile_url_gives_a_valid_state(model, query):
     assert set(state.types) <= {"company"}
 
 
-def test_controls_with_wrong_types_are_cleaned(model):
-    state = app_module.state_from_controls(
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("selected", {"id": "ismc"}),
+        ("path_from", 3),
+        ("types", "company"),
+        ("relations", [1, "founded"]),
+        ("min_degree", True),
+        ("min_degree", float("nan")),
+        ("hops", float("inf")),
+        ("metric", ["degree"]),
+        ("presenter", "yes"),
+        ("avoid_hubs", "avoid"),
+        ("link", ["ismc"]),
+    ],
+)
+def test_client_values_no_control_holds_are_refused(model, field, value):
+    with pytest.raises(BadInput):
+        from_client(model, {field: value})
+
+
+def test_client_values_are_cleaned(model):
+    state = from_client(
         model,
-        {"id": "ismc"},
-        3,
-        "nobody",
-        "company",
-        [1, "company", None],
-        True,
-        9,
-        5,
-        "yes",
-        ["type"],
-        None,
+        {"selected": "nobody", "types": ["company", "<b>", "company"], "hops": 9, "min_degree": -4},
     )
-    assert state == ViewState(types=(), relations=(), min_degree=0, hops=3)
+    assert state == ViewState(types=("company",), hops=3)
 
 
 def test_filters_and_counts(model):
     state = ViewState(types=("company",))
-    elements, counts = app_module.handle_elements(model, state)
+    elements, counts = network.handle_elements(model, state)
     nodes = [e for e in elements if "source" not in e["data"]]
     assert {e["data"]["type"] for e in nodes} == {"company"}
     companies = sum(1 for _, d in model.view.nodes(data=True) if d["type"] == "company")
@@ -112,15 +124,16 @@ def test_minimum_degree_filter(model):
 
 
 def test_relation_type_filter_keeps_only_those_links(model):
-    elements, _ = app_module.handle_elements(model, ViewState(relations=("founded",)))
+    elements, _ = network.handle_elements(model, ViewState(relations=("founded",)))
     edges = [e for e in elements if "source" in e["data"]]
     assert edges
     assert all("founded" in e["data"]["types"].split() for e in edges)
 
 
 def test_path_highlight_marks_exactly_the_path(model):
-    panel, store = app_module.handle_path(model, "pizarras-la-bana", "dg-grow", 3, True)
-    sheet, steps = app_module.handle_highlight(model, ViewState(), store, None)
+    view = ViewState(path_from="pizarras-la-bana", path_to="dg-grow")
+    panel, store, _choices = paths.handle_path(model, view)
+    sheet, steps = network.handle_highlight(model, ViewState(), store, None)
     (marked,) = [
         rule["selector"]
         for rule in sheet
@@ -132,39 +145,40 @@ def test_path_highlight_marks_exactly_the_path(model):
 
 
 def test_path_messages_instead_of_errors(model):
-    panel, store = app_module.handle_path(model, "ismc", "ismc", 3, True)
+    panel, store, _ = paths.handle_path(model, ViewState(path_from="ismc", path_to="ismc"))
     assert store is None
     assert "both ends" in str(panel)
-    panel, store = app_module.handle_path(model, None, "ismc", 3, True)
+    panel, store, _ = paths.handle_path(model, ViewState(path_to="ismc"))
     assert store is None and "Choose two entities" in str(panel)
 
 
 def test_synergy_pick_highlights_shared_neighbours_and_path(model):
-    result = app_module.handle_pick(model, "ismc", "technology-minerals-europe")
+    result = synergy.handle_pick(
+        model, ViewState(selected="ismc", pick="technology-minerals-europe")
+    )
     shared = set(model.view["ismc"]) & set(model.view["technology-minerals-europe"])
     assert shared <= set(result["nodes"])
     assert {"ismc", "technology-minerals-europe"} <= set(result["nodes"])
-    assert app_module.handle_pick(model, "ismc", "<not an id>") is None
+    assert synergy.handle_pick(model, ViewState(selected="ismc")) is None
 
 
 def test_next_and_previous_step_through_the_highlight():
-    assert app_module.handle_step(["a", "b", "c"], "b", 1) == "c"
-    assert app_module.handle_step(["a", "b", "c"], "a", -1) == "c"
-    assert app_module.handle_step(["a", "b", "c"], None, 1) == "a"
+    assert presenter.step(["a", "b", "c"], "b", 1) == "c"
+    assert presenter.step(["a", "b", "c"], "a", -1) == "c"
+    assert presenter.step(["a", "b", "c"], None, 1) == "a"
+    assert presenter.step([], "a", 1) == "a"
 
 
 def test_entity_options_accent_insensitive_and_keep_the_value(model):
-    options = app_module.handle_entity_options(model, "bana", "ismc")
+    options = url.entity_options(model, "bana", "ismc")
     values = [o["value"] for o in options]
     assert values[0] == "ismc"
     assert "pizarras-la-bana" in values
-    assert app_module.handle_entity_options(model, 42, None) == []
+    assert url.entity_options(model, 42, None) == []
 
 
 def test_edge_click_shows_the_relations_behind_the_link(model):
-    panel = app_module.handle_details(
-        model, None, {"source": "icamcyl", "target": "ismc"}, app_module.ID.GRAPH
-    )
+    panel = details.handle_details(model, ViewState(selected="ismc", link=("icamcyl", "ismc")))
     assert "founded" in str(panel)
 
 
@@ -172,14 +186,14 @@ def test_csv_export_neutralises_spreadsheet_formulas(shipped_graph):
     graph = shipped_graph.copy()
     graph.nodes["ismc"]["name"] = '=HYPERLINK("http://x")'
     model = build_model(graph)
-    rows = list(csv.DictReader(io.StringIO(app_module.export_csv(model, ViewState()))))
+    rows = list(csv.DictReader(io.StringIO(export.export_csv(model, ViewState()))))
     names = {row["source_name"] for row in rows if row["source"] == "ismc"}
     assert names == {'\'=HYPERLINK("http://x")'}
     assert len(rows) == graph.number_of_edges()
 
 
 def _downloaded(model, state, fmt) -> bytes:
-    download = app_module.export_download(model, state, fmt)
+    download = export.export_download(model, state, fmt)
     assert download["base64"] is True
     return base64.b64decode(download["content"])
 
@@ -216,7 +230,7 @@ def test_source_page_escapes_and_marks_the_excerpt(model):
         for _, t, d in model.graph.out_edges("icamcyl", data=True)
         if t == "ismc" and d["type"] == "founded"
     ]
-    page, status = app_module.source_page(model, "004_fd79ff072601a70f.txt", str(line))
+    page, status = source.source_page(model, "004_fd79ff072601a70f.txt", str(line))
     assert status == 200
     assert '<mark id="excerpt">ICAMCyL has funded the Iberian Sustainable Mining Cluster' in page
     assert "<script" not in page
@@ -224,7 +238,7 @@ def test_source_page_escapes_and_marks_the_excerpt(model):
 
 @pytest.mark.parametrize("doc", ["../../etc/passwd", "unknown.txt", "%2e%2e/entities.csv"])
 def test_source_page_serves_only_cited_documents(model, doc):
-    _page, status = app_module.source_page(model, doc, None)
+    _page, status = source.source_page(model, doc, None)
     assert status == 404
 
 
@@ -239,9 +253,9 @@ def test_highlight_selectors_quote_ids():
 
 
 def test_exports_take_the_relations_behind_the_links_on_screen(model):
-    whole = app_module.visible_subgraph(model, ViewState())
+    whole = export.visible_subgraph(model, ViewState())
     assert whole.number_of_edges() == model.graph.number_of_edges()
-    founded = app_module.visible_subgraph(model, ViewState(relations=("founded",)))
+    founded = export.visible_subgraph(model, ViewState(relations=("founded",)))
     assert founded.number_of_edges() == model.relation_counts["founded"]
     assert {data["type"] for *_, data in founded.edges(data=True)} == {"founded"}
     lines = [data["line"] for *_, data in whole.edges(data=True)]

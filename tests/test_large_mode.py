@@ -5,10 +5,11 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from ecosystem import app as app_module
 from ecosystem import elements
-from ecosystem.explorer import ViewState, build_model, visible
-from ecosystem.ui import panels
+from ecosystem.explorer import build_model, visible
+from ecosystem.web import details as panels
+from ecosystem.web import network
+from ecosystem.web.state import ViewState
 from tests.conftest import make_view
 
 
@@ -93,8 +94,8 @@ def test_a_hubs_details_list_the_first_relations_of_each_type_and_count_the_rest
 
 
 def test_a_hubs_highlight_styles_only_the_neighbours_a_view_can_show(hub_model, monkeypatch):
-    monkeypatch.setattr(app_module, "MAX_ELEMENTS", 40)
-    _, nodes = app_module.handle_highlight(hub_model, ViewState(selected="hub"), None, None)
+    monkeypatch.setattr(network, "MAX_ELEMENTS", 40)
+    _, nodes = network.handle_highlight(hub_model, ViewState(selected="hub"), None, None)
     assert nodes[0] == "hub" and len(nodes) == 41
     # The most central neighbours by the metric (degree): the projects, then companies by id.
     assert {"pr0", "pr1", "pr2"} <= set(nodes)

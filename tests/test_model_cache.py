@@ -10,7 +10,7 @@ import pytest
 from ecosystem import cache
 from ecosystem.analysis import fast
 from ecosystem.analysis.centrality import METRICS
-from ecosystem.app import metric_about
+from ecosystem.web.centrality import metric_about
 from ecosystem.explorer import BUILD_STEPS, build_model
 
 

@@ -184,9 +184,9 @@ def test_presenter_keys_step_through_the_path(browser, server_url):
     expected = best_path("pizarras-la-bana", "dg-grow")
     wait(browser, lambda: highlighted_nodes(browser) == set(expected), what="the path")
     ActionChains(browser).send_keys("n").perform()
-    wait(browser, lambda: f"sel={expected[0]}" in browser.current_url, what="the first entity")
+    wait(browser, lambda: f"at={expected[0]}" in browser.current_url, what="the first entity")
     ActionChains(browser).send_keys(Keys.ARROW_RIGHT).perform()
-    wait(browser, lambda: f"sel={expected[1]}" in browser.current_url, what="the next entity")
+    wait(browser, lambda: f"at={expected[1]}" in browser.current_url, what="the next entity")
 
 
 def _download(downloads: Path, name: str, seconds: float = 20) -> Path:
@@ -236,7 +236,7 @@ def test_csv_export_holds_the_visible_relations(browser, server_url, downloads):
 
 def test_copied_url_restores_selection_and_path(browser, server_url):
     open_app(
-        browser, server_url, "?sel=icamcyl&from=pizarras-la-bana&to=dg-grow&metric=betweenness"
+        browser, server_url, "?sel=icamcyl&from=pizarras-la-bana&to=dg-grow&metric=betweenness&tab=paths"
     )
     expected = best_path("pizarras-la-bana", "dg-grow")
     wait(browser, lambda: highlighted_nodes(browser) == set(expected), what="the restored path")

@@ -1,1 +1,0 @@
-"""The web app's component ids and component builders."""

@@ -1,0 +1,159 @@
+"""The export menu: the view as a picture (PNG, SVG) and the visible network as data files.
+
+Inputs: the picture buttons (output: Cytoscape's image request) and one button per data format,
+with the filters and selection read as view-state fields when a button is pressed (output: the
+download).
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+from typing import Any
+
+import networkx as nx
+from dash import Dash, Input, Output, ctx, dcc, html
+
+from ecosystem.explorer import Filters, Model, visible
+from ecosystem.interchange.exporter import MEDIA_TYPES, export_files
+from ecosystem.schema import RELATION_COLUMNS
+from ecosystem.web import state
+from ecosystem.web.ids import ID
+from ecosystem.web.state import ViewState
+
+FORMATS: dict[str, str] = {
+    "csv": "CSV of visible relations",
+    "graphml": "GraphML (Cytoscape, yEd, Gephi)",
+    "gexf": "GEXF for Gephi",
+    "cyjs": "Cytoscape.js JSON",
+    "kumu": "Kumu workbook (.xlsx)",
+}
+VIEW_FIELDS = ("selected", "types", "relations", "min_degree", "hops", "metric")
+
+
+def button_id(fmt: str) -> str:
+    return f"eco-export-{fmt}"
+
+
+def menu() -> html.Details:
+    return html.Details(
+        [
+            html.Summary("Export"),
+            html.Div(
+                [
+                    html.Button("PNG image", id=ID.EXPORT_PNG, n_clicks=0),
+                    html.Button("SVG image", id=ID.EXPORT_SVG, n_clicks=0),
+                    *[
+                        html.Button(label, id=button_id(fmt), n_clicks=0)
+                        for fmt, label in FORMATS.items()
+                    ],
+                ],
+                className="export-items",
+            ),
+        ],
+        className="export-menu",
+    )
+
+
+def visible_subgraph(model: Model, view: Filters) -> nx.MultiDiGraph:
+    """The typed relations among what the view shows, in file order."""
+    shown = visible(model, view)
+    kinds = set(shown.relation_types) if shown.relation_types is not None else None
+    subgraph = nx.MultiDiGraph()
+    for node in shown.nodes:
+        subgraph.add_node(node, **model.graph.nodes[node])
+    # The relations behind each link on screen (not a pass over every relation of a large
+    # network).
+    records = sorted(
+        (
+            record
+            for pair in shown.links
+            for record in model.view.edges[pair]["relations"]
+            if kinds is None or record["type"] in kinds
+        ),
+        key=lambda record: record.get("line", 0),
+    )
+    for record in records:
+        source, target, key = record["source"], record["target"], record["key"]
+        subgraph.add_edge(source, target, key=key, **model.graph.edges[source, target, key])
+    return subgraph
+
+
+def export_csv(model: Model, view: Filters) -> str:
+    """The visible relations as CSV, ends named, with evidence and documents."""
+    subgraph = visible_subgraph(model, view)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    # relations.csv's columns, with each end's name beside its id for people reading the file.
+    details = RELATION_COLUMNS[3:]
+    writer.writerow(["source", "source_name", "type", "target", "target_name", *details])
+    rows = sorted(subgraph.edges(data=True), key=lambda edge: edge[2].get("line", 0))
+    for source, target, data in rows:
+        ends = [
+            source,
+            _cell(subgraph.nodes[source].get("name", source)),
+            data["type"],
+            target,
+            _cell(subgraph.nodes[target].get("name", target)),
+        ]
+        writer.writerow([*ends, *(_cell(str(data.get(column, ""))) for column in details)])
+    return buffer.getvalue()
+
+
+def _cell(value: str) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def export_download(model: Model, view: Filters, fmt: str) -> dict:
+    """The visible network as a download in ``fmt``: the data ``dcc.Download`` takes."""
+    if fmt == "csv":
+        return {
+            "content": export_csv(model, view),
+            "filename": "ecosystem-relations.csv",
+            "type": "text/csv",
+        }
+    subgraph = visible_subgraph(model, view)
+    scores = {
+        name: {node: values[node] for node in subgraph} for name, values in model.metrics.items()
+    }
+    ((filename, content),) = export_files(subgraph, fmt, scores=scores).items()
+    return {
+        "content": base64.b64encode(content).decode("ascii"),
+        "base64": True,
+        "filename": filename,
+        "type": MEDIA_TYPES[fmt],
+    }
+
+
+def image_request(kind: str) -> dict:
+    """What Cytoscape is asked for to download the view as a PNG or SVG picture."""
+    options = {"full": True, "bg": "#ffffff"} | ({"scale": 2} if kind == "png" else {})
+    return {"type": kind, "action": "download", "filename": "ecosystem", "options": options}
+
+
+def register_callbacks(app: Dash, model: Model) -> None:
+    @app.callback(
+        output=Output(ID.GRAPH, "generateImage"),
+        inputs=(Input(ID.EXPORT_PNG, "n_clicks"), Input(ID.EXPORT_SVG, "n_clicks")),
+        prevent_initial_call=True,
+    )
+    def export_image(_png: Any, _svg: Any):
+        return image_request("svg" if ctx.triggered_id == ID.EXPORT_SVG else "png")
+
+    formats = {button_id(fmt): fmt for fmt in FORMATS}
+
+    @app.callback(
+        output=Output(ID.DOWNLOAD, "data"),
+        inputs={"clicks": {fmt: Input(button, "n_clicks") for button, fmt in formats.items()}},
+        state={"fields": state.states(*VIEW_FIELDS)},
+        prevent_initial_call=True,
+    )
+    def export_data(clicks: Any, fields: Any):
+        view: ViewState = state.from_client(model, fields)
+        return export_download(model, view, formats.get(str(ctx.triggered_id), "csv"))
+
+
+def download() -> dcc.Download:
+    return dcc.Download(id=ID.DOWNLOAD)

@@ -1,0 +1,86 @@
+"""The page: the top bar, the filters on the left, the network in the middle and the tabs on the
+right, each part built by the panel that owns it."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from ecosystem.explorer import Model
+from ecosystem.web import centrality, details, export, filters, network, paths, presenter, synergy
+from ecosystem.web.ids import ID
+from ecosystem.web.state import COLOUR_MODES, LAYOUTS, TABS, ViewState
+
+DEFAULT = ViewState()
+
+
+def page(model: Model) -> html.Div:
+    return html.Div(
+        [
+            dcc.Location(id=ID.URL, refresh=False),
+            *[
+                dcc.Store(id=store, data=None)
+                for store in (ID.LINK, ID.PICKED, ID.FOCUS, ID.PATH_STORE, ID.SYNERGY_STORE)
+            ],
+            dcc.Store(id=ID.HIGHLIGHT, data=[]),
+            dcc.Store(id=ID.PRESENTER, data=False),
+            export.download(),
+            *presenter.hidden_steps(),
+            topbar(),
+            html.Main(
+                [
+                    html.Aside(filters.layout(model), className="sidebar left"),
+                    network.layout(),
+                    html.Aside(tabs(model), className="sidebar right"),
+                ],
+                className="main",
+            ),
+        ],
+        id=ID.ROOT,
+        className="app",
+    )
+
+
+def _select(component_id: str, options: dict[str, str], value: str) -> dcc.Dropdown:
+    return dcc.Dropdown(
+        id=component_id,
+        value=value,
+        clearable=False,
+        className="inline-select",
+        options=[{"label": label, "value": key} for key, label in options.items()],
+    )
+
+
+def topbar() -> html.Header:
+    return html.Header(
+        [
+            html.H1("Ecosystem explorer"),
+            dcc.Dropdown(
+                id=ID.SEARCH,
+                placeholder="Search entities by name or alias…",
+                options=[],
+                className="search",
+                clearable=True,
+            ),
+            html.Label(["Colour by ", _select(ID.COLOUR, COLOUR_MODES, DEFAULT.colour)]),
+            html.Label(["Layout ", _select(ID.LAYOUT, LAYOUTS, DEFAULT.layout)]),
+            export.menu(),
+            *presenter.buttons(),
+        ],
+        className="topbar",
+    )
+
+
+def tabs(model: Model) -> dcc.Tabs:
+    content = {
+        "details": [details.layout()],
+        "paths": paths.layout(),
+        "synergy": synergy.layout(model),
+        "centrality": centrality.layout(),
+    }
+    return dcc.Tabs(
+        id=ID.TABS,
+        value=DEFAULT.tab,
+        children=[
+            dcc.Tab(label=label, value=key, children=content[key]) for key, label in TABS.items()
+        ],
+    )

@@ -1,0 +1,287 @@
+"""The network panel: the Cytoscape view, its toolbar and the hover card.
+
+Inputs: the filters, metric, colour, layout, selection, stepped-to entity and presenter mode
+(view-state fields), the path and synergy highlight stores, and Reset. Outputs: the elements
+and the count line, the layout, the stylesheet with the highlight, and the list of highlighted
+entities that next and previous step through. Tapping an entity or a link is an intent.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+import dash_cytoscape as cyto
+from dash import Dash, Input, Output, ctx, dcc, html
+from dash.exceptions import PreventUpdate
+
+from ecosystem.elements import (
+    base_stylesheet,
+    concentric_positions,
+    edge_id,
+    highlight_stylesheet,
+    link_elements,
+    node_elements,
+    path_edges,
+    scaled_sizes,
+)
+from ecosystem.explorer import MAX_ELEMENTS, Model, visible
+from ecosystem.web import state
+from ecosystem.web.components import attrs
+from ecosystem.web.ids import ID
+from ecosystem.web.state import BadInput, ViewState
+from ecosystem.web.url import Event, Intent
+
+MAX_KEPT = 200  # entities a highlight store may ask to keep on screen
+ELEMENT_FIELDS = ("types", "relations", "min_degree", "hops", "metric", "colour", "layout")
+STYLE_FIELDS = ("selected", "focus", "colour", "presenter")
+
+
+def layout() -> html.Div:
+    return html.Div(
+        [
+            toolbar(),
+            dcc.Loading(
+                cyto.Cytoscape(
+                    id=ID.GRAPH,
+                    elements=[],
+                    layout={"name": "preset", "fit": True, "padding": 30},
+                    stylesheet=base_stylesheet(),
+                    style={"width": "100%", "height": "100%"},
+                    minZoom=0.05,
+                    maxZoom=4,
+                    boxSelectionEnabled=False,
+                ),
+                parent_className="graph-loading",
+                delay_show=300,
+            ),
+            html.Div(id=ID.HOVER, className="hover-card", role="status"),
+        ],
+        className="graph-area",
+    )
+
+
+def toolbar() -> html.Div:
+    def tool(label: str, action: str, title: str, name: str) -> html.Button:
+        return html.Button(
+            label,
+            id=f"eco-{action}",
+            className="tool",
+            title=title,
+            **attrs({"data-cy-action": action, "aria-label": name}),
+        )
+
+    return html.Div(
+        [
+            tool("Fit", "fit", "Fit the network to the screen (f)", "Fit"),
+            tool("+", "zoom-in", "Zoom in (+)", "Zoom in"),
+            tool("−", "zoom-out", "Zoom out (-)", "Zoom out"),
+            html.Button(
+                "Reset",
+                id=ID.RESET,
+                className="tool",
+                n_clicks=0,
+                title="Put every entity back in its place",
+            ),
+            html.Span(id=ID.COUNTS, className="counts"),
+        ],
+        className="toolbar",
+    )
+
+
+def kept(path: Any, pick: Any) -> tuple[list[str], list[tuple[str, str]]]:
+    """The entities and links that a highlight (the path and synergy stores) needs on screen."""
+    nodes: list[str] = []
+    links: list[tuple[str, str]] = []
+    if isinstance(path, dict) and isinstance(path.get("nodes"), list):
+        along = [node for node in path["nodes"][:MAX_KEPT] if isinstance(node, str)]
+        nodes += along
+        links += itertools.pairwise(along)
+    if isinstance(pick, dict) and isinstance(pick.get("nodes"), list):
+        nodes += [node for node in pick["nodes"][:MAX_KEPT] if isinstance(node, str)]
+        for pair in pick.get("links", [])[:MAX_KEPT]:
+            if isinstance(pair, list) and len(pair) == 2 and all(isinstance(e, str) for e in pair):
+                links.append((pair[0], pair[1]))
+    return nodes, links
+
+
+def handle_elements(
+    model: Model,
+    view: ViewState,
+    keep: Sequence[str] = (),
+    keep_links: Sequence[tuple[str, str]] = (),
+) -> tuple[list[dict], str]:
+    """The elements a view shows (``keep``, ``keep_links``: what a highlight needs drawn), and the
+    line that says what is shown and what is hidden."""
+    shown = visible(model, view, keep=keep, keep_links=keep_links)
+    values = model.metrics[view.metric]
+    sizes = scaled_sizes({node: values[node] for node in shown.nodes})
+    positions: Mapping[str, tuple[float, float]]
+    if view.layout == "concentric":
+        positions = concentric_positions({node: values[node] for node in shown.nodes})
+    else:
+        positions = model.layout
+    community = model.community if view.colour == "community" else None
+    elements = node_elements(
+        model.view, shown.nodes, layout=positions, sizes=sizes, community=community
+    )
+    elements += link_elements(model.view, shown.links)
+    entities, links = model.view.number_of_nodes(), model.link_count
+    counts = (
+        f"Showing {len(shown.nodes):,} of {entities:,} entities ({shown.hidden_nodes:,} hidden) "
+        f"and {shown.shown_links:,} of {links:,} links ({shown.hidden_links:,} hidden)."
+    )
+    if shown.capped:
+        counts += (
+            " Large network: the most central entities and the selection's neighbourhood are "
+            "shown; search, select or filter to see others."
+        )
+    return elements, counts
+
+
+def handle_layout(view: ViewState, reset: int = 0) -> dict:
+    """The Cytoscape layout for a view; positions are precomputed where they must stay fixed."""
+    if view.layout in ("force", "concentric"):
+        return {"name": "preset", "fit": True, "padding": 30, "reset": reset}
+    if view.layout == "breadthfirst":
+        chosen: dict = {"name": "breadthfirst", "fit": True, "padding": 30, "spacingFactor": 1.1}
+        if view.selected:
+            chosen["roots"] = f'[id = "{view.selected}"]'
+        return chosen
+    return {"name": view.layout, "fit": True, "padding": 30, "avoidOverlap": True}
+
+
+def handle_highlight(
+    model: Model, view: ViewState, path: dict | None, pick: dict | None
+) -> tuple[list[dict], list[str]]:
+    """The stylesheet for the current highlight and the entities next and previous step through.
+
+    A picked synergy candidate wins over a path, a path over the plain selection; the entity
+    stepped to (``focus``) is marked most strongly.
+    """
+    base = base_stylesheet(presenter=view.presenter, colour_by=view.colour)
+    focus = view.focus or view.selected
+    if pick and pick.get("nodes"):
+        nodes = [n for n in pick["nodes"] if n in model.view]
+        edges = [e for e in pick.get("edges", []) if isinstance(e, str)]
+    elif path and path.get("nodes"):
+        nodes = [n for n in path["nodes"] if n in model.view]
+        edges = path_edges(nodes)
+        focus = view.focus
+    elif view.selected:
+        nodes = [view.selected, *_neighbours_on_screen(model, view)]
+        edges = [edge_id(view.selected, n) for n in nodes[1:]]
+    else:
+        return base, []
+    sheet = highlight_stylesheet(
+        base, nodes=nodes, edges=edges, focus=focus, presenter=view.presenter
+    )
+    return sheet, nodes
+
+
+def _neighbours_on_screen(model: Model, view: ViewState) -> list[str]:
+    # A capped view shows at most MAX_ELEMENTS neighbours, the most central by the metric shown
+    # first; a hub's thousands of others need no style.
+    values = model.metrics[view.metric]
+    around = model.view[view.selected]
+    if len(around) > MAX_ELEMENTS:
+        return sorted(heapq.nsmallest(MAX_ELEMENTS, around, key=lambda n: (-values[n], n)))
+    return sorted(around)
+
+
+def hover_card(model: Model, node: str | None, metric: str) -> Any:
+    if not node:
+        return ""
+    entity = model.view.nodes[node]
+    return [
+        html.Strong(entity.get("name", node)),
+        html.Span(f" · {entity.get('type', '').replace('_', ' ')}"),
+        html.Div(
+            f"{model.view.degree(node)} links · {metric.replace('_', ' ')} "
+            f"{model.metrics[metric][node]:.4g}"
+        ),
+    ]
+
+
+def _tapped_id(raw: Any) -> Any:
+    if not isinstance(raw, dict):
+        raise BadInput("tapped element data must be an object")
+    return raw.get("id")
+
+
+def tap_node(model: Model, view: ViewState, event: Event) -> ViewState:
+    node = state.BY_NAME["selected"].kind.from_client(model, _tapped_id(event.value))
+    return replace(view, selected=node) if node else view
+
+
+def tap_edge(model: Model, view: ViewState, event: Event) -> ViewState:
+    if not isinstance(event.value, dict):
+        raise BadInput("tapped element data must be an object")
+    ends = [event.value.get("source"), event.value.get("target")]
+    link = state.BY_NAME["link"].kind.from_client(model, ends)
+    return replace(view, link=link, tab="details") if link else view
+
+
+INTENTS = (
+    Intent("tap_node", Input(ID.GRAPH, "tapNodeData"), tap_node),
+    Intent("tap_edge", Input(ID.GRAPH, "tapEdgeData"), tap_edge),
+)
+
+
+def register_callbacks(app: Dash, model: Model) -> None:
+    large = model.view.number_of_nodes() > MAX_ELEMENTS // 2
+    highlights = {f"{ID.SEARCH}.value", f"{ID.PATH_STORE}.data", f"{ID.SYNERGY_STORE}.data"}
+
+    @app.callback(
+        output=(Output(ID.GRAPH, "elements"), Output(ID.COUNTS, "children")),
+        inputs={
+            "fields": state.inputs(*ELEMENT_FIELDS, "selected"),
+            "path": Input(ID.PATH_STORE, "data"),
+            "pick": Input(ID.SYNERGY_STORE, "data"),
+        },
+    )
+    def render_elements(fields, path, pick):
+        view = state.from_client(model, fields)
+        # A new highlight changes what is drawn only around a selection or on a network too
+        # large to draw whole.
+        if set(ctx.triggered_prop_ids) <= highlights and not view.hops and not large:
+            raise PreventUpdate
+        return handle_elements(model, view, *kept(path, pick))
+
+    @app.callback(
+        output=Output(ID.GRAPH, "layout"),
+        inputs={"fields": state.inputs("layout"), "reset": Input(ID.RESET, "n_clicks")},
+        state={"selected": state.states("selected")},
+    )
+    def choose_layout(fields, reset, selected):
+        view = state.from_client(model, {**fields, **selected})
+        return handle_layout(view, state.Number(0, 10**9).from_client(model, reset or 0))
+
+    @app.callback(
+        output=(Output(ID.GRAPH, "stylesheet"), Output(ID.HIGHLIGHT, "data")),
+        inputs={
+            "fields": state.inputs(*STYLE_FIELDS),
+            "path": Input(ID.PATH_STORE, "data"),
+            "pick": Input(ID.SYNERGY_STORE, "data"),
+        },
+    )
+    def restyle(fields, path, pick):
+        view = state.from_client(model, fields)
+        return handle_highlight(
+            model,
+            view,
+            path if isinstance(path, dict) else None,
+            pick if isinstance(pick, dict) else None,
+        )
+
+    @app.callback(
+        output=Output(ID.HOVER, "children"),
+        inputs={"data": Input(ID.GRAPH, "mouseoverNodeData")},
+        state={"fields": state.states("metric")},
+    )
+    def hover(data, fields):
+        node = state.Entity().from_client(model, data.get("id")) if isinstance(data, dict) else None
+        return hover_card(model, node, state.from_client(model, fields).metric)

@@ -1,0 +1,139 @@
+"""The paths panel: how two entities are connected, path by path and hop by hop, with evidence.
+
+Inputs: the path ends, the number of alternatives, the hub rule and the chosen alternative
+(view-state fields). Outputs: the report, the choice of alternatives, and the path store that
+the network highlights (the chosen path's entities).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import Dash, Output, dcc, html
+
+from ecosystem.analysis.paths import collaboration_paths
+from ecosystem.errors import EcosystemError
+from ecosystem.explorer import Model
+from ecosystem.web import state
+from ecosystem.web.components import attrs, evidence_block, message
+from ecosystem.web.ids import ID
+from ecosystem.web.state import MAX_PATH_K, ViewState
+
+FIELDS = ("path_from", "path_to", "path_k", "avoid_hubs", "path_choice")
+
+
+def layout() -> list:
+    return [
+        html.Label("From"),
+        dcc.Dropdown(id=ID.PATH_FROM, options=[], placeholder="Type a name…"),
+        html.Label("To"),
+        dcc.Dropdown(id=ID.PATH_TO, options=[], placeholder="Type a name…"),
+        html.Div(
+            [
+                html.Label(
+                    [
+                        "Alternatives ",
+                        dcc.Input(
+                            id=ID.PATH_K,
+                            type="number",
+                            min=1,
+                            max=MAX_PATH_K,
+                            step=1,
+                            value=state.BY_NAME["path_k"].default,
+                            className="small-number",
+                        ),
+                    ]
+                ),
+                dcc.Checklist(
+                    id=ID.PATH_HUBS,
+                    value=["avoid"],
+                    options=[{"label": " avoid generic hubs", "value": "avoid"}],
+                ),
+            ],
+            className="row",
+        ),
+        dcc.RadioItems(
+            id=ID.PATH_CHOICE, value=1, options=[], inline=True, className="path-choice"
+        ),
+        dcc.Loading(html.Div(id=ID.PATH_RESULT, className="paths")),
+    ]
+
+
+def handle_path(model: Model, view: ViewState) -> tuple[list, dict | None, list[dict]]:
+    """The report, the highlight store (the chosen path's entities, or None) and the choices."""
+    if not view.path_from or not view.path_to:
+        return [message("Choose two entities to see how they are connected.")], None, []
+    try:
+        result = collaboration_paths(
+            model.view,
+            view.path_from,
+            view.path_to,
+            k=view.path_k,
+            avoid_hubs=view.avoid_hubs,
+            index=model.index,
+            prepared=model.paths,
+        )
+    except EcosystemError as error:
+        return [message(str(error).capitalize() + ".", "warning")], None, []
+    paths = result["paths"]
+    chosen = min(view.path_choice, len(paths))
+    choices = [{"label": f"Path {n}", "value": n} for n in range(1, len(paths) + 1)]
+    store = {"nodes": paths[chosen - 1]["nodes"], "chosen": chosen}
+    return path_report(result, chosen), store, choices if len(paths) > 1 else []
+
+
+def path_report(result: dict, chosen: int = 1) -> list:
+    """Paths told hop by hop, with evidence; the chosen one is marked."""
+    blocks: list = []
+    for number, path in enumerate(result["paths"], start=1):
+        steps = [
+            html.Li(
+                [
+                    html.Div(f"{step['from_name']} → {step['to_name']}", className="hop-title"),
+                    *[evidence_block(relation) for relation in step["relations"]],
+                ],
+                className="hop",
+            )
+            for step in path["steps"]
+        ]
+        hops = path["hops"]
+        blocks.append(
+            html.Div(
+                [
+                    html.H4(f"Path {number}: {hops} hop{'s' if hops != 1 else ''}"),
+                    html.P(" → ".join(path["names"]), className="path-names"),
+                    html.Ol(steps, className="hops"),
+                ],
+                className="path chosen" if number == chosen else "path",
+                **attrs({"data-path": " ".join(path["nodes"])}),
+            )
+        )
+    blocks.append(html.P(_ranking_note(result), className="muted"))
+    return blocks
+
+
+def _ranking_note(result: dict) -> str:
+    fewest = result["fewest_hops"]
+    hops = len(fewest[0]) - 1
+    count = "one path is" if len(fewest) == 1 else f"{len(fewest)} paths are"
+    ranked = (
+        "Paths through generic hubs (countries, programmes, EU bodies linked to everyone) are "
+        "ranked last."
+        if result["options"]["avoid_hubs"]
+        else "Paths are ranked by the number of hops."
+    )
+    plural = "s" if hops != 1 else ""
+    return f"The shortest connection takes {hops} hop{plural}; {count} that short. {ranked}"
+
+
+def register_callbacks(app: Dash, model: Model) -> None:
+    @app.callback(
+        output=(
+            Output(ID.PATH_RESULT, "children"),
+            Output(ID.PATH_STORE, "data"),
+            Output(ID.PATH_CHOICE, "options"),
+        ),
+        inputs=state.inputs(*FIELDS),
+    )
+    def find_path(**fields: Any):
+        return handle_path(model, state.from_client(model, fields))

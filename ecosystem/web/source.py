@@ -1,0 +1,64 @@
+"""The source page: a cited document as plain text, with the excerpt of one relation marked.
+
+A plain Flask route (``/source/<doc>?line=N``), not a Dash page: escaped text, never the raw file.
+"""
+
+from __future__ import annotations
+
+import html as html_text
+from pathlib import Path
+
+import flask
+from dash import Dash
+
+from ecosystem.explorer import Model
+from ecosystem.schema import DOC_SEPARATOR, SOURCES_DIR
+from ecosystem.sources import locate, normalise
+
+
+def source_page(model: Model, doc: str, line: str | None) -> tuple[str, int]:
+    """A source document as a page with the excerpt of relation ``line`` marked; all escaped."""
+    sources = Path(model.graph.graph.get("data_dir", ".")) / SOURCES_DIR
+    known = {
+        name
+        for *_, data in model.graph.edges(data=True)
+        for name in data["doc"].split(DOC_SEPARATOR)
+    }
+    if doc not in known or not (sources / doc).is_file():
+        return page("Not found", "<p>No such source document.</p>"), 404
+    text = normalise((sources / doc).read_text(encoding="utf-8"))
+    excerpt = None
+    if line and line.isdigit():
+        for *_, data in model.graph.edges(data=True):
+            if data.get("line") == int(line) and doc in data["doc"].split(DOC_SEPARATOR):
+                excerpt = data["evidence"]
+                break
+    span = locate(text, excerpt) if excerpt else None
+    if span:
+        start, end = span
+        body = (
+            html_text.escape(text[:start])
+            + '<mark id="excerpt">'
+            + html_text.escape(text[start:end])
+            + "</mark>"
+            + html_text.escape(text[end:])
+        )
+    else:
+        body = html_text.escape(text)
+    return page(doc, f'<p class="source-text">{body}</p>'), 200
+
+
+def page(title: str, body: str) -> str:
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html_text.escape(title)}</title>"
+        '<link rel="stylesheet" href="/assets/source.css"></head>'
+        f"<body><h1>{html_text.escape(title)}</h1>{body}</body></html>"
+    )
+
+
+def register_route(app: Dash, model: Model) -> None:
+    @app.server.route("/source/<path:doc>")
+    def source(doc: str):
+        text, status = source_page(model, doc, flask.request.args.get("line"))
+        return flask.Response(text, status=status, mimetype="text/html")
