@@ -9,7 +9,7 @@ import sys
 
 from ecosystem.cli import main
 from ecosystem.graph import load_graph
-from tests.conftest import TINY_ENTITIES, TINY_RELATIONS, write_dataset
+from tests.helpers import TINY_ENTITIES, TINY_RELATIONS, write_dataset
 
 
 def run(*argv):

@@ -7,7 +7,7 @@ import pytest
 from ecosystem.errors import DataError
 from ecosystem.graph import load_graph, read_dataset, simple_view
 from ecosystem.schema import ENTITY_COLUMNS, RELATION_COLUMNS
-from tests.conftest import TINY_ENTITIES, TINY_RELATIONS, csv_text, write_dataset
+from tests.helpers import TINY_ENTITIES, TINY_RELATIONS, csv_text, write_dataset
 
 
 def problems_of(folder) -> list[str]:

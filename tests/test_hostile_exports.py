@@ -15,8 +15,9 @@ import pytest
 
 from ecosystem.graph import load_graph
 from ecosystem.interchange.exporter import export_files
-from tests.browser.test_hostile_names import BOLD, ENTITIES, IMG, LINK, RELATIONS, SCRIPT
-from tests.conftest import write_dataset
+from tests.helpers import BOLD, IMG, LINK, SCRIPT, write_dataset
+from tests.helpers import HOSTILE_ENTITIES as ENTITIES
+from tests.helpers import HOSTILE_RELATIONS as RELATIONS
 
 MARKUP = (SCRIPT, IMG, LINK, BOLD)
 # Tags a viewer of an exported file could run or follow, were the markup read as markup.

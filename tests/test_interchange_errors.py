@@ -280,7 +280,7 @@ def test_nothing_is_written_when_any_file_fails(tiny_dir, tmp_path):
 
 
 def test_an_import_into_a_broken_dataset_is_refused(tmp_path):
-    from tests.conftest import write_dataset
+    from tests.helpers import write_dataset
 
     folder = write_dataset(tmp_path / "data", entities="id,name\nacme,Acme\n")
     found = problems("gexf", [FIXTURES / "LesMiserables.gexf"], folder)

@@ -10,7 +10,7 @@ import pytest
 from ecosystem.graph import load_graph
 from ecosystem.interchange import import_files
 from ecosystem.interchange.merge import compatible, name_key, registry_keys
-from tests.conftest import TINY_ENTITIES, TINY_RELATIONS, write_dataset
+from tests.helpers import TINY_ENTITIES, TINY_RELATIONS, write_dataset
 
 
 def kumu_files(folder: Path, elements: str, connections: str) -> list[Path]:

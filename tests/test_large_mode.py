@@ -10,7 +10,7 @@ from ecosystem.explorer import build_model, visible
 from ecosystem.web import details as panels
 from ecosystem.web import network
 from ecosystem.web.state import ViewState
-from tests.conftest import make_view
+from tests.helpers import make_view
 
 
 @pytest.fixture(scope="module")

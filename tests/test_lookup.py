@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ecosystem.analysis.lookup import AmbiguousEntity, EntityNotFound, resolve, search
-from tests.conftest import make_view
+from tests.helpers import make_view
 
 NODES = {
     "icamcyl": ("ICAMCyL", "foundation"),

@@ -10,8 +10,8 @@ import pytest
 from ecosystem import cache
 from ecosystem.analysis import fast
 from ecosystem.analysis.centrality import METRICS
-from ecosystem.web.centrality import metric_about
 from ecosystem.explorer import BUILD_STEPS, build_model
+from ecosystem.web.centrality import metric_about
 
 
 def test_a_restart_reads_metrics_and_communities_from_the_cache(

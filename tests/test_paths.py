@@ -18,7 +18,7 @@ from ecosystem.analysis.paths import (
     hub_penalty,
     path_index,
 )
-from tests.conftest import make_view
+from tests.helpers import make_view
 
 # a -- hub -- c is two hops through a hub with 12 links; a -- b -- x -- c is three concrete hops.
 NODES = {

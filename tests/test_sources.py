@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ecosystem.graph import load_graph
 from ecosystem.sources import check_evidence, locate, normalise
-from tests.conftest import TINY_RELATIONS, write_dataset
+from tests.helpers import TINY_RELATIONS, write_dataset
 
 
 def test_excerpts_found_across_hyphenated_line_breaks(tiny_dir):

@@ -13,7 +13,7 @@ from ecosystem.analysis.synergy import (
     synergy_candidates,
     synergy_pairs,
 )
-from tests.conftest import make_view
+from tests.helpers import make_view
 
 NODES = {
     "cl": ("Cluster", "cluster"),

@@ -92,18 +92,28 @@ def toolbar() -> html.Div:
     )
 
 
+def strings(value: Any) -> list[str]:
+    """The strings of a list a store holds (at most :data:`MAX_KEPT`); none for anything else."""
+    return (
+        [item for item in value[:MAX_KEPT] if isinstance(item, str)]
+        if isinstance(value, list)
+        else []
+    )
+
+
 def kept(path: Any, pick: Any) -> tuple[list[str], list[tuple[str, str]]]:
     """The entities and links that a highlight (the path and synergy stores) needs on screen."""
     nodes: list[str] = []
     links: list[tuple[str, str]] = []
-    if isinstance(path, dict) and isinstance(path.get("nodes"), list):
-        along = [node for node in path["nodes"][:MAX_KEPT] if isinstance(node, str)]
+    if isinstance(path, dict):
+        along = strings(path.get("nodes"))
         nodes += along
         links += itertools.pairwise(along)
-    if isinstance(pick, dict) and isinstance(pick.get("nodes"), list):
-        nodes += [node for node in pick["nodes"][:MAX_KEPT] if isinstance(node, str)]
-        for pair in pick.get("links", [])[:MAX_KEPT]:
-            if isinstance(pair, list) and len(pair) == 2 and all(isinstance(e, str) for e in pair):
+    if isinstance(pick, dict):
+        nodes += strings(pick.get("nodes"))
+        pairs = pick.get("links")
+        for pair in pairs[:MAX_KEPT] if isinstance(pairs, list) else []:
+            if isinstance(pair, list) and len(strings(pair)) == 2:
                 links.append((pair[0], pair[1]))
     return nodes, links
 
@@ -164,11 +174,11 @@ def handle_highlight(
     """
     base = base_stylesheet(presenter=view.presenter, colour_by=view.colour)
     focus = view.focus or view.selected
-    if pick and pick.get("nodes"):
-        nodes = [n for n in pick["nodes"] if n in model.view]
-        edges = [e for e in pick.get("edges", []) if isinstance(e, str)]
-    elif path and path.get("nodes"):
-        nodes = [n for n in path["nodes"] if n in model.view]
+    if pick and strings(pick.get("nodes")):
+        nodes = [n for n in strings(pick.get("nodes")) if n in model.view]
+        edges = strings(pick.get("edges"))
+    elif path and strings(path.get("nodes")):
+        nodes = [n for n in strings(path.get("nodes")) if n in model.view]
         edges = path_edges(nodes)
         focus = view.focus
     elif view.selected:

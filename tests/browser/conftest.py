@@ -7,12 +7,6 @@ missing the tests fail rather than skip, so CI can never pass without running th
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,52 +14,10 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
 from benchmarks import chromium
+from tests.browser.helpers import running_server
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 CHROMIUM, CHROMEDRIVER = chromium.CHROMIUM, chromium.CHROMEDRIVER
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited early:\n{process.stdout.read()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"the server did not answer at {url} within {seconds} s")
-
-
-@contextmanager
-def running_server(*extra: str, seconds: float = 60):
-    """``ecosystem serve`` on a free port, as a user starts it; yields its address once it
-    answers (within ``seconds``)."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ecosystem", "serve", "--port", str(port), "--workers", "2", *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        _wait_for(url, process, seconds)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture(scope="session")

@@ -7,62 +7,21 @@ from xml.etree import ElementTree
 import pytest
 from selenium.webdriver.common.by import By
 
-from tests.browser.conftest import running_server
-from tests.browser.test_explorer import (
-    _download,
-    _export,
+from tests.browser.helpers import (
     choose,
+    download,
+    export,
     open_app,
+    running_server,
     tab,
     text_of,
     wait,
 )
-from tests.conftest import write_dataset
+from tests.helpers import BOLD, DOCUMENT, IMG, LINK, SCRIPT, write_dataset
+from tests.helpers import HOSTILE_ENTITIES as ENTITIES
+from tests.helpers import HOSTILE_RELATIONS as RELATIONS
 
 pytestmark = pytest.mark.browser
-
-SCRIPT = "<script>window.__xss = 'script'</script>"
-IMG = "<img src=x onerror=\"window.__xss='img'\">"
-LINK = "<a href=\"javascript:window.__xss='link'\">click</a>"
-BOLD = "<b>Bold</b> Co"
-
-ENTITIES = [
-    {
-        "id": "evil-script",
-        "name": SCRIPT,
-        "type": "company",
-        "aliases": "Scripty|" + LINK,
-        "description": IMG,
-    },
-    {"id": "evil-img", "name": IMG, "type": "project", "description": SCRIPT},
-    {"id": "evil-link", "name": LINK, "type": "cluster"},
-    {"id": "bold", "name": BOLD, "type": "company"},
-]
-RELATIONS = [
-    {
-        "source": "evil-script",
-        "target": "evil-img",
-        "type": "partner_in",
-        "role": IMG,
-        "evidence": f"{SCRIPT} is a partner in {IMG}",
-        "doc": "doc.txt",
-    },
-    {
-        "source": "evil-img",
-        "target": "evil-link",
-        "type": "part_of",
-        "evidence": f"{IMG} is part of {LINK}",
-        "doc": "doc.txt",
-    },
-    {
-        "source": "bold",
-        "target": "evil-link",
-        "type": "member_of",
-        "evidence": f"{BOLD} is a member of {LINK}",
-        "doc": "doc.txt",
-    },
-]
-DOCUMENT = "\n".join(r["evidence"] for r in RELATIONS) + "\n"
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +69,8 @@ def test_markup_in_every_panel_is_text(browser, hostile_url, downloads):
     assert not browser.find_elements(By.CSS_SELECTOR, "#eco-centrality-chart .ytick text b")
     assert not browser.find_elements(By.CSS_SELECTOR, "#eco-centrality-chart a[href]")
 
-    _export(browser, "eco-export-svg")
-    svg = ElementTree.fromstring(_download(downloads, "ecosystem.svg").read_bytes())
+    export(browser, "eco-export-svg")
+    svg = ElementTree.fromstring(download(downloads, "ecosystem.svg").read_bytes())
     tags = {element.tag.rsplit("}", 1)[-1] for element in svg.iter()}
     assert not tags & {"script", "img", "foreignObject", "a"}
     assert not [

@@ -16,8 +16,16 @@ from selenium.webdriver.common.by import By
 from benchmarks import h2020
 from ecosystem.explorer import MAX_ELEMENTS
 from ecosystem.graph import load_graph, simple_view
-from tests.browser.conftest import running_server
-from tests.browser.test_explorer import CY, choose, highlighted_nodes, tab, text_of, wait
+from tests.browser.helpers import (
+    CY,
+    choose,
+    element_counts,
+    highlighted_nodes,
+    running_server,
+    tab,
+    text_of,
+    wait,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -55,10 +63,6 @@ def hidden_entity(slice_dir) -> dict:
         ):
             return {"id": node, "name": data["name"], "type": data["type"]}
     raise AssertionError("no suitable organisation in the slice")
-
-
-def element_counts(browser) -> tuple[int, int]:
-    return tuple(browser.execute_script(CY + "return [cy.nodes().length, cy.edges().length];"))
 
 
 def open_large(browser, url: str, query: str = "") -> None:

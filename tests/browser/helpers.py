@@ -1,0 +1,170 @@
+"""What browser tests share: starting ``ecosystem serve``, waiting, and doing and reading what a
+person does and sees in the explorer."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from ecosystem.analysis.paths import collaboration_paths
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited early:\n{process.stdout.read()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the server did not answer at {url} within {seconds} s")
+
+
+@contextmanager
+def running_server(*extra: str, seconds: float = 60):
+    """``ecosystem serve`` on a free port, as a user starts it; yields its address once it
+    answers (within ``seconds``)."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ecosystem", "serve", "--port", str(port), "--workers", "2", *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_for(url, process, seconds)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+CY = """
+const box = document.getElementById('eco-graph');
+const all = [box, ...box.querySelectorAll('div')];
+const holder = all.find(el => el._cyreg && el._cyreg.cy);
+const cy = holder ? holder._cyreg.cy : null;
+"""
+
+
+def wait(browser, condition, seconds: float = 20, what: str = "the page"):
+    try:
+        return WebDriverWait(browser, seconds, poll_frequency=0.2).until(lambda _: condition())
+    except TimeoutException:
+        raise AssertionError(f"timed out waiting for {what}") from None
+
+
+def open_app(browser, server_url: str, query: str = "") -> None:
+    browser.get(server_url + query)
+    wait(browser, lambda: "Showing" in text_of(browser, "eco-counts"), what="the network")
+    wait(browser, lambda: node_count(browser) > 0, what="the nodes to be drawn")
+
+
+def text_of(browser, element_id: str) -> str:
+    found = browser.find_elements(By.ID, element_id)
+    return found[0].text if found else ""
+
+
+def node_count(browser) -> int:
+    return browser.execute_script(CY + "return cy ? cy.nodes().length : 0;")
+
+
+def highlighted_nodes(browser) -> set[str]:
+    """Nodes drawn at full opacity while the rest are dimmed."""
+    return set(
+        browser.execute_script(
+            CY + "return cy.nodes().filter(n => Number(n.style('opacity')) === 1).map(n => n.id());"
+        )
+    )
+
+
+def dimmed_nodes(browser) -> int:
+    return browser.execute_script(
+        CY + "return cy.nodes().filter(n => Number(n.style('opacity')) < 1).length;"
+    )
+
+
+def choose(browser, dropdown_id: str, typed: str, option: str) -> None:
+    """Open a dropdown, type into its search field and click the option a person would click."""
+    wait(browser, lambda: browser.find_elements(By.ID, dropdown_id), what=f"#{dropdown_id}")
+    browser.find_element(By.ID, dropdown_id).click()
+    field = wait(
+        browser,
+        lambda: [
+            f
+            for f in browser.find_elements(By.CSS_SELECTOR, "input.dash-dropdown-search")
+            if f.is_displayed()
+        ],
+        what=f"the search field of #{dropdown_id}",
+    )[0]
+    field.send_keys(typed)
+
+    def click_option() -> bool:
+        # The options are redrawn as the server's answer to the typed text arrives: an option
+        # found a moment ago may be gone; look again rather than fail.
+        try:
+            for found in browser.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option"):
+                if found.text == option:
+                    found.click()
+                    return True
+        except StaleElementReferenceException:
+            pass
+        return False
+
+    wait(browser, click_option, what=f"option {option!r}")
+
+
+def tab(browser, label: str) -> None:
+    for element in browser.find_elements(By.CSS_SELECTOR, "#eco-tabs .tab"):
+        if element.text == label:
+            element.click()
+            return
+    raise AssertionError(f"no tab {label!r}")
+
+
+def best_path(source: str, target: str) -> list[str]:
+    from ecosystem.graph import load_graph, simple_view
+
+    view = simple_view(load_graph())
+    return collaboration_paths(view, source, target, k=1)["paths"][0]["nodes"]
+
+
+def download(downloads: Path, name: str, seconds: float = 20) -> Path:
+    target = downloads / name
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if target.exists() and target.stat().st_size > 0:
+            return target
+        time.sleep(0.2)
+    raise AssertionError(f"{name} was not downloaded")
+
+
+def export(browser, button_id: str) -> None:
+    browser.find_element(By.CSS_SELECTOR, ".export-menu summary").click()
+    browser.find_element(By.ID, button_id).click()
+
+
+def element_counts(browser) -> tuple[int, int]:
+    return tuple(browser.execute_script(CY + "return [cy.nodes().length, cy.edges().length];"))

@@ -1,0 +1,148 @@
+"""Each panel's handlers called directly on the town network, whose answers are known."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from ecosystem.explorer import build_model, visible
+from ecosystem.web import centrality, details, network, paths, presenter, synergy
+from ecosystem.web.state import ViewState
+from tests.helpers import make_graph
+
+TO_LAB = ViewState(path_from="bolt", path_to="lab")
+
+
+def test_paths_list_the_alternatives_and_highlight_the_chosen_one(town):
+    report, store, choices = paths.handle_path(town, TO_LAB)
+    assert [c["value"] for c in choices] == [1, 2, 3]
+    assert store == {"nodes": ["bolt", "cluster", "acme", "p1", "lab"], "chosen": 1}
+    _, second, _ = paths.handle_path(
+        town, ViewState(path_from="bolt", path_to="lab", path_choice=2)
+    )
+    assert second == {"nodes": ["bolt", "spain", "acme", "p1", "lab"], "chosen": 2}
+    assert "Path 2: 4 hops" in str(report) and "cost" not in str(report)
+
+
+def test_a_chosen_alternative_past_the_last_shows_the_last(town):
+    view = ViewState(path_from="bolt", path_to="lab", path_k=2, path_choice=9)
+    _, store, choices = paths.handle_path(town, view)
+    assert store["chosen"] == 2 and len(choices) == 2
+
+
+def test_one_path_offers_no_choice(town):
+    view = ViewState(path_from="acme", path_to="p1", path_k=1)
+    _, store, choices = paths.handle_path(town, view)
+    assert store["nodes"] == ["acme", "p1"] and choices == []
+
+
+def test_the_chosen_path_is_what_the_network_marks(town):
+    _, store, _ = paths.handle_path(town, ViewState(path_from="bolt", path_to="lab", path_choice=2))
+    sheet, steps = network.handle_highlight(town, ViewState(), store, None)
+    assert steps == ["bolt", "spain", "acme", "p1", "lab"]
+    edge_rules = [r["selector"] for r in sheet if r["selector"].startswith("edge[id")]
+    assert edge_rules == [
+        'edge[id = "acme~p1"], edge[id = "acme~spain"], edge[id = "bolt~spain"], '
+        'edge[id = "lab~p1"]'
+    ]
+
+
+def test_the_stepped_to_entity_is_marked_most(town):
+    _, store, _ = paths.handle_path(town, TO_LAB)
+    sheet, _ = network.handle_highlight(town, ViewState(focus="acme"), store, None)
+    assert sheet[-1] == {
+        "selector": 'node[id = "acme"]',
+        "style": {"border-width": 6, "border-color": "#d62728", "opacity": 1},
+    }
+
+
+def test_details_of_an_entity_and_of_a_link(town):
+    entity = str(details.handle_details(town, ViewState(selected="lab")))
+    assert "Geo Lab" in entity and "coordinates (2)" in entity
+    link = str(details.handle_details(town, ViewState(selected="lab", link=("acme", "cluster"))))
+    assert "Acme Mining is a member of Mining Cluster" in link and "Geo Lab" not in link
+    assert "Search for an entity" in str(details.handle_details(town, ViewState()))
+
+
+def test_a_pick_highlights_both_ends_what_they_share_and_the_path(town):
+    picked = synergy.handle_pick(town, ViewState(selected="bolt", pick="core"))
+    assert set(picked["nodes"]) == {"bolt", "core", "cluster", "spain"}
+    assert sorted(picked["edges"]) == ["bolt~cluster", "bolt~spain", "cluster~core", "core~spain"]
+    assert synergy.handle_pick(town, ViewState(selected="bolt")) is None
+
+
+def test_synergy_asks_for_a_selection(town):
+    assert "Select an entity" in str(synergy.handle_synergy(town, ViewState()))
+
+
+def test_centrality_ranks_the_filtered_types(town):
+    figure, rows, about = centrality.handle_centrality(
+        town, ViewState(metric="degree", types=("company",), top=2)
+    )
+    assert [r["name"] for r in rows] == ["Acme Mining", "Core Drilling"]
+    assert [r["rank"] for r in rows] == [1, 2]
+    assert about and figure["data"]
+
+
+def test_centrality_values_keep_four_significant_digits(town):
+    _, rows, _ = centrality.handle_centrality(town, ViewState(metric="pagerank"))
+    assert all(0 < r["value"] < 1 and len(repr(r["value"]).strip("0.")) <= 6 for r in rows)
+
+
+def test_the_network_shows_only_the_filtered_types(town):
+    elements, counts = network.handle_elements(town, ViewState(types=("company", "cluster")))
+    nodes = {e["data"]["id"] for e in elements if "source" not in e["data"]}
+    links = {e["data"]["id"] for e in elements if "source" in e["data"]}
+    assert nodes == {"acme", "bolt", "core", "cluster"}
+    assert links == {"acme~cluster", "bolt~cluster", "cluster~core"}
+    assert counts.startswith("Showing 4 of 8 entities (4 hidden) and 3 of 10 links")
+
+
+def test_a_highlighted_path_is_drawn_link_by_link_whatever_the_budget():
+    # A long chain hanging off a dense core: the budget keeps the core, the path must still show.
+    graph = make_graph(
+        {f"n{i}": (f"N{i}", "company") for i in range(60)}
+        | {f"c{i}": (f"C{i}", "company") for i in range(4)},
+        [(f"n{i}", f"n{j}", "collaborates_with") for i in range(60) for j in range(i + 1, 60)]
+        + [("n0", "c0", "collaborates_with")]
+        + [(f"c{i}", f"c{i + 1}", "collaborates_with") for i in range(3)],
+    )
+    model = build_model(graph, use_cache=False)
+    path = ["n0", "c0", "c1", "c2", "c3"]
+    shown = visible(
+        model, ViewState(), keep=path, keep_links=list(zip(path, path[1:])), max_elements=60
+    )
+    assert shown.capped
+    assert {("c0", "n0"), ("c0", "c1"), ("c1", "c2"), ("c2", "c3")} <= set(shown.links)
+    plain = visible(model, ViewState(), keep=path, max_elements=60)
+    assert not {("c0", "c1"), ("c1", "c2")} <= set(plain.links)  # without them, they are cut
+
+
+def test_the_path_store_names_what_the_network_keeps(town):
+    nodes, links = network.kept({"nodes": ["bolt", "cluster", "acme"]}, None)
+    assert nodes == ["bolt", "cluster", "acme"]
+    assert links == [("bolt", "cluster"), ("cluster", "acme")]
+    assert network.kept({"nodes": "bolt"}, {"nodes": [1, "lab"], "links": [["a"], 5]}) == (
+        ["lab"],
+        [],
+    )
+
+
+@pytest.mark.parametrize(("layout", "name"), [("force", "preset"), ("circle", "circle")])
+def test_the_layout_of_a_view(layout, name):
+    assert network.handle_layout(ViewState(layout=layout))["name"] == name
+
+
+def test_breadth_first_grows_from_the_selection():
+    chosen = network.handle_layout(ViewState(layout="breadthfirst", selected="lab"))
+    assert chosen["roots"] == '[id = "lab"]'
+
+
+def test_stepping_goes_round_the_highlight():
+    assert presenter.step(["a", "b"], "b", 1) == "a"
+    assert presenter.step(["a", "b"], None, -1) == "b"
+    assert presenter.step("ab", "a", 1) == "a"
+
+
+def test_town_is_what_the_tests_think_it_is(town):
+    assert nx.is_connected(town.view) and town.view.number_of_nodes() == 8
