@@ -165,8 +165,7 @@ def measure(data_dir: Path, repeat: int) -> tuple[list[dict], int]:
         (dependency,) = [
             d
             for d in dependencies
-            if output in d["output"].strip(".").split("...")
-            or d["output"].split("@")[0] == output
+            if output in d["output"].strip(".").split("...") or d["output"].split("@")[0] == output
         ]
         body = _payload(dependency, values)
         timings = []

@@ -19,6 +19,7 @@ from dash import Dash
 from ecosystem.analysis.centrality import Progress
 from ecosystem.explorer import build_model
 from ecosystem.security import harden
+from ecosystem.settings import Settings
 from ecosystem.web import (
     centrality,
     details,
@@ -46,13 +47,17 @@ def create_app(
     cache: Path | None = None,
     use_cache: bool = True,
     progress: Progress | None = None,
+    settings: Settings = Settings(),
 ) -> Dash:
     """Build the Dash app for one typed graph: precompute the model, lay out, wire callbacks.
 
     ``frame_ancestors`` lists the sites allowed to embed the app in a frame (none by default).
-    ``cache``, ``use_cache`` and ``progress`` go to :func:`~ecosystem.explorer.build_model`.
+    ``settings``, ``cache``, ``use_cache`` and ``progress`` go to
+    :func:`~ecosystem.explorer.build_model`.
     """
-    model = build_model(graph, cache=cache, use_cache=use_cache, progress=progress)
+    model = build_model(
+        graph, settings=settings, cache=cache, use_cache=use_cache, progress=progress
+    )
     cyto.load_extra_layouts()  # brings cytoscape-svg, needed for SVG export
     app = Dash(
         __name__,

@@ -2,8 +2,9 @@
 
 A dataset's metrics depend only on its files and on how they are computed, so the cache key is the
 data's content hash (``graph.graph["content_hash"]``, set by :func:`ecosystem.graph.build_graph`)
-plus every option that changes a number: the metric list, the sampling settings, the seed and the
-library versions. The cache lives in ``$ECOSYSTEM_CACHE``, else ``~/.cache/ecosystem``.
+plus every option that changes a number: the metric list, the settings of each computation with
+the version of its algorithm (:func:`ecosystem.settings.fingerprint`) and the library versions.
+The cache lives in ``$ECOSYSTEM_CACHE``, else ``~/.cache/ecosystem``.
 
 Centralities are stored as NumPy ``.npz`` files read with ``allow_pickle=False``, communities and
 the layout as JSON: neither can run code, whoever wrote the file. A file is written to a temporary
@@ -33,6 +34,7 @@ from ecosystem.analysis import fast
 from ecosystem.analysis.centrality import METRICS, Method, Progress, all_centralities, methods
 from ecosystem.analysis.communities import communities
 from ecosystem.elements import positions
+from ecosystem.settings import CommunitySettings, LayoutSettings, MetricSettings, fingerprint
 
 CACHE_ENV = "ECOSYSTEM_CACHE"
 # Bump when the stored layout or the meaning of a stored number changes.
@@ -92,16 +94,17 @@ def cache_key(graph: nx.Graph, kind: str, **options: Any) -> str | None:
 
 
 def _metric_options() -> dict[str, Any]:
-    return {
-        "metrics": list(METRICS),
-        "fast_above": fast.FAST_ABOVE,
-        "approximate_above": fast.APPROXIMATE_ABOVE,
-        "betweenness_sources": fast.BETWEENNESS_SOURCES,
-        "distance_sources": fast.DISTANCE_SOURCES,
-        "exact_top": fast.EXACT_TOP,
-        "seed": fast.SEED,
-        "dense_eigen_limit": fast.DENSE_EIGEN_LIMIT,
-    }
+    # The sampling settings the metrics are computed with: fast's, as they are at this moment.
+    used = MetricSettings(
+        fast_above=fast.FAST_ABOVE,
+        approximate_above=fast.APPROXIMATE_ABOVE,
+        betweenness_sources=fast.BETWEENNESS_SOURCES,
+        distance_sources=fast.DISTANCE_SOURCES,
+        exact_top=fast.EXACT_TOP,
+        seed=fast.SEED,
+        dense_eigen_limit=fast.DENSE_EIGEN_LIMIT,
+    )
+    return {"metrics": list(METRICS), **fingerprint(used)}
 
 
 def _path(directory: Path | None, kind: str, key: str, suffix: str) -> Path:
@@ -197,8 +200,7 @@ def compute_metrics(
 def compute_communities(
     graph: nx.Graph,
     *,
-    seed: int = 42,
-    resolution: float = 1.0,
+    settings: CommunitySettings = CommunitySettings(),
     directory: Path | None = None,
     use_cache: bool = True,
 ) -> dict:
@@ -212,20 +214,23 @@ def compute_communities(
     return _cached_json(
         graph,
         "communities",
-        lambda: communities(graph, seed=seed, resolution=resolution),
+        lambda: communities(graph, seed=settings.seed, resolution=settings.resolution),
         fits,
         directory=directory,
         use_cache=use_cache,
-        seed=seed,
-        resolution=resolution,
+        **fingerprint(settings),
     )
 
 
 def compute_layout(
-    graph: nx.Graph, *, seed: int = 42, directory: Path | None = None, use_cache: bool = True
+    graph: nx.Graph,
+    *,
+    settings: LayoutSettings = LayoutSettings(),
+    directory: Path | None = None,
+    use_cache: bool = True,
 ) -> dict[Hashable, tuple[float, float]]:
     """:func:`~ecosystem.elements.positions` of ``graph``, cached like the metrics (two seconds on
-    the H2020 network)."""
+    the H2020 network); the key holds every layout setting."""
 
     def fits(result: Any) -> bool:
         return (
@@ -237,11 +242,11 @@ def compute_layout(
     stored = _cached_json(
         graph,
         "layout",
-        lambda: {node: list(xy) for node, xy in positions(graph, seed=seed).items()},
+        lambda: {node: list(xy) for node, xy in positions(graph, settings=settings).items()},
         fits,
         directory=directory,
         use_cache=use_cache,
-        seed=seed,
+        **fingerprint(settings),
     )
     return {node: (float(stored[node][0]), float(stored[node][1])) for node in graph}
 

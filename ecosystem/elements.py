@@ -15,6 +15,8 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from ecosystem.settings import LayoutSettings
+
 # One colour and one shape per entity type, so type reads even in greyscale or on a projector.
 # Colours from the Okabe-Ito and Tableau palettes, chosen to stay apart for common colour-vision
 # deficiencies.
@@ -56,7 +58,6 @@ COMMUNITY_COLOURS = (
     "#D37295",
 )
 MIN_SIZE, MAX_SIZE = 18.0, 70.0
-LAYOUT_SCALE = 520.0
 
 
 def type_style(entity_type: str) -> tuple[str, str]:
@@ -64,21 +65,21 @@ def type_style(entity_type: str) -> tuple[str, str]:
     return TYPE_STYLE.get(entity_type, FALLBACK_STYLE)
 
 
-KAMADA_KAWAI_LIMIT = 600
 # Highlights of up to this many entities show every name in large type.
 LABELLED_HIGHLIGHT = 40
-FORCE_LIMIT = 3000
-CORE_SIZE = 450  # under 500, networkx uses its fast dense spring solver
 
 
-def positions(view: nx.Graph, *, seed: int = 42) -> dict[str, tuple[float, float]]:
+def positions(
+    view: nx.Graph, *, settings: LayoutSettings = LayoutSettings()
+) -> dict[str, tuple[float, float]]:
     """A force-directed layout that is the same on every run, in screen units.
 
-    Up to ``KAMADA_KAWAI_LIMIT`` entities: Kamada-Kawai (spreads a hub-and-spoke network evenly;
-    deterministic), started from a seeded spring layout. Up to ``FORCE_LIMIT``: the seeded spring
-    layout. Larger: the ``CORE_SIZE`` best-linked entities get the spring layout, and every other
-    entity is placed near the neighbour it was reached from (breadth-first from the core), at an
-    angle drawn from its id, so the picture is the same on every run and costs linear time.
+    Up to ``settings.kamada_kawai_limit`` entities: Kamada-Kawai (spreads a hub-and-spoke network
+    evenly; deterministic), started from a seeded spring layout. Up to ``settings.force_limit``:
+    the seeded spring layout. Larger: the ``settings.core_size`` best-linked entities get the
+    spring layout, and every other entity is placed near the neighbour it was reached from
+    (breadth-first from the core), at an angle drawn from its id, so the picture is the same on
+    every run and costs linear time.
 
     >>> a = positions(nx.path_graph(4)); b = positions(nx.path_graph(4))
     >>> a == b
@@ -86,13 +87,13 @@ def positions(view: nx.Graph, *, seed: int = 42) -> dict[str, tuple[float, float
     """
     if len(view) == 0:
         return {}
-    if len(view) > FORCE_LIMIT:
-        return _core_and_satellites(view, seed=seed)
+    if len(view) > settings.force_limit:
+        return _core_and_satellites(view, settings)
     k = 2.2 / math.sqrt(len(view))
-    layout = nx.spring_layout(view, seed=seed, k=k, iterations=100)
-    if len(view) <= KAMADA_KAWAI_LIMIT and nx.is_connected(view):
+    layout = nx.spring_layout(view, seed=settings.seed, k=k, iterations=settings.spring_iterations)
+    if len(view) <= settings.kamada_kawai_limit and nx.is_connected(view):
         layout = nx.kamada_kawai_layout(view, pos=layout)
-    scale = LAYOUT_SCALE * max(1.0, math.sqrt(len(view) / 100))
+    scale = settings.scale * max(1.0, math.sqrt(len(view) / 100))
     return {
         node: (round(float(x) * scale, 1), round(float(y) * scale, 1))
         for node, (x, y) in layout.items()
@@ -103,11 +104,13 @@ def _angle(node: str) -> float:
     return (zlib.crc32(str(node).encode("utf-8")) % 3600) / 3600 * 2 * math.pi
 
 
-def _core_and_satellites(view: nx.Graph, *, seed: int) -> dict[str, tuple[float, float]]:
-    core = sorted(view, key=lambda node: (-view.degree(node), str(node)))[:CORE_SIZE]
-    placed = positions(_core_graph(view, core), seed=seed)
+def _core_and_satellites(
+    view: nx.Graph, settings: LayoutSettings
+) -> dict[str, tuple[float, float]]:
+    core = sorted(view, key=lambda node: (-view.degree(node), str(node)))[: settings.core_size]
+    placed = positions(_core_graph(view, core, settings.core_ties), settings=settings)
     frontier = list(core)
-    step = 45.0
+    step = settings.satellite_step
     while frontier:
         following = []
         for parent in frontier:

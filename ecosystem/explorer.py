@@ -24,14 +24,16 @@ from ecosystem.analysis.lookup import EntityIndex, build_index
 from ecosystem.analysis.paths import PathIndex, path_index
 from ecosystem.cache import compute_communities, compute_layout, compute_metrics
 from ecosystem.graph import bulk_allocation, simple_view
+from ecosystem.settings import Settings
 
-MAX_ELEMENTS = 2000
+MAX_ELEMENTS = Settings().max_elements
 
 
 @dataclass(frozen=True)
 class Model:
     """Everything the app computes once per dataset. Read-only."""
 
+    settings: Settings
     graph: nx.MultiDiGraph
     view: nx.Graph
     index: EntityIndex
@@ -54,7 +56,7 @@ BUILD_STEPS = len(METRICS) + 2  # every metric, the communities, the layout
 def build_model(
     graph: nx.MultiDiGraph,
     *,
-    seed: int = 42,
+    settings: Settings = Settings(),
     cache: Path | None = None,
     use_cache: bool = True,
     progress: Progress | None = None,
@@ -68,11 +70,15 @@ def build_model(
     at the end.
     """
     with bulk_allocation():
-        return _build_model(graph, seed, cache, use_cache, progress or (lambda *_: None))
+        return _build_model(graph, settings, cache, use_cache, progress or (lambda *_: None))
 
 
 def _build_model(
-    graph: nx.MultiDiGraph, seed: int, cache: Path | None, use_cache: bool, report: Progress
+    graph: nx.MultiDiGraph,
+    settings: Settings,
+    cache: Path | None,
+    use_cache: bool,
+    report: Progress,
 ) -> Model:
     view = simple_view(graph)
     nx.freeze(view)
@@ -83,11 +89,14 @@ def _build_model(
         progress=lambda done, _total, metric: report(done, BUILD_STEPS, metric) if metric else None,
     )
     report(len(METRICS), BUILD_STEPS, "communities")
-    info = compute_communities(view, seed=seed, directory=cache, use_cache=use_cache)
+    info = compute_communities(
+        view, settings=settings.communities, directory=cache, use_cache=use_cache
+    )
     report(len(METRICS) + 1, BUILD_STEPS, "layout")
-    layout = compute_layout(view, seed=seed, directory=cache, use_cache=use_cache)
+    layout = compute_layout(view, settings=settings.layout, directory=cache, use_cache=use_cache)
     report(BUILD_STEPS, BUILD_STEPS, "")
     return Model(
+        settings=settings,
         graph=graph,
         view=view,
         index=build_index(view),
@@ -128,12 +137,18 @@ def rankings(
 class Filters(Protocol):
     """What :func:`visible` reads of a view: the filters, the selection and the metric."""
 
-    selected: str | None
-    types: tuple[str, ...]
-    relations: tuple[str, ...]
-    min_degree: int
-    hops: int
-    metric: str
+    @property
+    def selected(self) -> str | None: ...
+    @property
+    def types(self) -> tuple[str, ...]: ...
+    @property
+    def relations(self) -> tuple[str, ...]: ...
+    @property
+    def min_degree(self) -> int: ...
+    @property
+    def hops(self) -> int: ...
+    @property
+    def metric(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -172,7 +187,7 @@ def visible(
     *,
     keep: Collection[str] = (),
     keep_links: Collection[tuple[str, str]] = (),
-    max_elements: int = MAX_ELEMENTS,
+    max_elements: int | None = None,
 ) -> Visible:
     """Apply the filters of ``state``: entity types, relation types, minimum degree, and the
     selection's neighbourhood (``hops`` > 0 and a selection). The selection and the ``keep``
@@ -183,6 +198,7 @@ def visible(
     central of it is kept (see :class:`Visible`), so the browser stays responsive.
     """
     view = model.view
+    max_elements = max_elements or model.settings.max_elements
     kinds = set(state.relations) if state.relations else None
     must = [node for node in (state.selected, *keep) if node is not None and node in view]
     around = state.hops > 0 and state.selected in view

@@ -16,10 +16,12 @@ from ecosystem.cache import (
     cache_dir,
     cache_key,
     compute_communities,
+    compute_layout,
     compute_metrics,
     load_metrics,
 )
 from ecosystem.graph import simple_view
+from ecosystem.settings import CommunitySettings, LayoutSettings
 
 
 @pytest.fixture
@@ -184,6 +186,28 @@ def test_communities_are_cached_too(view, folder):
 
 
 def test_communities_of_another_seed_are_not_served(view, folder):
-    compute_communities(view, seed=1, directory=folder)
-    compute_communities(view, seed=2, directory=folder)
+    compute_communities(view, settings=CommunitySettings(seed=1), directory=folder)
+    compute_communities(view, settings=CommunitySettings(seed=2), directory=folder)
     assert len(list(folder.glob("communities-*.json"))) == 2
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        LayoutSettings(seed=7),
+        LayoutSettings(kamada_kawai_limit=5),
+        LayoutSettings(spring_iterations=20),
+        LayoutSettings(scale=100.0),
+    ],
+)
+def test_a_layout_with_any_other_setting_is_computed_afresh(view, folder, changed):
+    default = compute_layout(view, directory=folder)
+    assert compute_layout(view, directory=folder, settings=changed) != default
+    assert len(list(folder.glob("layout-*.json"))) == 2
+
+
+def test_a_new_version_of_an_algorithm_is_computed_afresh(view, folder, monkeypatch):
+    compute_layout(view, directory=folder)
+    monkeypatch.setattr(LayoutSettings, "ALGORITHM", "layout-test")
+    compute_layout(view, directory=folder)
+    assert len(list(folder.glob("layout-*.json"))) == 2

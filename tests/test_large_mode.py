@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import networkx as nx
 import pytest
 
 from ecosystem import elements
 from ecosystem.explorer import build_model, visible
+from ecosystem.settings import LayoutSettings, Settings
 from ecosystem.web import details as panels
 from ecosystem.web import network
 from ecosystem.web.state import ViewState
@@ -51,14 +54,13 @@ def test_links_only_join_shown_entities(model):
     assert all(a in nodes and b in nodes for a, b in shown.links)
 
 
-def test_large_layout_places_every_entity_the_same_way_twice(monkeypatch):
-    monkeypatch.setattr(elements, "FORCE_LIMIT", 50)
-    monkeypatch.setattr(elements, "CORE_SIZE", 20)
+def test_large_layout_places_every_entity_the_same_way_twice():
+    settings = LayoutSettings(force_limit=50, core_size=20)
     graph = nx.relabel_nodes(nx.barabasi_albert_graph(300, 2, seed=3), str)
     graph.add_edge("island-a", "island-b")  # a component the core does not reach
-    first = elements.positions(graph)
+    first = elements.positions(graph, settings=settings)
     assert set(first) == set(graph)
-    assert first == elements.positions(graph)
+    assert first == elements.positions(graph, settings=settings)
     assert first["island-a"] != first["island-b"]
 
 
@@ -93,9 +95,9 @@ def test_a_hubs_details_list_the_first_relations_of_each_type_and_count_the_rest
     assert "Project 2" in text  # a short group is listed whole
 
 
-def test_a_hubs_highlight_styles_only_the_neighbours_a_view_can_show(hub_model, monkeypatch):
-    monkeypatch.setattr(network, "MAX_ELEMENTS", 40)
-    _, nodes = network.handle_highlight(hub_model, ViewState(selected="hub"), None, None)
+def test_a_hubs_highlight_styles_only_the_neighbours_a_view_can_show(hub_model):
+    small = dataclasses.replace(hub_model, settings=Settings(max_elements=40))
+    _, nodes = network.handle_highlight(small, ViewState(selected="hub"), None, None)
     assert nodes[0] == "hub" and len(nodes) == 41
     # The most central neighbours by the metric (degree): the projects, then companies by id.
     assert {"pr0", "pr1", "pr2"} <= set(nodes)

@@ -40,15 +40,16 @@ from scipy import sparse
 from scipy.sparse import csgraph
 from scipy.sparse.linalg import eigsh
 
-FAST_ABOVE = 2_000
-APPROXIMATE_ABOVE = 5_000
-BETWEENNESS_SOURCES = 1_000
-DISTANCE_SOURCES = 250
-EXACT_TOP = 200
-SEED = 42
-# Components up to this size get eigenvector centrality from a dense solver (exact, as NetworkX's
-# reference path does); larger ones from ARPACK on the sparse adjacency matrix.
-DENSE_EIGEN_LIMIT = 512
+from ecosystem.settings import MetricSettings
+
+_DEFAULT = MetricSettings()
+FAST_ABOVE = _DEFAULT.fast_above
+APPROXIMATE_ABOVE = _DEFAULT.approximate_above
+BETWEENNESS_SOURCES = _DEFAULT.betweenness_sources
+DISTANCE_SOURCES = _DEFAULT.distance_sources
+EXACT_TOP = _DEFAULT.exact_top
+SEED = _DEFAULT.seed
+DENSE_EIGEN_LIMIT = _DEFAULT.dense_eigen_limit
 # Rows of the distance matrix held at once while summing distances from sampled sources.
 DISTANCE_CHUNK = 64
 

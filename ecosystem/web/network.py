@@ -28,7 +28,7 @@ from ecosystem.elements import (
     path_edges,
     scaled_sizes,
 )
-from ecosystem.explorer import MAX_ELEMENTS, Model, visible
+from ecosystem.explorer import Model, visible
 from ecosystem.web import state
 from ecosystem.web.components import attrs
 from ecosystem.web.ids import ID
@@ -193,12 +193,13 @@ def handle_highlight(
 
 
 def _neighbours_on_screen(model: Model, view: ViewState) -> list[str]:
-    # A capped view shows at most MAX_ELEMENTS neighbours, the most central by the metric shown
-    # first; a hub's thousands of others need no style.
+    # A capped view shows at most the element budget of neighbours, the most central by the
+    # metric shown first; a hub's thousands of others need no style.
     values = model.metrics[view.metric]
     around = model.view[view.selected]
-    if len(around) > MAX_ELEMENTS:
-        return sorted(heapq.nsmallest(MAX_ELEMENTS, around, key=lambda n: (-values[n], n)))
+    budget = model.settings.max_elements
+    if len(around) > budget:
+        return sorted(heapq.nsmallest(budget, around, key=lambda n: (-values[n], n)))
     return sorted(around)
 
 
@@ -242,7 +243,7 @@ INTENTS = (
 
 
 def register_callbacks(app: Dash, model: Model) -> None:
-    large = model.view.number_of_nodes() > MAX_ELEMENTS // 2
+    large = model.view.number_of_nodes() > model.settings.max_elements // 2
     highlights = {f"{ID.SEARCH}.value", f"{ID.PATH_STORE}.data", f"{ID.SYNERGY_STORE}.data"}
 
     @app.callback(

@@ -122,7 +122,7 @@ def view_update(
     options: dict[str, list[dict]] = {}
     by_trigger = {_prop(intent.trigger): intent for intent in intents}
     for prop, (source, value) in triggered.items():
-        intent = by_trigger.get(prop) or by_trigger.get(_pattern_prop(prop, source))
+        intent = by_trigger.get(prop) or by_trigger.get(_pattern_prop(prop, source) or "")
         if intent is not None:
             current = intent.apply(model, current, Event(value, source, highlight))
         for name in CHOOSERS:

@@ -26,7 +26,7 @@ PATHS = [
 
 def heading(browser) -> str:
     return browser.execute_script(
-        "const h = document.querySelector('#eco-details .entity-name'); return h ? h.innerText : '';"
+        "const h = document.querySelector('#eco-details .entity-name');return h ? h.innerText : '';"
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import networkx as nx
 import pytest
 
@@ -110,7 +112,7 @@ def test_a_highlighted_path_is_drawn_link_by_link_whatever_the_budget():
     model = build_model(graph, use_cache=False)
     path = ["n0", "c0", "c1", "c2", "c3"]
     shown = visible(
-        model, ViewState(), keep=path, keep_links=list(zip(path, path[1:])), max_elements=60
+        model, ViewState(), keep=path, keep_links=list(itertools.pairwise(path)), max_elements=60
     )
     assert shown.capped
     assert {("c0", "n0"), ("c0", "c1"), ("c1", "c2"), ("c2", "c3")} <= set(shown.links)
