@@ -65,7 +65,7 @@ from ecosystem.explorer import MAX_ELEMENTS, build_model
 from ecosystem.graph import build_graph, default_data_dir, read_dataset, simple_view
 from ecosystem.schema import ENTITIES_FILE, ENTITY_COLUMNS, RELATION_COLUMNS, RELATIONS_FILE
 from ecosystem.web.network import handle_elements
-from ecosystem.web.state import ViewState
+from ecosystem.web.spec import ViewState
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = ("seed", "slice", "full")

@@ -32,7 +32,7 @@ from ecosystem.web import (
     url,
 )
 from ecosystem.web.layout import page
-from ecosystem.web.state import BadInput
+from ecosystem.web.spec import BadInput
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 PANELS = (network, details, paths, synergy, centrality, export, presenter)

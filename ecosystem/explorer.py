@@ -3,7 +3,7 @@
 ``build_model`` runs once per dataset (in ``create_app``); the model is read-only afterwards, so
 several users and workers can share it safely. Its metrics, communities and layout come from the
 on-disk cache when it holds them for this data (:mod:`ecosystem.cache`), so a restart is quick.
-:func:`visible` applies a view's filters (see :mod:`ecosystem.web.state` for the view state).
+:func:`visible` applies a view's filters (see :mod:`ecosystem.web.spec` for the view state).
 """
 
 from __future__ import annotations

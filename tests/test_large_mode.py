@@ -12,7 +12,7 @@ from ecosystem.explorer import build_model, visible
 from ecosystem.settings import LayoutSettings, Settings
 from ecosystem.web import details as panels
 from ecosystem.web import network
-from ecosystem.web.state import ViewState
+from ecosystem.web.spec import ViewState
 from tests.helpers import make_view
 
 

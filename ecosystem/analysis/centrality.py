@@ -38,6 +38,7 @@ import numpy as np
 from scipy.sparse.linalg import eigsh
 
 from ecosystem.analysis import fast
+from ecosystem.analysis.results import Ranked
 from ecosystem.errors import EcosystemError
 
 METRICS: dict[str, str] = {
@@ -248,7 +249,7 @@ def ranking(
     top: int | None = None,
     normalized: bool = True,
     scores: Mapping[Hashable, float] | None = None,
-) -> list[dict]:
+) -> list[Ranked]:
     """Entities by one metric, highest first: ``{"rank", "id", "name", "type", "value"}`` each.
 
     Scores are computed on the whole graph (or taken from ``scores``, already computed for that

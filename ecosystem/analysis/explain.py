@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Literal
 
 import networkx as nx
 
+from ecosystem.analysis.results import Relation
 from ecosystem.schema import DOC_SEPARATOR, RELATION_TYPES
 
 
@@ -30,13 +32,16 @@ def relation_sentence(graph: nx.Graph, record: dict) -> str:
     return f"{sentence} ({role})" if role else sentence
 
 
-def explained_relation(graph: nx.Graph, record: dict, *, walking_from: str | None = None) -> dict:
+def explained_relation(
+    graph: nx.Graph, record: dict, *, walking_from: str | None = None
+) -> Relation:
     """A relation record for people and machines: ends, type, sentence, evidence and documents.
 
     ``direction`` is ``forward`` when the relation points the way a path walks (from
     ``walking_from``), ``backward`` when it points against it, ``both`` for symmetric types.
     """
     kind = RELATION_TYPES.get(record["type"])
+    direction: Literal["forward", "backward", "both"]
     if kind is not None and kind.symmetric:
         direction = "both"
     elif walking_from is None or record["source"] == walking_from:
@@ -65,7 +70,7 @@ def link_relations(
     second: str,
     *,
     relation_types: Collection[str] | None = None,
-) -> list[dict]:
+) -> list[Relation]:
     """Every relation between two linked entities, explained, walking from ``first``."""
     records = view.edges[first, second]["relations"]
     return [

@@ -27,6 +27,7 @@ from scipy.sparse import csgraph
 
 from ecosystem.analysis.explain import entity_name, link_relations
 from ecosystem.analysis.lookup import EntityIndex, build_index, resolve
+from ecosystem.analysis.results import Hop, Path, PathResult
 from ecosystem.errors import EcosystemError
 
 MAX_K = 20
@@ -243,7 +244,7 @@ def allowed_subgraph(
 
 def explain_path(
     view: nx.Graph, nodes: list[str], *, relation_types: Collection[str] | None = None
-) -> list[dict]:
+) -> list[Hop]:
     """Each hop of a path: its two ends and every (allowed) relation between them, explained."""
     kinds = set(relation_types) if relation_types else None
     return [
@@ -260,7 +261,7 @@ def explain_path(
 
 def path_record(
     view: nx.Graph, nodes: list[str], avoid_hubs: bool, relation_types: Collection[str] | None
-) -> dict:
+) -> Path:
     return {
         "nodes": nodes,
         "names": [entity_name(view, node) for node in nodes],
@@ -282,7 +283,7 @@ def collaboration_paths(
     avoid_hubs: bool = True,
     index: EntityIndex | None = None,
     prepared: PathIndex | None = None,
-) -> dict:
+) -> PathResult:
     """Up to ``k`` loop-free paths from ``source`` to ``target``, cheapest first, explained.
 
     ``index`` and ``prepared`` (:func:`path_index`) may be passed in when they are at hand: they

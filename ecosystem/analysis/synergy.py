@@ -45,6 +45,7 @@ from ecosystem.analysis.paths import (
     collaboration_paths,
     path_record,
 )
+from ecosystem.analysis.results import Path
 from ecosystem.errors import EcosystemError
 
 CONTEXT_WEIGHT: dict[str, float] = {
@@ -271,7 +272,7 @@ def synergy_candidates(
     }
 
 
-def _best_path(view: nx.Graph, node: str, candidate: str, index: EntityIndex) -> dict | None:
+def _best_path(view: nx.Graph, node: str, candidate: str, index: EntityIndex) -> Path | None:
     try:
         result = collaboration_paths(view, node, candidate, k=1, index=index)
     except NoPath:

@@ -1,5 +1,5 @@
 """The web layer: one module per panel, each with its layout and its callbacks, around one view
-state (:mod:`ecosystem.web.state`).
+state (:mod:`ecosystem.web.spec`).
 
 The callback graph, input by input (every field of the view state is held by one component):
 

@@ -12,12 +12,13 @@ import dash_ag_grid as dag
 from dash import Dash, Output, dcc, html
 
 from ecosystem.analysis.centrality import METRICS, ranking
+from ecosystem.analysis.results import Ranked
 from ecosystem.elements import short_label, type_style
 from ecosystem.explorer import Model
-from ecosystem.web import state
+from ecosystem.web import spec
 from ecosystem.web.components import plotly_text
 from ecosystem.web.ids import ID
-from ecosystem.web.state import MAX_TOP, ViewState
+from ecosystem.web.spec import MAX_TOP, ViewState
 
 COLUMNS = [
     {"field": "rank", "headerName": "#", "width": 56, "type": "numericColumn"},
@@ -36,7 +37,7 @@ def layout() -> list:
                         "Metric ",
                         dcc.Dropdown(
                             id=ID.METRIC,
-                            value=state.BY_NAME["metric"].default,
+                            value=spec.BY_NAME["metric"].default,
                             clearable=False,
                             options=metric_options(),
                             className="inline-select",
@@ -51,7 +52,7 @@ def layout() -> list:
                             type="number",
                             min=1,
                             max=MAX_TOP,
-                            value=state.BY_NAME["top"].default,
+                            value=spec.BY_NAME["top"].default,
                             className="small-number",
                         ),
                     ]
@@ -73,14 +74,14 @@ def layout() -> list:
     ]
 
 
-def handle_centrality(model: Model, view: ViewState) -> tuple[dict, list[dict], str]:
+def handle_centrality(model: Model, state: ViewState) -> tuple[dict, list[dict], str]:
     """The chart, the table rows and the note on the metric, for the entity types filtered."""
     rows = ranking(
         model.view,
-        view.metric,
-        entity_type=list(view.types) or None,
-        top=view.top,
-        scores=model.metrics[view.metric],
+        state.metric,
+        entity_type=list(state.types) or None,
+        top=state.top,
+        scores=model.metrics[state.metric],
     )
     table = [
         {
@@ -92,8 +93,8 @@ def handle_centrality(model: Model, view: ViewState) -> tuple[dict, list[dict], 
         }
         for r in rows
     ]
-    figure = centrality_figure(rows, view.metric, presenter=view.presenter)
-    return figure, table, metric_about(model, view.metric)
+    figure = centrality_figure(rows, state.metric, presenter=state.presenter)
+    return figure, table, metric_about(model, state.metric)
 
 
 def metric_about(model: Model, metric: str) -> str:
@@ -109,13 +110,13 @@ def register_callbacks(app: Dash, model: Model) -> None:
             Output(ID.TABLE, "rowData"),
             Output(ID.METRIC_ABOUT, "children"),
         ),
-        inputs=state.inputs("metric", "top", "types", "presenter"),
+        inputs=spec.inputs("metric", "top", "types", "presenter"),
     )
     def centrality(**fields: Any):
-        return handle_centrality(model, state.from_client(model, fields))
+        return handle_centrality(model, spec.from_client(model, fields))
 
 
-def centrality_figure(rows: list[dict], metric: str, *, presenter: bool = False) -> dict:
+def centrality_figure(rows: list[Ranked], metric: str, *, presenter: bool = False) -> dict:
     """A horizontal bar chart of the top entities, coloured by type, best at the top.
 
     Bars are labelled "rank. short name" (unique, short); the hover gives the full name and type.

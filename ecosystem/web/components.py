@@ -9,6 +9,7 @@ from urllib.parse import quote, urlencode
 
 from dash import html
 
+from ecosystem.analysis.results import Relation
 from ecosystem.elements import type_style
 from ecosystem.schema import ENTITY_TYPES
 
@@ -33,7 +34,7 @@ def type_badge(entity_type: str) -> html.Span:
     )
 
 
-def evidence_block(relation: dict) -> html.Div:
+def evidence_block(relation: Relation) -> html.Div:
     """One relation: its sentence, the quoted evidence, and links to its documents."""
     return html.Div(
         [

@@ -12,9 +12,10 @@ from dash import Dash, Output, dcc, html
 from ecosystem.analysis.explain import explained_relation
 from ecosystem.explorer import Model
 from ecosystem.schema import ALIAS_SEPARATOR
-from ecosystem.web import state
+from ecosystem.web import spec
 from ecosystem.web.components import evidence_block, type_badge
 from ecosystem.web.ids import ID
+from ecosystem.web.spec import ViewState
 
 # Relations listed per type; a hub's thousands more are counted, not sent.
 DETAILS_PER_TYPE = 50
@@ -25,17 +26,17 @@ def layout() -> Any:
     return dcc.Loading(html.Div(id=ID.DETAILS, className="details"))
 
 
-def handle_details(model: Model, view: state.ViewState) -> list:
+def handle_details(model: Model, state: ViewState) -> list:
     """The clicked link's relations when a link was clicked, else the selected entity's details."""
-    if view.link:
-        return link_details(model, *view.link)
-    return entity_details(model, view.selected) if view.selected else empty_details()
+    if state.link:
+        return link_details(model, *state.link)
+    return entity_details(model, state.selected) if state.selected else empty_details()
 
 
 def register_callbacks(app: Dash, model: Model) -> None:
-    @app.callback(output=Output(ID.DETAILS, "children"), inputs=state.inputs("selected", "link"))
+    @app.callback(output=Output(ID.DETAILS, "children"), inputs=spec.inputs("selected", "link"))
     def details(**fields):
-        return handle_details(model, state.from_client(model, fields))
+        return handle_details(model, spec.from_client(model, fields))
 
 
 def empty_details() -> list:

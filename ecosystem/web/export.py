@@ -18,9 +18,9 @@ from dash import Dash, Input, Output, ctx, dcc, html
 from ecosystem.explorer import Filters, Model, visible
 from ecosystem.interchange.exporter import MEDIA_TYPES, export_files
 from ecosystem.schema import RELATION_COLUMNS
-from ecosystem.web import state
+from ecosystem.web import spec
 from ecosystem.web.ids import ID
-from ecosystem.web.state import ViewState
+from ecosystem.web.spec import ViewState
 
 FORMATS: dict[str, str] = {
     "csv": "CSV of visible relations",
@@ -56,9 +56,9 @@ def menu() -> html.Details:
     )
 
 
-def visible_subgraph(model: Model, view: Filters) -> nx.MultiDiGraph:
+def visible_subgraph(model: Model, state: Filters) -> nx.MultiDiGraph:
     """The typed relations among what the view shows, in file order."""
-    shown = visible(model, view)
+    shown = visible(model, state)
     kinds = set(shown.relation_types) if shown.relation_types is not None else None
     subgraph = nx.MultiDiGraph()
     for node in shown.nodes:
@@ -80,9 +80,9 @@ def visible_subgraph(model: Model, view: Filters) -> nx.MultiDiGraph:
     return subgraph
 
 
-def export_csv(model: Model, view: Filters) -> str:
+def export_csv(model: Model, state: Filters) -> str:
     """The visible relations as CSV, ends named, with evidence and documents."""
-    subgraph = visible_subgraph(model, view)
+    subgraph = visible_subgraph(model, state)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     # relations.csv's columns, with each end's name beside its id for people reading the file.
@@ -106,15 +106,15 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def export_download(model: Model, view: Filters, fmt: str) -> dict:
+def export_download(model: Model, state: Filters, fmt: str) -> dict:
     """The visible network as a download in ``fmt``: the data ``dcc.Download`` takes."""
     if fmt == "csv":
         return {
-            "content": export_csv(model, view),
+            "content": export_csv(model, state),
             "filename": "ecosystem-relations.csv",
             "type": "text/csv",
         }
-    subgraph = visible_subgraph(model, view)
+    subgraph = visible_subgraph(model, state)
     scores = {
         name: {node: values[node] for node in subgraph} for name, values in model.metrics.items()
     }
@@ -147,12 +147,12 @@ def register_callbacks(app: Dash, model: Model) -> None:
     @app.callback(
         output=Output(ID.DOWNLOAD, "data"),
         inputs={"clicks": {fmt: Input(button, "n_clicks") for button, fmt in formats.items()}},
-        state={"fields": state.states(*VIEW_FIELDS)},
+        state={"fields": spec.states(*VIEW_FIELDS)},
         prevent_initial_call=True,
     )
     def export_data(clicks: Any, fields: Any):
-        view: ViewState = state.from_client(model, fields)
-        return export_download(model, view, formats.get(str(ctx.triggered_id), "csv"))
+        state: ViewState = spec.from_client(model, fields)
+        return export_download(model, state, formats.get(str(ctx.triggered_id), "csv"))
 
 
 def download() -> dcc.Download:

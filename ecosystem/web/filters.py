@@ -14,7 +14,7 @@ from ecosystem.explorer import Model
 from ecosystem.schema import ENTITY_TYPES, RELATION_TYPES
 from ecosystem.web.components import panel, type_options
 from ecosystem.web.ids import ID
-from ecosystem.web.state import MAX_HOPS
+from ecosystem.web.spec import MAX_HOPS
 
 
 def layout(model: Model) -> list:

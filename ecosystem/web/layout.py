@@ -8,7 +8,7 @@ from dash import dcc, html
 from ecosystem.explorer import Model
 from ecosystem.web import centrality, details, export, filters, network, paths, presenter, synergy
 from ecosystem.web.ids import ID
-from ecosystem.web.state import COLOUR_MODES, LAYOUTS, TABS, ViewState
+from ecosystem.web.spec import COLOUR_MODES, LAYOUTS, TABS, ViewState
 
 DEFAULT = ViewState()
 

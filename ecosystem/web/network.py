@@ -1,4 +1,4 @@
-"""The network panel: the Cytoscape view, its toolbar and the hover card.
+"""The network panel: the Cytoscape state, its toolbar and the hover card.
 
 Inputs: the filters, metric, colour, layout, selection, stepped-to entity and presenter mode
 (view-state fields), the path and synergy highlight stores, and Reset. Outputs: the elements
@@ -29,10 +29,10 @@ from ecosystem.elements import (
     scaled_sizes,
 )
 from ecosystem.explorer import Model, visible
-from ecosystem.web import state
+from ecosystem.web import spec
 from ecosystem.web.components import attrs
 from ecosystem.web.ids import ID
-from ecosystem.web.state import BadInput, ViewState
+from ecosystem.web.spec import BadInput, ViewState
 from ecosystem.web.url import Event, Intent
 
 MAX_KEPT = 200  # entities a highlight store may ask to keep on screen
@@ -120,21 +120,21 @@ def kept(path: Any, pick: Any) -> tuple[list[str], list[tuple[str, str]]]:
 
 def handle_elements(
     model: Model,
-    view: ViewState,
+    state: ViewState,
     keep: Sequence[str] = (),
     keep_links: Sequence[tuple[str, str]] = (),
 ) -> tuple[list[dict], str]:
     """The elements a view shows (``keep``, ``keep_links``: what a highlight needs drawn), and the
     line that says what is shown and what is hidden."""
-    shown = visible(model, view, keep=keep, keep_links=keep_links)
-    values = model.metrics[view.metric]
+    shown = visible(model, state, keep=keep, keep_links=keep_links)
+    values = model.metrics[state.metric]
     sizes = scaled_sizes({node: values[node] for node in shown.nodes})
     positions: Mapping[str, tuple[float, float]]
-    if view.layout == "concentric":
+    if state.layout == "concentric":
         positions = concentric_positions({node: values[node] for node in shown.nodes})
     else:
         positions = model.layout
-    community = model.community if view.colour == "community" else None
+    community = model.community if state.colour == "community" else None
     elements = node_elements(
         model.view, shown.nodes, layout=positions, sizes=sizes, community=community
     )
@@ -152,51 +152,51 @@ def handle_elements(
     return elements, counts
 
 
-def handle_layout(view: ViewState, reset: int = 0) -> dict:
+def handle_layout(state: ViewState, reset: int = 0) -> dict:
     """The Cytoscape layout for a view; positions are precomputed where they must stay fixed."""
-    if view.layout in ("force", "concentric"):
+    if state.layout in ("force", "concentric"):
         return {"name": "preset", "fit": True, "padding": 30, "reset": reset}
-    if view.layout == "breadthfirst":
+    if state.layout == "breadthfirst":
         chosen: dict = {"name": "breadthfirst", "fit": True, "padding": 30, "spacingFactor": 1.1}
-        if view.selected:
-            chosen["roots"] = f'[id = "{view.selected}"]'
+        if state.selected:
+            chosen["roots"] = f'[id = "{state.selected}"]'
         return chosen
-    return {"name": view.layout, "fit": True, "padding": 30, "avoidOverlap": True}
+    return {"name": state.layout, "fit": True, "padding": 30, "avoidOverlap": True}
 
 
 def handle_highlight(
-    model: Model, view: ViewState, path: dict | None, pick: dict | None
+    model: Model, state: ViewState, path: dict | None, pick: dict | None
 ) -> tuple[list[dict], list[str]]:
     """The stylesheet for the current highlight and the entities next and previous step through.
 
     A picked synergy candidate wins over a path, a path over the plain selection; the entity
     stepped to (``focus``) is marked most strongly.
     """
-    base = base_stylesheet(presenter=view.presenter, colour_by=view.colour)
-    focus = view.focus or view.selected
+    base = base_stylesheet(presenter=state.presenter, colour_by=state.colour)
+    focus = state.focus or state.selected
     if pick and strings(pick.get("nodes")):
         nodes = [n for n in strings(pick.get("nodes")) if n in model.view]
         edges = strings(pick.get("edges"))
     elif path and strings(path.get("nodes")):
         nodes = [n for n in strings(path.get("nodes")) if n in model.view]
         edges = path_edges(nodes)
-        focus = view.focus
-    elif view.selected:
-        nodes = [view.selected, *_neighbours_on_screen(model, view)]
-        edges = [edge_id(view.selected, n) for n in nodes[1:]]
+        focus = state.focus
+    elif state.selected:
+        nodes = [state.selected, *_neighbours_on_screen(model, state)]
+        edges = [edge_id(state.selected, n) for n in nodes[1:]]
     else:
         return base, []
     sheet = highlight_stylesheet(
-        base, nodes=nodes, edges=edges, focus=focus, presenter=view.presenter
+        base, nodes=nodes, edges=edges, focus=focus, presenter=state.presenter
     )
     return sheet, nodes
 
 
-def _neighbours_on_screen(model: Model, view: ViewState) -> list[str]:
+def _neighbours_on_screen(model: Model, state: ViewState) -> list[str]:
     # A capped view shows at most the element budget of neighbours, the most central by the
     # metric shown first; a hub's thousands of others need no style.
-    values = model.metrics[view.metric]
-    around = model.view[view.selected]
+    values = model.metrics[state.metric]
+    around = model.view[state.selected]
     budget = model.settings.max_elements
     if len(around) > budget:
         return sorted(heapq.nsmallest(budget, around, key=lambda n: (-values[n], n)))
@@ -223,17 +223,17 @@ def _tapped_id(raw: Any) -> Any:
     return raw.get("id")
 
 
-def tap_node(model: Model, view: ViewState, event: Event) -> ViewState:
-    node = state.BY_NAME["selected"].kind.from_client(model, _tapped_id(event.value))
-    return replace(view, selected=node) if node else view
+def tap_node(model: Model, state: ViewState, event: Event) -> ViewState:
+    node = spec.BY_NAME["selected"].kind.from_client(model, _tapped_id(event.value))
+    return replace(state, selected=node) if node else state
 
 
-def tap_edge(model: Model, view: ViewState, event: Event) -> ViewState:
+def tap_edge(model: Model, state: ViewState, event: Event) -> ViewState:
     if not isinstance(event.value, dict):
         raise BadInput("tapped element data must be an object")
     ends = [event.value.get("source"), event.value.get("target")]
-    link = state.BY_NAME["link"].kind.from_client(model, ends)
-    return replace(view, link=link, tab="details") if link else view
+    link = spec.BY_NAME["link"].kind.from_client(model, ends)
+    return replace(state, link=link, tab="details") if link else state
 
 
 INTENTS = (
@@ -249,41 +249,41 @@ def register_callbacks(app: Dash, model: Model) -> None:
     @app.callback(
         output=(Output(ID.GRAPH, "elements"), Output(ID.COUNTS, "children")),
         inputs={
-            "fields": state.inputs(*ELEMENT_FIELDS, "selected"),
+            "fields": spec.inputs(*ELEMENT_FIELDS, "selected"),
             "path": Input(ID.PATH_STORE, "data"),
             "pick": Input(ID.SYNERGY_STORE, "data"),
         },
     )
     def render_elements(fields, path, pick):
-        view = state.from_client(model, fields)
+        state = spec.from_client(model, fields)
         # A new highlight changes what is drawn only around a selection or on a network too
         # large to draw whole.
-        if set(ctx.triggered_prop_ids) <= highlights and not view.hops and not large:
+        if set(ctx.triggered_prop_ids) <= highlights and not state.hops and not large:
             raise PreventUpdate
-        return handle_elements(model, view, *kept(path, pick))
+        return handle_elements(model, state, *kept(path, pick))
 
     @app.callback(
         output=Output(ID.GRAPH, "layout"),
-        inputs={"fields": state.inputs("layout"), "reset": Input(ID.RESET, "n_clicks")},
-        state={"selected": state.states("selected")},
+        inputs={"fields": spec.inputs("layout"), "reset": Input(ID.RESET, "n_clicks")},
+        state={"selected": spec.states("selected")},
     )
     def choose_layout(fields, reset, selected):
-        view = state.from_client(model, {**fields, **selected})
-        return handle_layout(view, state.Number(0, 10**9).from_client(model, reset or 0))
+        state = spec.from_client(model, {**fields, **selected})
+        return handle_layout(state, spec.Number(0, 10**9).from_client(model, reset or 0))
 
     @app.callback(
         output=(Output(ID.GRAPH, "stylesheet"), Output(ID.HIGHLIGHT, "data")),
         inputs={
-            "fields": state.inputs(*STYLE_FIELDS),
+            "fields": spec.inputs(*STYLE_FIELDS),
             "path": Input(ID.PATH_STORE, "data"),
             "pick": Input(ID.SYNERGY_STORE, "data"),
         },
     )
     def restyle(fields, path, pick):
-        view = state.from_client(model, fields)
+        state = spec.from_client(model, fields)
         return handle_highlight(
             model,
-            view,
+            state,
             path if isinstance(path, dict) else None,
             pick if isinstance(pick, dict) else None,
         )
@@ -291,8 +291,8 @@ def register_callbacks(app: Dash, model: Model) -> None:
     @app.callback(
         output=Output(ID.HOVER, "children"),
         inputs={"data": Input(ID.GRAPH, "mouseoverNodeData")},
-        state={"fields": state.states("metric")},
+        state={"fields": spec.states("metric")},
     )
     def hover(data, fields):
-        node = state.Entity().from_client(model, data.get("id")) if isinstance(data, dict) else None
-        return hover_card(model, node, state.from_client(model, fields).metric)
+        node = spec.Entity().from_client(model, data.get("id")) if isinstance(data, dict) else None
+        return hover_card(model, node, spec.from_client(model, fields).metric)

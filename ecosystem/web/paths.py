@@ -12,12 +12,13 @@ from typing import Any
 from dash import Dash, Output, dcc, html
 
 from ecosystem.analysis.paths import collaboration_paths
+from ecosystem.analysis.results import PathResult
 from ecosystem.errors import EcosystemError
 from ecosystem.explorer import Model
-from ecosystem.web import state
+from ecosystem.web import spec
 from ecosystem.web.components import attrs, evidence_block, message
 from ecosystem.web.ids import ID
-from ecosystem.web.state import MAX_PATH_K, ViewState
+from ecosystem.web.spec import MAX_PATH_K, ViewState
 
 FIELDS = ("path_from", "path_to", "path_k", "avoid_hubs", "path_choice")
 
@@ -39,7 +40,7 @@ def layout() -> list:
                             min=1,
                             max=MAX_PATH_K,
                             step=1,
-                            value=state.BY_NAME["path_k"].default,
+                            value=spec.BY_NAME["path_k"].default,
                             className="small-number",
                         ),
                     ]
@@ -59,30 +60,30 @@ def layout() -> list:
     ]
 
 
-def handle_path(model: Model, view: ViewState) -> tuple[list, dict | None, list[dict]]:
+def handle_path(model: Model, state: ViewState) -> tuple[list, dict | None, list[dict]]:
     """The report, the highlight store (the chosen path's entities, or None) and the choices."""
-    if not view.path_from or not view.path_to:
+    if not state.path_from or not state.path_to:
         return [message("Choose two entities to see how they are connected.")], None, []
     try:
         result = collaboration_paths(
             model.view,
-            view.path_from,
-            view.path_to,
-            k=view.path_k,
-            avoid_hubs=view.avoid_hubs,
+            state.path_from,
+            state.path_to,
+            k=state.path_k,
+            avoid_hubs=state.avoid_hubs,
             index=model.index,
             prepared=model.paths,
         )
     except EcosystemError as error:
         return [message(str(error).capitalize() + ".", "warning")], None, []
     paths = result["paths"]
-    chosen = min(view.path_choice, len(paths))
+    chosen = min(state.path_choice, len(paths))
     choices = [{"label": f"Path {n}", "value": n} for n in range(1, len(paths) + 1)]
     store = {"nodes": paths[chosen - 1]["nodes"], "chosen": chosen}
     return path_report(result, chosen), store, choices if len(paths) > 1 else []
 
 
-def path_report(result: dict, chosen: int = 1) -> list:
+def path_report(result: PathResult, chosen: int = 1) -> list:
     """Paths told hop by hop, with evidence; the chosen one is marked."""
     blocks: list = []
     for number, path in enumerate(result["paths"], start=1):
@@ -112,7 +113,7 @@ def path_report(result: dict, chosen: int = 1) -> list:
     return blocks
 
 
-def _ranking_note(result: dict) -> str:
+def _ranking_note(result: PathResult) -> str:
     fewest = result["fewest_hops"]
     hops = len(fewest[0]) - 1
     count = "one path is" if len(fewest) == 1 else f"{len(fewest)} paths are"
@@ -133,7 +134,7 @@ def register_callbacks(app: Dash, model: Model) -> None:
             Output(ID.PATH_STORE, "data"),
             Output(ID.PATH_CHOICE, "options"),
         ),
-        inputs=state.inputs(*FIELDS),
+        inputs=spec.inputs(*FIELDS),
     )
     def find_path(**fields: Any):
-        return handle_path(model, state.from_client(model, fields))
+        return handle_path(model, spec.from_client(model, fields))

@@ -14,10 +14,10 @@ from typing import Any
 from dash import Dash, Input, Output, html
 
 from ecosystem.explorer import Model
-from ecosystem.web import state
+from ecosystem.web import spec
 from ecosystem.web.components import attrs
 from ecosystem.web.ids import ID
-from ecosystem.web.state import ViewState
+from ecosystem.web.spec import ViewState
 from ecosystem.web.url import Event, Intent
 
 
@@ -65,16 +65,16 @@ def step(highlight: Any, current: str | None, by: int) -> str | None:
 
 
 def _stepper(by: int):
-    def apply(model: Model, view: ViewState, event: Event) -> ViewState:
-        found = step(event.highlight, view.focus, by)
-        return replace(view, focus=found if found in model.view else None)
+    def apply(model: Model, state: ViewState, event: Event) -> ViewState:
+        found = step(event.highlight, state.focus, by)
+        return replace(state, focus=found if found in model.view else None)
 
     return apply
 
 
 def _presenting(on: bool):
-    def apply(model: Model, view: ViewState, event: Event) -> ViewState:
-        return replace(view, presenter=on)
+    def apply(model: Model, state: ViewState, event: Event) -> ViewState:
+        return replace(state, presenter=on)
 
     return apply
 
@@ -88,6 +88,6 @@ INTENTS = (
 
 
 def register_callbacks(app: Dash, model: Model) -> None:
-    @app.callback(output=Output(ID.ROOT, "className"), inputs=state.inputs("presenter"))
+    @app.callback(output=Output(ID.ROOT, "className"), inputs=spec.inputs("presenter"))
     def mode(**fields: Any):
-        return "app presenter" if state.from_client(model, fields).presenter else "app"
+        return "app presenter" if spec.from_client(model, fields).presenter else "app"

@@ -18,10 +18,10 @@ from ecosystem.analysis.synergy import synergy_candidates
 from ecosystem.elements import edge_id
 from ecosystem.errors import EcosystemError
 from ecosystem.explorer import Model
-from ecosystem.web import state
+from ecosystem.web import spec
 from ecosystem.web.components import message, type_badge, type_options
 from ecosystem.web.ids import ID
-from ecosystem.web.state import ViewState
+from ecosystem.web.spec import ViewState
 from ecosystem.web.url import Event, Intent
 
 TOP = 10
@@ -40,14 +40,14 @@ def layout(model: Model) -> list:
     ]
 
 
-def handle_synergy(model: Model, view: ViewState) -> list:
-    if not view.selected:
+def handle_synergy(model: Model, state: ViewState) -> list:
+    if not state.selected:
         return [message("Select an entity to see who it should link with next, and why.")]
     try:
         result = synergy_candidates(
             model.view,
-            view.selected,
-            types=view.synergy_types or None,
+            state.selected,
+            types=state.synergy_types or None,
             top=TOP,
             index=model.index,
             prepared=model.paths,
@@ -57,9 +57,9 @@ def handle_synergy(model: Model, view: ViewState) -> list:
     return synergy_report(result)
 
 
-def handle_pick(model: Model, view: ViewState) -> dict | None:
+def handle_pick(model: Model, state: ViewState) -> dict | None:
     """Highlight for the picked candidate: both ends, the shared neighbours and the best path."""
-    node, other = view.selected, view.pick
+    node, other = state.selected, state.pick
     if not node or not other or node == other:
         return None
     shared = sorted(set(model.view[node]) & set(model.view[other]))
@@ -78,13 +78,13 @@ def handle_pick(model: Model, view: ViewState) -> dict | None:
     return {"candidate": other, "nodes": nodes, "edges": edges, "links": links}
 
 
-def pick(model: Model, view: ViewState, event: Event) -> ViewState:
+def pick(model: Model, state: ViewState, event: Event) -> ViewState:
     """A click on a candidate's name picks it (a list redrawn with unclicked buttons does not)."""
     source = event.source
     if not isinstance(source, dict) or not isinstance(event.value, int) or event.value < 1:
-        return view
-    candidate = state.BY_NAME["pick"].kind.from_client(model, source.get("index"))
-    return replace(view, pick=candidate)
+        return state
+    candidate = spec.BY_NAME["pick"].kind.from_client(model, source.get("index"))
+    return replace(state, pick=candidate)
 
 
 INTENTS = (Intent("pick", Input({"type": ID.SYNERGY_PICK, "index": ALL}, "n_clicks"), pick),)
@@ -93,14 +93,14 @@ INTENTS = (Intent("pick", Input({"type": ID.SYNERGY_PICK, "index": ALL}, "n_clic
 def register_callbacks(app: Dash, model: Model) -> None:
     @app.callback(
         output=Output(ID.SYNERGY_RESULT, "children"),
-        inputs=state.inputs("selected", "synergy_types"),
+        inputs=spec.inputs("selected", "synergy_types"),
     )
     def synergy(**fields: Any):
-        return handle_synergy(model, state.from_client(model, fields))
+        return handle_synergy(model, spec.from_client(model, fields))
 
-    @app.callback(output=Output(ID.SYNERGY_STORE, "data"), inputs=state.inputs("selected", "pick"))
+    @app.callback(output=Output(ID.SYNERGY_STORE, "data"), inputs=spec.inputs("selected", "pick"))
     def picked(**fields: Any):
-        return handle_pick(model, state.from_client(model, fields))
+        return handle_pick(model, spec.from_client(model, fields))
 
 
 def synergy_report(result: dict) -> list:

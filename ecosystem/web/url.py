@@ -1,7 +1,7 @@
 """The URL panel: the one callback that writes the view state, so the address bar, Back and
 Forward always agree with the screen.
 
-Every control that holds a field of :class:`~ecosystem.web.state.ViewState` is an input of
+Every control that holds a field of :class:`~ecosystem.web.spec.ViewState` is an input of
 :func:`update_view`, and also its output; so are the address bar and the options of the
 type-ahead dropdowns. What triggered it decides what happens:
 
@@ -25,9 +25,9 @@ from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from ecosystem.analysis.lookup import search
 from ecosystem.explorer import Model
-from ecosystem.web import state as spec
+from ecosystem.web import spec
 from ecosystem.web.ids import ID
-from ecosystem.web.state import BadInput, ViewState
+from ecosystem.web.spec import BadInput, ViewState
 
 MAX_SEARCH_CHARS = 100
 MAX_OPTIONS = 15

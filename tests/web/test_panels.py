@@ -9,7 +9,7 @@ import pytest
 
 from ecosystem.explorer import build_model, visible
 from ecosystem.web import centrality, details, network, paths, presenter, synergy
-from ecosystem.web.state import ViewState
+from ecosystem.web.spec import ViewState
 from tests.helpers import make_graph
 
 TO_LAB = ViewState(path_from="bolt", path_to="lab")

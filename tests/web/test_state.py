@@ -8,8 +8,8 @@ import math
 
 import pytest
 
-from ecosystem.web import state
-from ecosystem.web.state import FIELDS, BadInput, ViewState, encode_url, from_client, parse_url
+from ecosystem.web import spec
+from ecosystem.web.spec import FIELDS, BadInput, ViewState, encode_url, from_client, parse_url
 
 # A value other than the default for every field, valid on the town network.
 CHANGED = {
@@ -46,7 +46,7 @@ def test_every_field_has_its_own_url_key_and_component():
 def test_each_field_alone_survives_a_copied_link(town, name):
     view = ViewState(**{name: CHANGED[name]})
     query = encode_url(view)
-    assert query.startswith(f"?{state.BY_NAME[name].key}=")
+    assert query.startswith(f"?{spec.BY_NAME[name].key}=")
     assert parse_url(town, query) == view
 
 
@@ -70,18 +70,18 @@ def test_the_default_view_has_an_empty_address():
     ],
 )
 def test_a_hostile_link_opens_the_nearest_valid_view(town, query):
-    view = parse_url(town, query)
-    assert view.selected in (None, "acme")
-    assert 0 <= view.hops <= state.MAX_HOPS and view.min_degree >= 0
-    assert view.metric in town.metrics
-    assert set(view.types) <= {"company"}
-    assert view.link is None and view.avoid_hubs is True and 1 <= view.top <= state.MAX_TOP
+    state = parse_url(town, query)
+    assert state.selected in (None, "acme")
+    assert 0 <= state.hops <= spec.MAX_HOPS and state.min_degree >= 0
+    assert state.metric in town.metrics
+    assert set(state.types) <= {"company"}
+    assert state.link is None and state.avoid_hubs is True and 1 <= state.top <= spec.MAX_TOP
 
 
 def test_a_link_between_ids_holding_a_tilde_is_found(town):
-    assert state.Link().from_url(town, "acme~cluster") == ("acme", "cluster")
-    assert state.Link().from_url(town, "cluster~acme") == ("acme", "cluster")
-    assert state.Link().from_url(town, "acme~lab") is None  # not linked
+    assert spec.Link().from_url(town, "acme~cluster") == ("acme", "cluster")
+    assert spec.Link().from_url(town, "cluster~acme") == ("acme", "cluster")
+    assert spec.Link().from_url(town, "acme~lab") is None  # not linked
 
 
 @pytest.mark.parametrize(
@@ -105,7 +105,7 @@ def test_a_link_between_ids_holding_a_tilde_is_found(town):
     ],
 )
 def test_client_values_no_control_holds_are_refused(town, name, raw):
-    with pytest.raises(BadInput, match=state.BY_NAME[name].component):
+    with pytest.raises(BadInput, match=spec.BY_NAME[name].component):
         from_client(town, {name: raw})
 
 
@@ -122,7 +122,7 @@ def test_client_values_are_cleaned_within_their_kind(town):
         },
     )
     assert view == ViewState(
-        types=("company",), hops=3, min_degree=state.MAX_MIN_DEGREE, path_k=3, avoid_hubs=False
+        types=("company",), hops=3, min_degree=spec.MAX_MIN_DEGREE, path_k=3, avoid_hubs=False
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import no_update
 
 from ecosystem.app import INTENTS
-from ecosystem.web.state import ViewState, encode_url, to_client
+from ecosystem.web.spec import ViewState, encode_url, to_client
 from ecosystem.web.url import view_update
 
 

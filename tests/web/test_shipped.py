@@ -1,4 +1,4 @@
-"""The app's handlers and pure layers, without a browser: what callbacks return for what input."""
+"""The panels on the shipped data: what the handlers return for what a client sends."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from ecosystem.elements import edge_id, highlight_stylesheet, short_label
 from ecosystem.explorer import build_model, visible
 from ecosystem.web import details, export, network, paths, presenter, source, synergy, url
-from ecosystem.web.state import BadInput, ViewState, encode_url, from_client, parse_url
+from ecosystem.web.spec import BadInput, ViewState, encode_url, from_client, parse_url
 
 
 @pytest.fixture(scope="module")
