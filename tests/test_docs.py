@@ -46,3 +46,15 @@ def test_quick_start_is_exactly_two_commands():
     commands = [line for line in block.splitlines() if line.strip()]
     assert len(commands) == 2
     assert commands[1].startswith("./dev test")
+
+
+def test_every_web_module_is_in_the_readme_and_every_panel_in_the_callback_graph():
+    from ecosystem import app
+
+    section = README[README.index("### The web layer") : README.index("## Import and export")]
+    modules = {path.stem for path in (Path(app.__file__).parent / "web").glob("*.py")}
+    named = set(re.findall(r"`?(\w+)\.py", section))
+    assert modules - {"__init__", "ids", "spec"} <= named | {"spec"}
+    graph = section[section.index("The callback graph") :]
+    for panel in app.PANELS:
+        assert f"{panel.__name__.rsplit('.', 1)[-1]}.py" in graph
