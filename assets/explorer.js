@@ -1,5 +1,6 @@
 /* Toolbar actions and keyboard shortcuts that act on the Cytoscape instance directly.
  * f: fit · + / -: zoom · n / →: next highlighted entity · p / ←: previous · Esc: leave presenter mode.
+ * The view is brought to what the server names in #eco-camera (a step, a path, a pick).
  * Keys are ignored while typing in a field. */
 (function () {
   "use strict";
@@ -43,6 +44,53 @@
       }, 150);
     }).observe(box);
   }, 500);
+
+  // Bring into view what the server asks for: the entity stepped to and where it is reached
+  // from, or the chosen path, or a picked candidate (#eco-camera's data-fit, space-separated ids).
+  var framed = null;
+  var MAX_ZOOM = 1.4;
+  setInterval(function () {
+    var holder = document.querySelector("#eco-camera [data-fit]");
+    var wanted = holder ? holder.getAttribute("data-fit") : "";
+    var instance = cy();
+    if (!instance || wanted === framed) { return; }
+    framed = wanted;
+    if (!wanted) { return; }
+    var chosen = instance.collection();
+    wanted.split(" ").forEach(function (id) { chosen = chosen.union(instance.getElementById(id)); });
+    if (chosen.empty()) { return; }
+    instance.stop();
+    // Fit them, but never closer than MAX_ZOOM: a step's two entities stay in their setting.
+    var box = chosen.boundingBox();
+    var padding = chosen.length > 2 ? 80 : 220;
+    var zoom = Math.min(MAX_ZOOM, (instance.width() - 2 * padding) / Math.max(box.w, 1),
+      (instance.height() - 2 * padding) / Math.max(box.h, 1));
+    instance.animate({
+      zoom: zoom,
+      center: { eles: chosen }
+    }, { duration: 450, easing: "ease-in-out-cubic" });
+  }, 200);
+
+  // Past ZOOMED_IN every entity is named; in the whole view only the most central are.
+  var ZOOMED_IN = 1.1;
+  var watchedCy = null;
+  setInterval(function () {
+    var instance = cy();
+    if (!instance || instance === watchedCy) { return; }
+    watchedCy = instance;
+    var near = null;
+    var mark = function () {
+      var now = instance.zoom() >= ZOOMED_IN;
+      if (now === near) { return; }
+      near = now;
+      instance.batch(function () {
+        if (now) { instance.nodes().addClass("zoomed"); } else { instance.nodes().removeClass("zoomed"); }
+      });
+    };
+    instance.on("zoom", mark);
+    instance.on("add", function () { near = null; mark(); });
+    mark();
+  }, 300);
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-cy-action]");

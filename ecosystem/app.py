@@ -24,6 +24,7 @@ from ecosystem.web import (
     centrality,
     details,
     export,
+    filters,
     network,
     paths,
     presenter,
@@ -35,7 +36,7 @@ from ecosystem.web.layout import page
 from ecosystem.web.spec import BadInput
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
-PANELS = (network, details, paths, synergy, centrality, export, presenter)
+PANELS = (network, filters, details, paths, synergy, centrality, export, presenter)
 INTENTS = (*network.INTENTS, *synergy.INTENTS, *presenter.INTENTS)
 
 

@@ -6,6 +6,7 @@ new stylesheet that marks the chosen ids and dims the rest.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 import zlib
@@ -58,6 +59,13 @@ COMMUNITY_COLOURS = (
     "#D37295",
 )
 MIN_SIZE, MAX_SIZE = 18.0, 70.0
+# The label font at the smallest and the largest size, and how text measures in it.
+LABEL_FONT = (9.0, 24.0)
+CHAR_WIDTH = 0.68  # of the font size, for the system sans-serif with its outline
+LINE_HEIGHT = 1.4
+LABEL_GAP = 4.0
+MIN_ZOOMED_FONT = 11  # labels smaller than this on screen are not drawn
+LABELLED = 30  # entities named in the whole view; the rest are named once zoomed in
 
 
 def type_style(entity_type: str) -> tuple[str, str]:
@@ -94,10 +102,85 @@ def positions(
     if len(view) <= settings.kamada_kawai_limit and nx.is_connected(view):
         layout = nx.kamada_kawai_layout(view, pos=layout)
     scale = settings.scale * max(1.0, math.sqrt(len(view) / 100))
-    return {
-        node: (round(float(x) * scale, 1), round(float(y) * scale, 1))
-        for node, (x, y) in layout.items()
-    }
+    # Wider than high, as screens are: labels run across, so there is more room to part them.
+    wide = scale * settings.aspect
+    placed = {node: (float(x) * wide, float(y) * scale) for node, (x, y) in layout.items()}
+    if settings.overlap_rounds:
+        placed = remove_overlaps(placed, label_boxes(view), settings)
+    return {node: (round(x, 1), round(y, 1)) for node, (x, y) in placed.items()}
+
+
+def labelled(values: Mapping[str, float], count: int = LABELLED) -> set[str]:
+    """The ``count`` entities named in the whole view: the highest values, ties by id.
+
+    >>> sorted(labelled({"a": 1.0, "b": 3.0, "c": 2.0}, 2))
+    ['b', 'c']
+    """
+    return set(heapq.nsmallest(count, values, key=lambda node: (-values[node], str(node))))
+
+
+def label_boxes(view: nx.Graph) -> dict[str, tuple[float, float, float]]:
+    """Each entity's size on screen at the default metric (its links), as (width, height above
+    the centre, height below it): the node, and for the entities named in the whole view its
+    label under it, at the font the stylesheet gives that size."""
+    degrees = dict(view.degree())
+    sizes = scaled_sizes(degrees)
+    named = labelled(degrees)
+    boxes = {}
+    for node, size in sizes.items():
+        data = view.nodes[node]
+        label = short_label(str(data.get("name", node)), data.get("aliases", ""))
+        low, high = LABEL_FONT
+        font = low + (size - MIN_SIZE) / (MAX_SIZE - MIN_SIZE) * (high - low)
+        if node not in named:
+            boxes[node] = (size, size / 2, size / 2)
+            continue
+        width = max(size, CHAR_WIDTH * font * len(label))
+        boxes[node] = (width, size / 2, size / 2 + LABEL_GAP + LINE_HEIGHT * font)
+    return boxes
+
+
+def remove_overlaps(
+    placed: dict[str, tuple[float, float]],
+    boxes: Mapping[str, tuple[float, float, float]],
+    settings: LayoutSettings,
+) -> dict[str, tuple[float, float]]:
+    """``placed`` with overlapping boxes pushed apart, a little at a time along the axis where
+    they overlap least, until none overlap (or ``settings.overlap_rounds`` passes): the shape of
+    the layout stays, its knots untie. A sweep along x keeps each pass near-linear.
+    """
+    margin, aspect = settings.overlap_margin, settings.aspect
+    nodes = sorted(placed, key=str)
+    xy = {node: list(placed[node]) for node in nodes}
+    for _ in range(settings.overlap_rounds):
+        moved = False
+        order = sorted(nodes, key=lambda n: xy[n][0] - boxes[n][0] / 2)
+        for i, first in enumerate(order):
+            fx, fy = xy[first]
+            fw, fa, fb = boxes[first]
+            for second in order[i + 1 :]:
+                sx, sy = xy[second]
+                sw, sa, sb = boxes[second]
+                if sx - sw / 2 >= fx + fw / 2 + margin:
+                    break
+                across = (fw + sw) / 2 + margin - abs(fx - sx)
+                # Vertical extents: the node above its centre, the label below.
+                down = min(fy + fb, sy + sb) - max(fy - fa, sy - sa) + margin
+                if across <= 0 or down <= 0:
+                    continue
+                moved = True
+                if across < down * aspect:  # part sideways rather than stack up
+                    push = across / 2 * (1 if sx >= fx else -1)
+                    xy[first][0] -= push
+                    xy[second][0] += push
+                else:
+                    push = down / 2 * (1 if sy >= fy else -1)
+                    xy[first][1] -= push
+                    xy[second][1] += push
+                fx, fy = xy[first]
+        if not moved:
+            break
+    return {node: (x, y) for node, (x, y) in xy.items()}
 
 
 def _angle(node: str) -> float:
@@ -205,9 +288,14 @@ def scaled_sizes(values: Mapping[str, float]) -> dict[str, float]:
 
 
 SHORT_LABEL_CHARS = 26
+TITLE_CHARS = 44  # a projector shows names up to this long in full
 
 
-def short_label(name: str, aliases: str = "") -> str:
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def short_label(name: str, aliases: str = "", limit: int = SHORT_LABEL_CHARS) -> str:
     """A label that fits on a node: the name, or an acronym it goes by, or the name cut short.
 
     >>> short_label("Iberian Sustainable Mining Cluster", "ISMC|Iberian Cluster")
@@ -217,13 +305,13 @@ def short_label(name: str, aliases: str = "") -> str:
     >>> short_label("Round table on success stories in raw materials projects")
     'Round table on success st…'
     """
-    if len(name) <= SHORT_LABEL_CHARS:
+    if len(name) <= limit:
         return name
     for alias in aliases.split("|"):
         letters = alias.replace(" ", "").replace("-", "").replace(".", "")
         if 2 <= len(alias) <= 12 and letters.isalnum() and sum(c.isupper() for c in letters) >= 2:
             return alias
-    return name[: SHORT_LABEL_CHARS - 1].rstrip() + "…"
+    return _clip(name, limit)
 
 
 def edge_id(first: str, second: str) -> str:
@@ -239,8 +327,10 @@ def node_elements(
     layout: Mapping[str, tuple[float, float]],
     sizes: Mapping[str, float],
     community: Mapping[str, int] | None = None,
+    labelled: Collection[str] = (),
 ) -> list[dict]:
-    """Cytoscape node elements (data, position, classes) in the given order."""
+    """Cytoscape node elements (data, position, classes) in the given order; the ``labelled``
+    ones carry their name in the whole view, the others once zoomed in."""
     elements = []
     for node in nodes:
         data = view.nodes[node]
@@ -250,12 +340,18 @@ def node_elements(
         classes = f"t-{entity_type}" + (
             f" c{group % len(COMMUNITY_COLOURS)}" if group is not None else ""
         )
+        if node in labelled:
+            classes += " labelled"
         elements.append(
             {
                 "data": {
                     "id": node,
                     "label": short_label(data.get("name", node), data.get("aliases", "")),
                     "name": data.get("name", node),
+                    # The name a projector shows in full, wrapped; cut only when absurdly long.
+                    "title": short_label(
+                        data.get("name", node), data.get("aliases", ""), TITLE_CHARS
+                    ),
                     "type": entity_type,
                     "size": sizes.get(node, MIN_SIZE),
                     "degree": view.degree(node),
@@ -290,14 +386,15 @@ def base_stylesheet(*, presenter: bool = False, colour_by: str = "type") -> list
     """The stylesheet for a view: colours and shapes by type (or colours by community)."""
     # Bigger entities get bigger labels; a label shows once it renders at a readable size, so the
     # most central entities are named at any zoom and the rest appear as one zooms in.
-    font = "mapData(size, 18, 70, 14, 34)" if presenter else "mapData(size, 18, 70, 9, 24)"
+    low, high = (20, 40) if presenter else LABEL_FONT
+    font = f"mapData(size, {MIN_SIZE:g}, {MAX_SIZE:g}, {low:g}, {high:g})"
     label_colour = "#ffffff" if presenter else "#1b1b1b"
     outline = "#000000" if presenter else "#ffffff"
     sheet: list[dict] = [
         {
             "selector": "node",
             "style": {
-                "label": "data(label)",
+                "label": "",
                 "width": "data(size)",
                 "height": "data(size)",
                 "font-size": font,
@@ -305,10 +402,10 @@ def base_stylesheet(*, presenter: bool = False, colour_by: str = "type") -> list
                 "text-outline-color": outline,
                 "text-outline-width": 3 if presenter else 2,
                 "text-valign": "bottom",
-                "text-margin-y": 4,
-                "text-wrap": "ellipsis",
-                "text-max-width": "180px",
-                "min-zoomed-font-size": 11,
+                "text-margin-y": LABEL_GAP,
+                "text-wrap": "wrap" if presenter else "ellipsis",
+                "text-max-width": "260px" if presenter else "180px",
+                "min-zoomed-font-size": 14 if presenter else MIN_ZOOMED_FONT,
                 "border-width": 1,
                 "border-color": "#333333",
             },
@@ -323,6 +420,10 @@ def base_stylesheet(*, presenter: bool = False, colour_by: str = "type") -> list
             },
         },
     ]
+    # The most central entities are named in the whole view, the rest once zoomed in (the page's
+    # script marks every node "zoomed" past ZOOMED_IN), so names never pile up.
+    named = "data(title)" if presenter else "data(label)"
+    sheet.append({"selector": "node.labelled, node.zoomed", "style": {"label": named}})
     for entity_type, (colour, shape) in TYPE_STYLE.items():
         style = {"shape": shape}
         if colour_by == "type":
@@ -363,7 +464,12 @@ def highlight_stylesheet(
     # One rule for all marked nodes and one for all marked edges (a comma-separated selector
     # group): a hub's two thousand neighbours then cost a few bytes each, not a rule each.
     if nodes:
-        marked: dict[str, Any] = {"opacity": 1, "border-width": 3, "border-color": accent}
+        marked: dict[str, Any] = {
+            "opacity": 1,
+            "border-width": 3,
+            "border-color": accent,
+            "label": "data(title)" if presenter else "data(label)",
+        }
         if len(nodes) <= LABELLED_HIGHLIGHT:
             # Every name in large type: readable for a path or a few neighbours; for a hub's
             # hundreds they would pile up, so those keep their usual labels.
@@ -409,3 +515,18 @@ def path_edges(nodes: list[str]) -> list[str]:
     ['a~b', 'a~c']
     """
     return [edge_id(first, second) for first, second in itertools.pairwise(nodes)]
+
+
+def numbered_labels(view: nx.Graph, nodes: list[str], *, presenter: bool = False) -> list[dict]:
+    """Rules that number the entities of a path in the order it is read: "1 · Name", "2 · ..."."""
+    rules = []
+    for number, node in enumerate(nodes, start=1):
+        data = view.nodes[node]
+        name = data.get("name", node)
+        shown = (
+            _clip(name, TITLE_CHARS) if presenter else short_label(name, data.get("aliases", ""))
+        )
+        rules.append(
+            {"selector": f'node[id = "{_quoted(node)}"]', "style": {"label": f"{number} · {shown}"}}
+        )
+    return rules

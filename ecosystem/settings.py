@@ -21,10 +21,12 @@ class LayoutSettings:
     ``force_limit``, the seeded spring layout of ``spring_iterations``; larger, the
     ``core_size`` best-linked entities laid out with their ``core_ties`` closest ties and the rest
     placed ``satellite_step`` from the entity they were reached from. ``scale`` is the screen
-    size of a 100-entity layout.
+    size of a 100-entity layout, ``aspect`` its width over its height. Up to ``force_limit``,
+    entities whose node or label would overlap another's are then pushed apart, at least
+    ``overlap_margin`` between them, for up to ``overlap_rounds`` passes (0: not at all).
     """
 
-    ALGORITHM: ClassVar[str] = "layout-2"
+    ALGORITHM: ClassVar[str] = "layout-5"
     seed: int = 42
     kamada_kawai_limit: int = 600
     force_limit: int = 3000
@@ -32,7 +34,10 @@ class LayoutSettings:
     core_ties: int = 3
     spring_iterations: int = 100
     satellite_step: float = 45.0
-    scale: float = 520.0
+    scale: float = 330.0
+    aspect: float = 1.4  # width over height, as a screen
+    overlap_margin: float = 10.0
+    overlap_rounds: int = 300
 
 
 @dataclass(frozen=True)

@@ -98,3 +98,12 @@ def type_options(counts: dict[str, int]) -> list[dict]:
         for kind in ENTITY_TYPES
         if counts.get(kind)
     ]
+
+
+def clipped(text: str, limit: int) -> str:
+    """``text`` cut at ``limit`` characters, with an ellipsis when it was longer.
+
+    >>> clipped("abcdef", 4), clipped("abc", 4)
+    ('abc…', 'abc')
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"

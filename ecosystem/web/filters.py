@@ -1,20 +1,24 @@
 """The filters panel and the legend: which entity and relation types are shown, the minimum
 number of links, and the neighbourhood of the selection.
 
-The panel has no callbacks of its own: its controls are view-state fields, which the network
-panel reads and the URL panel writes.
+The filters' controls are view-state fields, which the network panel reads and the URL panel
+writes. The legend follows the colour mode (entity types or communities) and names the metric
+that sizes the entities; a copy of it shows over the network in presenter mode.
 """
 
 from __future__ import annotations
 
-from dash import dcc, html
+from typing import Any
 
-from ecosystem.elements import type_style
+from dash import Dash, Output, dcc, html
+
+from ecosystem.elements import COMMUNITY_COLOURS, type_style
 from ecosystem.explorer import Model
 from ecosystem.schema import ENTITY_TYPES, RELATION_TYPES
-from ecosystem.web.components import panel, type_options
+from ecosystem.web import spec
+from ecosystem.web.components import clipped, panel, type_options
 from ecosystem.web.ids import ID
-from ecosystem.web.spec import MAX_HOPS
+from ecosystem.web.spec import MAX_HOPS, ViewState
 
 
 def layout(model: Model) -> list:
@@ -57,22 +61,47 @@ def layout(model: Model) -> list:
                 dcc.RadioItems(id=ID.HOPS, value=0, inline=True, options=hops),
             ],
         ),
-        panel("Legend", [legend(model.type_counts)]),
+        panel("Legend", [html.Div(id=ID.LEGEND)]),
     ]
 
 
-def legend(counts: dict[str, int]) -> html.Ul:
-    items = []
-    for kind in ENTITY_TYPES:
-        if not counts.get(kind):
-            continue
-        colour, shape = type_style(kind)
-        items.append(
-            html.Li(
-                [
-                    html.Span(className=f"swatch shape-{shape}", style={"backgroundColor": colour}),
-                    kind.replace("_", " "),
-                ]
+COMMUNITIES_LISTED = len(COMMUNITY_COLOURS)
+
+
+def legend_items(model: Model, state: ViewState) -> list:
+    """What colour, shape and size mean in the view: entity types, or communities by their best
+    linked members, and the metric that sizes the entities."""
+    items: list = []
+    if state.colour == "community":
+        groups = model.community_info["communities"]
+        for group in groups[:COMMUNITIES_LISTED]:
+            colour = COMMUNITY_COLOURS[group["id"] % len(COMMUNITY_COLOURS)]
+            label = f"{clipped(group['label'], 60)} ({group['size']:,})"
+            items.append(_item(colour, "ellipse", label))
+        if len(groups) > COMMUNITIES_LISTED:
+            rest = len(groups) - COMMUNITIES_LISTED
+            items.append(
+                html.Li(f"… {rest:,} smaller communities (colours repeat)", className="muted")
             )
-        )
-    return html.Ul(items, className="legend", id=ID.LEGEND)
+    else:
+        for kind in ENTITY_TYPES:
+            if model.type_counts.get(kind):
+                items.append(_item(*type_style(kind), kind.replace("_", " ")))
+    size = html.Li(f"Size: {state.metric.replace('_', ' ')}", className="legend-size")
+    return [html.Ul(items, className="legend"), html.Ul([size], className="legend")]
+
+
+def _item(colour: str, shape: str, label: str) -> html.Li:
+    return html.Li(
+        [html.Span(className=f"swatch shape-{shape}", style={"backgroundColor": colour}), label]
+    )
+
+
+def register_callbacks(app: Dash, model: Model) -> None:
+    @app.callback(
+        output=(Output(ID.LEGEND, "children"), Output(ID.LEGEND_OVERLAY, "children")),
+        inputs=spec.inputs("colour", "metric"),
+    )
+    def legend(**fields: Any):
+        items = legend_items(model, spec.from_client(model, fields))
+        return items, items

@@ -23,8 +23,10 @@ from ecosystem.elements import (
     concentric_positions,
     edge_id,
     highlight_stylesheet,
+    labelled,
     link_elements,
     node_elements,
+    numbered_labels,
     path_edges,
     scaled_sizes,
 )
@@ -59,6 +61,9 @@ def layout() -> html.Div:
                 delay_show=300,
             ),
             html.Div(id=ID.HOVER, className="hover-card", role="status"),
+            html.Div(id=ID.CAPTION, className="caption", role="status"),
+            html.Div(id=ID.LEGEND_OVERLAY, className="legend-overlay"),
+            html.Div(id=ID.CAMERA, className="hidden"),
         ],
         className="graph-area",
     )
@@ -135,14 +140,17 @@ def handle_elements(
     else:
         positions = model.layout
     community = model.community if state.colour == "community" else None
+    named = labelled({node: values[node] for node in shown.nodes})
     elements = node_elements(
-        model.view, shown.nodes, layout=positions, sizes=sizes, community=community
+        model.view, shown.nodes, layout=positions, sizes=sizes, community=community, labelled=named
     )
     elements += link_elements(model.view, shown.links)
     entities, links = model.view.number_of_nodes(), model.link_count
     counts = (
         f"Showing {len(shown.nodes):,} of {entities:,} entities ({shown.hidden_nodes:,} hidden) "
         f"and {shown.shown_links:,} of {links:,} links ({shown.hidden_links:,} hidden)."
+        if shown.hidden_nodes or shown.hidden_links
+        else f"Showing all {entities:,} entities and {links:,} links."
     )
     if shown.capped:
         counts += (
@@ -179,8 +187,10 @@ def handle_highlight(
         edges = strings(pick.get("edges"))
     elif path and strings(path.get("nodes")):
         nodes = [n for n in strings(path.get("nodes")) if n in model.view]
-        edges = path_edges(nodes)
-        focus = state.focus
+        sheet = highlight_stylesheet(
+            base, nodes=nodes, edges=path_edges(nodes), focus=state.focus, presenter=state.presenter
+        )
+        return sheet + numbered_labels(model.view, nodes, presenter=state.presenter), nodes
     elif state.selected:
         nodes = [state.selected, *_neighbours_on_screen(model, state)]
         edges = [edge_id(state.selected, n) for n in nodes[1:]]

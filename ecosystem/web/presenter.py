@@ -13,9 +13,10 @@ from typing import Any
 
 from dash import Dash, Input, Output, html
 
+from ecosystem.analysis.explain import explained_relation
 from ecosystem.explorer import Model
 from ecosystem.web import spec
-from ecosystem.web.components import attrs
+from ecosystem.web.components import attrs, clipped
 from ecosystem.web.ids import ID
 from ecosystem.web.spec import ViewState
 from ecosystem.web.url import Event, Intent
@@ -91,3 +92,77 @@ def register_callbacks(app: Dash, model: Model) -> None:
     @app.callback(output=Output(ID.ROOT, "className"), inputs=spec.inputs("presenter"))
     def mode(**fields: Any):
         return "app presenter" if spec.from_client(model, fields).presenter else "app"
+
+    register_caption(app, model)
+
+
+CAPTION_CHARS = 280
+
+
+def previous_entity(state: ViewState, path: Any) -> str | None:
+    """The entity the stepped-to one is reached from: the one before it on the path, else the
+    selection."""
+    nodes = path.get("nodes") if isinstance(path, dict) else None
+    if isinstance(nodes, list) and state.focus in nodes:
+        at = nodes.index(state.focus)
+        return nodes[at - 1] if at > 0 else None
+    return state.selected if state.selected != state.focus else None
+
+
+def handle_caption(model: Model, state: ViewState, path: Any) -> list:
+    """What the stepped-to entity is and how it is reached, with the evidence, in words."""
+    node = state.focus
+    if not node:
+        return []
+    data = model.view.nodes[node]
+    title = f"{clipped(data.get('name', node), 120)} · {data.get('type', '').replace('_', ' ')}"
+    nodes = path.get("nodes") if isinstance(path, dict) else None
+    where = (
+        f"Step {nodes.index(node) + 1} of {len(nodes)}"
+        if isinstance(nodes, list) and node in nodes
+        else None
+    )
+    lines: list = [
+        html.Div(
+            [html.Span(where, className="caption-step") if where else None, title],
+            className="caption-title",
+        )
+    ]
+    before = previous_entity(state, path)
+    if before and model.view.has_edge(before, node):
+        record = model.view.edges[before, node]["relations"][0]
+        told = explained_relation(model.view, record, walking_from=before)
+        lines.append(html.Div(told["sentence"], className="caption-hop"))
+        lines.append(html.Blockquote(f"“{clipped(told['evidence'], CAPTION_CHARS)}”"))
+    return lines
+
+
+def handle_camera(model: Model, state: ViewState, path: Any, pick: Any) -> list[str]:
+    """The entities the network should bring into view: the step and where it is reached from,
+    else the chosen path, else the picked candidate's highlight."""
+    if state.focus:
+        before = previous_entity(state, path)
+        return [state.focus, *([before] if before else [])]
+    for store in (pick, path):
+        if isinstance(store, dict) and isinstance(store.get("nodes"), list):
+            nodes = [n for n in store["nodes"][:200] if isinstance(n, str) and n in model.view]
+            if nodes:
+                return nodes
+    return []
+
+
+def register_caption(app: Dash, model: Model) -> None:
+    @app.callback(
+        output=(Output(ID.CAPTION, "children"), Output(ID.CAMERA, "children")),
+        inputs={
+            "fields": spec.inputs("focus", "selected"),
+            "path": Input(ID.PATH_STORE, "data"),
+            "pick": Input(ID.SYNERGY_STORE, "data"),
+        },
+    )
+    def caption(fields, path, pick):
+        state = spec.from_client(model, fields)
+        camera = handle_camera(model, state, path, pick)
+        return handle_caption(model, state, path), html.Span(
+            **attrs({"data-fit": " ".join(camera)})
+        )

@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 
 from ecosystem.explorer import build_model, visible
-from ecosystem.web import centrality, details, network, paths, presenter, synergy
+from ecosystem.web import centrality, details, filters, network, paths, presenter, synergy
 from ecosystem.web.spec import ViewState
 from tests.helpers import make_graph
 
@@ -52,10 +52,56 @@ def test_the_chosen_path_is_what_the_network_marks(town):
 def test_the_stepped_to_entity_is_marked_most(town):
     _, store, _ = paths.handle_path(town, TO_LAB)
     sheet, _ = network.handle_highlight(town, ViewState(focus="acme"), store, None)
-    assert sheet[-1] == {
+    assert {
         "selector": 'node[id = "acme"]',
         "style": {"border-width": 6, "border-color": "#d62728", "opacity": 1},
-    }
+    } in sheet
+
+
+def test_a_path_is_numbered_in_the_order_it_is_read(town):
+    _, store, _ = paths.handle_path(town, TO_LAB)
+    sheet, _ = network.handle_highlight(town, ViewState(), store, None)
+    labels = [
+        r["style"]["label"]
+        for r in sheet
+        if r["selector"].startswith("node[id") and set(r["style"]) == {"label"}
+    ]
+    assert labels == [
+        "1 · Bolt Metals",
+        "2 · Mining Cluster",
+        "3 · Acme Mining",
+        "4 · PROJ ONE",
+        "5 · Geo Lab",
+    ]
+
+
+def test_a_step_is_told_with_the_hop_and_its_evidence(town):
+    _, store, _ = paths.handle_path(town, TO_LAB)
+    caption = str(presenter.handle_caption(town, ViewState(focus="cluster"), store))
+    assert "Step 2 of 5" in caption and "Mining Cluster · cluster" in caption
+    assert "Bolt Metals is a member of Mining Cluster" in caption
+    assert "bolt member_of cluster, says the source." in caption
+    assert presenter.handle_camera(town, ViewState(focus="cluster"), store, None) == [
+        "cluster",
+        "bolt",
+    ]
+    assert presenter.handle_caption(town, ViewState(), store) == []
+    assert presenter.handle_camera(town, ViewState(), store, None) == store["nodes"]
+
+
+def test_stepping_through_neighbours_keeps_the_selection_in_view(town):
+    state = ViewState(selected="lab", focus="p2")
+    assert presenter.handle_camera(town, state, None, None) == ["p2", "lab"]
+    assert "Geo Lab coordinates PROJ TWO" in str(presenter.handle_caption(town, state, None))
+
+
+def test_the_legend_follows_the_colour_mode(town):
+    by_type = str(filters.legend_items(town, ViewState()))
+    assert "company" in by_type and "Size: degree" in by_type
+    by_community = str(filters.legend_items(town, ViewState(colour="community", metric="pagerank")))
+    assert "company" not in by_community and "Size: pagerank" in by_community
+    first = town.community_info["communities"][0]
+    assert f"({first['size']})" in by_community
 
 
 def test_details_of_an_entity_and_of_a_link(town):
