@@ -85,3 +85,22 @@ def _bounded(blocks):
             by_length[len(member[0]) // 4].append(member)
         for group in by_length.values():
             yield group[:MAX_BLOCK]
+
+
+def near_duplicate_lines(graph) -> list[str]:
+    """What ``ecosystem validate`` prints about near-duplicate names: a warning, not an error,
+    since two entities may share a name (two towns, two people)."""
+    rows = [
+        {"id": str(node), "name": str(data.get("name", ""))}
+        for node, data in graph.nodes(data=True)
+    ]
+    pairs = near_duplicates(rows)
+    if not pairs:
+        return []
+    more = " (the first ones)" if len(pairs) >= MOST_PAIRS else ""
+    lines = [f"possible near-duplicates, worth a look{more}: {len(pairs)}"]
+    lines.extend(
+        f"  {p['name']} ({p['id']}) ~ {p['other_name']} ({p['other_id']}): {p['why']}"
+        for p in pairs
+    )
+    return lines
