@@ -227,7 +227,7 @@ def _dump(value: object, out: TextIO) -> None:
 def cmd_centrality(args: argparse.Namespace, out: TextIO) -> int:
     from ecosystem.analysis.centrality import METRICS, method, ranking
 
-    from ecosystem.analysis.conventions import convention_scores
+    from ecosystem.analysis.conventions import CONVENTIONS, convention_scores
 
     view = _load_view(args.data)
     view, scores = convention_scores(view, args.metric, args.convention, args.two_mode)
@@ -250,7 +250,9 @@ def cmd_centrality(args: argparse.Namespace, out: TextIO) -> int:
         _dump({**report, "ranking": rows}, out)
         return EXIT_OK
     print(f"{args.metric}: {METRICS[args.metric]}", file=out)
-    print(f"Computed: {how}; convention: {args.convention}.", file=out)
+    print(f"Computed: {how}.", file=out)
+    if args.convention != "graph":
+        print(f"Convention: {CONVENTIONS[args.convention]}.", file=out)
     print(file=out)
     table = [(r["rank"], r["name"], r["type"], f"{r['value']:.4f}") for r in rows]
     print(format_table(["#", "entity", "type", args.metric], table), file=out)

@@ -209,7 +209,7 @@ def test_cytoscape_3_7_2_cyjs(tmp_path):
     assert report.mappings[("relation", "represses", "collaborates_with", "fallback")] == 1
     assert graph.edges["c", "a", "r2"]["evidence"] == (
         "Imported from cytoscape-3.7.2-smallDemo.cyjs elements.edges[0] (1501 -> 1498): "
-        "C collaborates with A"
+        "C collaborates with A (represses)"
     )
     assert not report.dropped  # SUID, shared_name, selected: Cytoscape's bookkeeping
     assert any("positions of 3 node(s)" in note for note in report.notes)

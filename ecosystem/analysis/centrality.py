@@ -68,7 +68,7 @@ METRICS: dict[str, str] = {
     "(networkx gives NaN).",
     "clustering": "Local clustering coefficient: the share of pairs of the entity's contacts "
     "that are linked to each other (as NetworkAnalyzer and Gephi show it). An entity with fewer "
-    "than two contacts scores 0.",
+    "than two contacts scores 0, an isolated entity too.",
 }
 
 # Values equal to this many decimals rank as ties: symmetric entities can differ by rounding noise.

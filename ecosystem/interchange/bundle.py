@@ -241,6 +241,8 @@ class GraphImport:
         self.nodes: dict[str, _Node] = {}
         self.edges: list[_Edge] = []
         self.captions = 0
+        # True when the file's ids are a program's (Kumu's _id): names make the ids.
+        self.machine_ids = False
 
     def has(self, key: str) -> bool:
         return key in self.nodes
@@ -418,7 +420,9 @@ class GraphImport:
         ``n1::n0``) say nothing: when every id of the file looks like that, names make the ids.
         """
         ids: dict[str, str] = {}
-        chosen = any(ID_PATTERN.match(key) and not _NUMBERED.match(key) for key in self.nodes)
+        chosen = not self.machine_ids and any(
+            ID_PATTERN.match(key) and not _NUMBERED.match(key) for key in self.nodes
+        )
         for key in self.nodes:
             if chosen and ID_PATTERN.match(key) and any(char.isalpha() for char in key):
                 ids[key] = key

@@ -301,6 +301,7 @@ def _blueprint(path: Path, builder: GraphImport, problems: list[Problem]) -> Non
     if document is None:
         return
     name = path.name
+    builder.machine_ids = True
     elements, connections = document.get("elements"), document.get("connections")
     if not isinstance(elements, list) or not isinstance(connections, list):
         problems.append(

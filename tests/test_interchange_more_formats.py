@@ -1,0 +1,335 @@
+"""Real files the tools wrote, in the formats and cases that used to fail: compressed Gephi
+datasets, dynamic GEXF, country names, Gephi Lite, GML and Pajek classics, Kumu blueprints; and
+the meanings that must not flip on the way in or out."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import io
+import re
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from ecosystem.analysis.centrality import METRICS
+from ecosystem.analysis.conventions import betweenness_per_component, two_mode
+from ecosystem.errors import DataError
+from ecosystem.graph import load_graph
+from ecosystem.interchange.duplicates import near_duplicates
+from ecosystem.interchange.exporter import export_files
+from ecosystem.interchange.formats import EXPORT_FORMATS, FORMATS, IMPORT_FORMATS, download
+from ecosystem.interchange.importer import import_files, read_files
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "interchange"
+REAL = FIXTURES / "real"
+# bytes and SHA-256 of each copy, as SOURCES.md gives them
+COPIES = {
+    "ht2009_15min.gexf.gz": (
+        135929,
+        "2d83d2c7cb75b53c5aad5005f7778c9d5e20eb06862c739db366403dc50d510e",
+    ),
+    "eurosis.gexf.zip": (128583, "81d611ab56545ebc00c7d4f860186118a9b6d9fc936be02159502ed9c9c54da7"),
+    "karate.gml.zip": (600, "85a6b143777881395a3903770593d9154083ff1037c8d19ff4050445bd48173c"),
+    "netscience.gml.zip": (
+        27786,
+        "97fa00a54a20a1dbf10797cb75aaec46ff843a0cd843da21ae030374ce33ad4e",
+    ),
+    "jazz.net.zip": (16273, "22671146099821341bf9766d80ac2c103919b6e575a0874dac2ee37da8551524"),
+    "gephi-lite-1.0-gephi-lite.gexf": (
+        56590,
+        "c3ca62ecdff012cdd5d06749c758b1dfc417cce35314fc3e76e43d65f895c6a6",
+    ),
+    "gephi-lite-1.0-lesmiserables-workspace.json": (
+        36969,
+        "36f4dcda388883640e57834e6056a78d93dd9437895302cf2ddab818e9ad711d",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COPIES))
+def test_each_copy_is_the_published_file(name):
+    content = (REAL / name).read_bytes()
+    assert (len(content), hashlib.sha256(content).hexdigest()) == COPIES[name]
+
+
+def test_every_copy_is_listed_with_its_source():
+    sources = (REAL / "SOURCES.md").read_text(encoding="utf-8")
+    assert all(f"`{name}`" in sources for name in COPIES)
+
+
+def imported(fmt, name, folder):
+    report = import_files(fmt, [REAL / name], folder)
+    return report, load_graph(folder)
+
+
+def test_compressed_dynamic_gexf_imports_with_its_spells_as_dates(tmp_path):
+    report, graph = imported("gexf", "ht2009_15min.gexf.gz", tmp_path)
+    assert (graph.number_of_nodes(), graph.number_of_edges()) == (113, 2163)
+    starts = {data["start"] for *_, data in graph.edges(data=True)}
+    ends = {data["end"] for *_, data in graph.edges(data=True)}
+    # The spells are epoch milliseconds: the earliest and latest, read from the file itself.
+    text = gzip.decompress((REAL / "ht2009_15min.gexf.gz").read_bytes()).decode()
+    spells = [int(t) for t in re.findall(r'<spell end="\d+" start="(\d+)"', text)]
+    spell_ends = [int(t) for t in re.findall(r'<spell end="(\d+)"', text)]
+    first = datetime.fromtimestamp(min(spells) / 1000, tz=timezone.utc).date().isoformat()
+    last = datetime.fromtimestamp(max(spell_ends) / 1000, tz=timezone.utc).date().isoformat()
+    assert (min(starts), max(ends)) == (first, last) == ("2009-06-28", "2009-07-01")
+    assert all(data["start"] <= data["end"] for *_, data in graph.edges(data=True))
+    assert "" not in starts
+
+
+def test_edge_labels_naming_their_ends_are_not_types_and_the_report_is_short(tmp_path):
+    report, graph = imported("gexf", "ht2009_15min.gexf.gz", tmp_path)
+    relation_mappings = [key for key in report.mappings if key[0] == "relation"]
+    assert relation_mappings == [("relation", "(none)", "collaborates_with", "fallback")]
+    assert report.dropped["edge label naming its two ends"] == 2163
+    assert len(report.lines()) < 40
+    assert "ht2009_15min.gexf read from the archive ht2009_15min.gexf.gz" in report.notes
+
+
+def test_eurosis_zip_imports_with_countries_mapped_and_text_kept(tmp_path):
+    report, graph = imported("gexf", "eurosis.gexf.zip", tmp_path)
+    assert graph.number_of_nodes() == 1285
+    countries = nx.get_node_attributes(graph, "country")
+    assert sum(code == "FR" for code in countries.values()) == 151
+    assert sum(code == "CZ" for code in countries.values()) == 33  # "Czech Republic"
+    assert sum(code == "International" for code in countries.values()) == 47
+    assert report.countries[("France", "FR")] == 151
+    assert report.countries[("International", "")] == 47
+    assert "'International' -> kept as text (names no country): 47" in "\n".join(report.lines())
+
+
+def test_eurosis_types_map_onto_the_vocabulary(tmp_path):
+    report, graph = imported("gexf", "eurosis.gexf.zip", tmp_path)
+    assert report.mappings[("entity", "Universities and secondary schools", "research", "synonym")]
+    assert report.mappings[("entity", "NGO-CSO", "association", "synonym")] == 184
+    assert report.mappings[("entity", "International", "association", "fallback")] == 47
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name", "nodes", "edges"),
+    [
+        ("gml", "karate.gml.zip", 34, 78),
+        ("gml", "netscience.gml.zip", 1589, 2742),
+        ("pajek", "jazz.net.zip", 198, 2742),
+    ],
+)
+def test_classic_collections_import_with_exact_counts(fmt, name, nodes, edges, tmp_path):
+    _, graph = imported(fmt, name, tmp_path)
+    assert (graph.number_of_nodes(), graph.number_of_edges()) == (nodes, edges)
+
+
+def test_netscience_names_come_from_gml_labels(tmp_path):
+    _, graph = imported("gml", "netscience.gml.zip", tmp_path)
+    assert graph.nodes["abramson-g"]["name"] == "ABRAMSON, G"
+
+
+def test_gephi_lite_types_keep_their_meaning_and_fallbacks_are_reported(tmp_path):
+    report, graph = imported("gexf", "gephi-lite-1.0-gephi-lite.gexf", tmp_path)
+    assert report.mappings[("entity", "research group", "research", "synonym")] == 7
+    assert report.mappings[("entity", "entreprise", "company", "synonym")] == 3
+    assert report.mappings[("relation", "sponsored", "funds", "synonym")] == 14
+    assert report.mappings[("relation", "presented at", "speaks_at", "synonym")] == 8
+    assert report.mappings[("relation", "created", "founded", "synonym")] == 3
+    assert report.mappings[("relation", "requires", "collaborates_with", "fallback")] == 16
+    roles = [d["role"] for *_, d in graph.edges(data=True) if d["type"] == "collaborates_with"]
+    assert roles.count("requires") == 16  # the words of the fallback are kept
+
+
+def test_gephi_lite_workspace_json_imports(tmp_path):
+    report, graph = imported("graphology", "gephi-lite-1.0-lesmiserables-workspace.json", tmp_path)
+    assert (graph.number_of_nodes(), graph.number_of_edges()) == (77, 254)
+    assert graph.nodes["valjean"]["name"] == "Valjean"
+
+
+def test_graphology_json_with_typed_edges(tmp_path):
+    path = tmp_path / "graph.json"
+    path.write_text(
+        '{"nodes": [{"key": "thomas"}, {"key": "eric"}], "edges": [{"key": "T->E", '
+        '"source": "thomas", "target": "eric", "attributes": {"type": "KNOWS"}}]}',
+        encoding="utf-8",
+    )
+    bundle = read_files("graphology", [path])
+    assert [(r.row["source"], r.row["target"], r.row["type"]) for r in bundle.relations] == [
+        ("thomas", "eric", "collaborates_with")
+    ]
+
+
+def test_kumu_blueprint_keeps_the_reading_of_each_type(tmp_path):
+    report = import_files("kumu", [FIXTURES / "kumu" / "blueprint.json"], tmp_path)
+    graph = load_graph(tmp_path)
+    founded = {(u, v) for u, v, d in graph.edges(data=True) if d["type"] == "founded"}
+    # Drawn from PayPal to Ken Howery, it still reads "Ken Howery founded PayPal".
+    assert founded == {
+        ("ken-howery", "paypal"),
+        ("peter-thiel", "paypal"),
+        ("peter-thiel", "founders-fund"),
+    }
+    assert report.swapped[("founded", "Employee/Founder", "drawn from the company to the person")] == 1
+    assert any("reversed" in note for note in report.notes)
+    assert "source and target swapped" in "\n".join(report.lines())
+
+
+def test_a_file_of_another_kind_is_named_for_what_it_is(tmp_path):
+    with pytest.raises(DataError) as error:
+        read_files("cyjs", [FIXTURES / "kumu" / "blueprint.json"])
+    assert "this is a Kumu JSON blueprint" in str(error.value)
+    assert "ecosystem import kumu" in str(error.value)
+
+
+def test_reversed_reading_types_swap_their_ends(tmp_path):
+    elements = tmp_path / "elements.csv"
+    elements.write_text("Label,Type\nAcme,company\nAna Ruiz,person\n", encoding="utf-8")
+    connections = tmp_path / "connections.csv"
+    connections.write_text("From,To,Type\nAcme,Ana Ruiz,founded by\n", encoding="utf-8")
+    bundle = read_files("kumu", [elements, connections])
+    (relation,) = bundle.relations
+    assert (relation.row["source"], relation.row["target"]) == ("ana-ruiz", "acme")
+    assert relation.row["type"] == "founded"
+
+
+def test_a_gzip_bomb_stops_at_the_limit(tmp_path):
+    path = tmp_path / "big.gexf.gz"
+    path.write_bytes(gzip.compress(b" " * (3 * 1024 * 1024)))
+    with pytest.raises(DataError) as error:
+        read_files("gexf", [path], max_bytes=1024 * 1024)
+    assert "more than the import limit of 1 MB" in str(error.value)
+    assert path.stat().st_size < 20_000
+
+
+def test_a_zip_member_cannot_write_outside_the_folder(tmp_path):
+    path = tmp_path / "evil.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("../../escape.gml", 'graph [ node [ id 1 label "a" ] ]')
+    bundle = read_files("gml", [path])
+    assert [item.row["name"] for item in bundle.entities] == ["a"]
+    assert not (tmp_path.parent / "escape.gml").exists()
+
+
+def test_a_damaged_gzip_is_reported(tmp_path):
+    path = tmp_path / "cut.gexf.gz"
+    path.write_bytes(gzip.compress(b"<gexf>" * 1000)[:100])
+    with pytest.raises(DataError) as error:
+        read_files("gexf", [path])
+    assert "cut.gexf" in str(error.value) and "cut short" in str(error.value)
+
+
+def test_near_duplicates_by_case_accents_and_spelling():
+    rows = [
+        {"id": "fujitsu", "name": "fujitsu"},
+        {"id": "fujitsu-2", "name": "Fujitsu"},
+        {"id": "ule", "name": "Universidad de León"},
+        {"id": "ule-2", "name": "Universidad de Leon"},
+        {"id": "nf", "name": "Neurofibromatosis"},
+        {"id": "nf-2", "name": "Neurofibromatosis"},
+        {"id": "esf", "name": "European Science Foundation"},
+        {"id": "esf-2", "name": "European Science Fondation"},
+        {"id": "other", "name": "European Space Agency"},
+    ]
+    pairs = {(p["id"], p["other_id"]): p["why"] for p in near_duplicates(rows)}
+    assert pairs[("fujitsu", "fujitsu-2")] == "the same name but for case or accents"
+    assert pairs[("ule", "ule-2")] == "the same name but for case or accents"
+    assert pairs[("nf", "nf-2")] == "the same name"
+    assert pairs[("esf", "esf-2")].startswith("close spellings")
+    assert not any("other" in pair for pair in pairs)
+
+
+def test_near_duplicates_are_in_the_import_report(tmp_path):
+    path = tmp_path / "g.gml"
+    path.write_text(
+        'graph [ node [ id 1 label "fujitsu" ] node [ id 2 label "Fujitsu" ] '
+        "edge [ source 1 target 2 ] ]",
+        encoding="utf-8",
+    )
+    report = import_files("gml", [path], tmp_path / "data", dry_run=True)
+    assert report.as_dict()["possible_near_duplicates"][0]["why"] == (
+        "the same name but for case or accents"
+    )
+
+
+def test_validate_lists_near_duplicates(tmp_path, capsys):
+    from ecosystem.cli import main
+
+    path = tmp_path / "g.gml"
+    path.write_text(
+        'graph [ node [ id 1 label "fujitsu" ] node [ id 2 label "Fujitsu" ] '
+        "edge [ source 1 target 2 ] ]",
+        encoding="utf-8",
+    )
+    import_files("gml", [path], tmp_path / "data")
+    assert main(["validate", "--data", str(tmp_path / "data")]) == 0
+    assert "possible near-duplicates, worth a look: 1" in capsys.readouterr().out
+
+
+def test_exports_say_which_relations_have_no_direction():
+    graph = load_graph()
+    content = export_files(graph, "graphml")["ecosystem.graphml"]
+    read = nx.read_graphml(io.BytesIO(content))
+    assert read.number_of_edges() == graph.number_of_edges()
+    kinds = {(d["type"], d["directed"]) for *_, d in read.edges(data=True)}
+    assert ("collaborates_with", False) in kinds
+    assert ("collaborates_with", True) not in kinds
+    gexf = export_files(graph, "gexf")["ecosystem.gexf"]
+    assert nx.read_gexf(io.BytesIO(gexf)).number_of_edges() == graph.number_of_edges()
+
+
+def test_exports_mark_sampled_metrics():
+    graph = load_graph()
+    sampled = {"betweenness": "approximate, sampled from 1,000 sources"}
+    gexf = export_files(graph, "gexf", methods=sampled)["ecosystem.gexf"].decode()
+    assert "Sampled metrics: betweenness approximate, sampled from 1,000 sources" in gexf
+    cyjs = export_files(graph, "cyjs", methods=sampled)["ecosystem.cyjs"].decode()
+    assert '"sampled_metrics": {\n   "betweenness": "approximate' in cyjs
+    graphml = export_files(graph, "graphml", methods=sampled)["ecosystem.graphml"]
+    assert "betweenness approximate" in nx.read_graphml(io.BytesIO(graphml)).graph["sampled_metrics"]
+    exact = export_files(graph, "gexf")["ecosystem.gexf"].decode()
+    assert "Sampled metrics" not in exact
+
+
+def test_the_registry_drives_the_commands_and_the_download():
+    assert set(IMPORT_FORMATS) >= {"gml", "pajek", "graphology", "kumu", "gexf", "cordis"}
+    assert list(EXPORT_FORMATS) == ["gexf", "graphml", "cyjs", "kumu", "csv"]
+    got = download(load_graph(), "kumu")
+    assert got["filename"] == FORMATS["kumu"].file_name == "ecosystem.xlsx"
+    assert got["type"] == FORMATS["kumu"].media_type and got["base64"] is True
+    assert base64.b64decode(got["content"])[:2] == b"PK"
+
+
+# Borgatti and Halgin (2011), "Analyzing affiliation networks", the Davis southern women data,
+# two decimals as published (the same figures networkx's own tests use).
+DAVIS = {
+    "degree": {"E8": 0.78, "E7": 0.56, "Nora Fayette": 0.57, "Olivia Carleton": 0.14},
+    "betweenness": {"E8": 0.24, "E9": 0.23, "Nora Fayette": 0.11, "Evelyn Jefferson": 0.10},
+    "closeness": {"E8": 0.85, "E9": 0.79, "Nora Fayette": 0.80, "Dorothy Murchison": 0.65},
+}
+
+
+@pytest.mark.parametrize("metric", sorted(DAVIS))
+def test_two_mode_convention_gives_the_published_davis_values(metric):
+    davis = nx.davis_southern_women_graph()
+    women = [n for n, d in davis.nodes(data=True) if d["bipartite"] == 0]
+    scores = two_mode(davis, metric, women)
+    for node, published in DAVIS[metric].items():
+        assert scores[node] == pytest.approx(published, abs=0.005)
+
+
+def test_per_component_betweenness_is_networkanalyzers():
+    # A star of 4 leaves beside a path of 3: each centre lies on every path of its component.
+    graph = nx.union(nx.star_graph(4), nx.path_graph(["a", "b", "c"]))
+    per_component = betweenness_per_component(graph)
+    assert per_component[0] == 1.0 and per_component["b"] == 1.0
+    whole = nx.betweenness_centrality(graph)
+    assert whole["b"] < 0.1  # over the whole network the path's centre looks minor
+
+
+def test_clustering_is_a_metric():
+    from ecosystem.analysis.centrality import centrality
+
+    assert "clustering" in METRICS
+    scores = centrality(nx.Graph([(0, 1), (1, 2), (2, 0), (2, 3)]), "clustering")
+    assert scores == {0: 1.0, 1: 1.0, 2: pytest.approx(1 / 3), 3: 0.0}
