@@ -333,3 +333,83 @@ def test_clustering_is_a_metric():
     assert "clustering" in METRICS
     scores = centrality(nx.Graph([(0, 1), (1, 2), (2, 0), (2, 3)]), "clustering")
     assert scores == {0: 1.0, 1: 1.0, 2: pytest.approx(1 / 3), 3: 0.0}
+
+
+def gexf_file(folder: Path, graph_attributes: str, edges: str) -> Path:
+    path = folder / "dynamic.gexf"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<gexf xmlns="http://gexf.net/1.3" version="1.3">\n'
+        f"<graph {graph_attributes}>\n<nodes>\n"
+        '<node id="a" label="Acme"/>\n<node id="b" label="Beta"/>\n<node id="c" label="Gamma"/>\n'
+        f"</nodes>\n<edges>\n{edges}</edges>\n</graph>\n</gexf>\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def relation_dates(bundle):
+    return [(r.row["source"], r.row["target"], r.row["start"], r.row["end"]) for r in bundle.relations]
+
+
+def test_dated_spells_and_timestamps_become_relation_dates(tmp_path):
+    path = gexf_file(
+        tmp_path,
+        'mode="dynamic" timeformat="date" defaultedgetype="directed"',
+        '<edge id="0" source="a" target="b"><spells><spell start="2021-03-01" end="2021-06-30"/>'
+        '<spell start="2019-01-15" end="2019-02-01"/></spells></edge>\n'
+        '<edge id="1" source="b" target="c" timestamps="&lt;[2004, 2005]&gt;"/>\n'
+        '<edge id="2" source="a" target="c" start="2012-01-12T15:00:00"/>\n',
+    )
+    bundle = read_files("gexf", [path])
+    assert relation_dates(bundle) == [
+        ("a", "b", "2019-01-15", "2021-06-30"),
+        ("b", "c", "2004", "2005"),
+        ("a", "c", "2012-01-12", ""),
+    ]
+
+
+def test_numbered_steps_are_not_dates(tmp_path):
+    path = gexf_file(
+        tmp_path,
+        'mode="dynamic" timeformat="double"',
+        '<edge id="0" source="a" target="b" start="1.0" end="3.0"/>\n',
+    )
+    bundle = read_files("gexf", [path])
+    assert relation_dates(bundle) == [("a", "b", "", "")]
+    assert any("steps, not dates" in note for note in bundle.report.notes)
+
+
+def test_deeply_nested_gml_is_refused_not_recursed(tmp_path):
+    path = tmp_path / "deep.gml"
+    path.write_text("graph [ " + "x [ " * 10_000 + "]" * 10_001, encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        read_files("gml", [path])
+    assert "nested more than 32 deep" in str(error.value)
+
+
+def test_broken_gml_names_its_line(tmp_path):
+    path = tmp_path / "broken.gml"
+    path.write_text('graph [\n  node [ id 1 label "a" ]\n  edge [ source 1 target ]\n]\n', encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        read_files("gml", [path])
+    assert "broken.gml:3: -: not valid GML: the key 'target' has no value" in str(error.value)
+
+
+def test_pajek_matrix_is_refused_with_what_to_do(tmp_path):
+    path = tmp_path / "m.net"
+    path.write_text("*Vertices 2\n1 \"a\"\n2 \"b\"\n*Matrix\n0 1\n1 0\n", encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        read_files("pajek", [path])
+    assert "m.net:4: *Matrix: an adjacency matrix, which is not read" in str(error.value)
+
+
+def test_pajek_labels_and_arcs(tmp_path):
+    path = tmp_path / "small.net"
+    path.write_text(
+        '*Vertices 3\n1 "St Mary\'s" 0.1 0.2 0.5\n2 "Nome"\n*Arcs\n1 2 1\n*Edges\n2 3 4\n',
+        encoding="utf-8",
+    )
+    bundle = read_files("pajek", [path])
+    assert [e.row["name"] for e in bundle.entities] == ["St Mary's", "Nome", "3"]
+    assert len(bundle.relations) == 2
+    assert bundle.report.dropped["link weight"] == 1

@@ -144,10 +144,17 @@ class _Times:
     def span(self, edge: ET.Element) -> tuple[str, str]:
         starts = [edge.get("start"), edge.get("startopen")]
         ends = [edge.get("end"), edge.get("endopen")]
+        # GEXF 1.3 timestamps: one attribute, "<[2004, 2005]>", or <timestamps><timestamp>.
+        moments = [edge.get("timestamp"), *_TIMESTAMP_LIST.findall(edge.get("timestamps", ""))]
         for block in _children(edge, "spells") + _children(edge, "slices"):
             for spell in block:
                 starts.extend((spell.get("start"), spell.get("startopen")))
                 ends.extend((spell.get("end"), spell.get("endopen")))
+                moments.append(spell.get("timestamp"))
+        for block in _children(edge, "timestamps"):
+            moments.extend(stamp.get("timestamp") for stamp in block)
+        starts.extend(moments)
+        ends.extend(moments)
         found_start = sorted(d for d in map(self._date, filter(None, starts)) if d)
         found_end = sorted(d for d in map(self._date, filter(None, ends)) if d)
         if any(filter(None, starts + ends)):
@@ -191,6 +198,7 @@ class _Times:
             )
 
 
+_TIMESTAMP_LIST = re.compile(r"[^\s<>\[\],;]+")
 _ISO_DAY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
