@@ -69,7 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
     centrality = commands.add_parser(
         "centrality", parents=[common, as_json], help="rank entities by a centrality metric"
     )
-    centrality.add_argument("--metric", "-m", choices=list(METRICS), default="betweenness")
+    centrality.add_argument(
+        "--metric",
+        "-m",
+        choices=list(METRICS),
+        default="betweenness",
+        metavar="M",
+        help="; ".join(f"{name}: {what}" for name, what in METRICS.items())
+        + " (default: %(default)s)",
+    )
     centrality.add_argument(
         "--type",
         "-t",

@@ -413,3 +413,25 @@ def test_pajek_labels_and_arcs(tmp_path):
     assert [e.row["name"] for e in bundle.entities] == ["St Mary's", "Nome", "3"]
     assert len(bundle.relations) == 2
     assert bundle.report.dropped["link weight"] == 1
+
+
+def test_numbered_names_are_not_near_duplicates():
+    rows = [
+        {"id": "p1", "name": "H2020 project 205512"},
+        {"id": "p2", "name": "H2020 project 205525"},
+        {"id": "o1", "name": "Organisation PIC 916609552"},
+        {"id": "o2", "name": "Organisation PIC 916609552"},
+    ]
+    pairs = near_duplicates(rows)
+    assert [(p["id"], p["other_id"], p["why"]) for p in pairs] == [("o1", "o2", "the same name")]
+
+
+def test_a_large_block_of_names_is_split_not_compared_all_against_all():
+    from ecosystem.interchange import duplicates
+
+    rows = [{"id": f"u{n}", "name": f"University {chr(65 + n % 26)}{n:05d} x"} for n in range(5000)]
+    rows.append({"id": "twin", "name": "University A00000 x"})
+    blocks = list(duplicates._blocks([(r["name"].casefold(), r) for r in rows], duplicates.PREFIX))
+    assert max(len(block) for block in blocks) <= duplicates.MAX_BLOCK
+    pairs = near_duplicates(rows)
+    assert ("u0", "twin", "the same name") in {(p["id"], p["other_id"], p["why"]) for p in pairs}
