@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=list(METRICS),
         default="betweenness",
         metavar="M",
-        help="; ".join(f"{name}: {what}" for name, what in METRICS.items())
+        help="; ".join(f"{name}: {what.rstrip('.')}" for name, what in METRICS.items())
         + " (default: %(default)s)",
     )
     centrality.add_argument(

@@ -48,6 +48,11 @@ COPIES = {
         36969,
         "36f4dcda388883640e57834e6056a78d93dd9437895302cf2ddab818e9ad711d",
     ),
+    # An extract (see SOURCES.md): id, name and NetworkAnalyzer's two columns of each node.
+    "cytoscape-3.1.0-galFiltered-networkanalyzer.cyjs": (
+        56391,
+        "88bd9b8db4775919ea7bd1c145fc0a5bd562ce9811e8f455cddd68e73fe3e84f",
+    ),
 }
 
 
@@ -435,3 +440,64 @@ def test_a_large_block_of_names_is_split_not_compared_all_against_all():
     assert max(len(block) for block in blocks) <= duplicates.MAX_BLOCK
     pairs = near_duplicates(rows)
     assert ("u0", "twin", "the same name") in {(p["id"], p["other_id"], p["why"]) for p in pairs}
+
+
+GALFILTERED = REAL / "cytoscape-3.1.0-galFiltered-networkanalyzer.cyjs"
+
+
+def galfiltered(tmp_path):
+    import json
+
+    from ecosystem.graph import simple_view
+
+    import_files("cyjs", [GALFILTERED], tmp_path)
+    view = simple_view(load_graph(tmp_path))
+    printed = {
+        node["data"]["name"]: node["data"]
+        for node in json.loads(GALFILTERED.read_text(encoding="utf-8"))["elements"]["nodes"]
+    }
+    by_name = {view.nodes[node]["name"]: node for node in view}
+    return view, printed, by_name
+
+
+def agreeing(scores, printed, by_name, column):
+    # NetworkAnalyzer prints eight decimals.
+    return sum(
+        round(scores[by_name[name]], 8) == pytest.approx(values[column], abs=1e-12)
+        for name, values in printed.items()
+    )
+
+
+def test_per_component_betweenness_reproduces_networkanalyzer_on_galfiltered(tmp_path):
+    view, printed, by_name = galfiltered(tmp_path)
+    assert (len(view), nx.number_connected_components(view)) == (331, 26)
+    per_component = betweenness_per_component(view)
+    assert agreeing(per_component, printed, by_name, "BetweennessCentrality") == 331
+    # Normalised over the whole network, as networkx and Gephi do, most values differ.
+    whole = nx.betweenness_centrality(view)
+    assert agreeing(whole, printed, by_name, "BetweennessCentrality") == 142
+
+
+def test_clustering_reproduces_networkanalyzer_on_galfiltered(tmp_path):
+    from ecosystem.analysis.centrality import centrality
+
+    view, printed, by_name = galfiltered(tmp_path)
+    scores = centrality(view, "clustering")
+    assert agreeing(scores, printed, by_name, "ClusteringCoefficient") == 331
+
+
+def test_the_centrality_command_offers_networkanalyzers_convention(tmp_path, capsys):
+    from ecosystem.cli import main
+
+    import_files("cyjs", [GALFILTERED], tmp_path)
+    assert main(["centrality", "--data", str(tmp_path), "--convention", "component", "--json"]) == 0
+    import json
+
+    result = json.loads(capsys.readouterr().out)
+    assert result["convention"] == "component"
+    printed = {
+        node["data"]["name"]: node["data"]["BetweennessCentrality"]
+        for node in json.loads(GALFILTERED.read_text(encoding="utf-8"))["elements"]["nodes"]
+    }
+    for row in result["ranking"]:
+        assert row["value"] == pytest.approx(printed[row["name"]], abs=5e-9)
