@@ -234,7 +234,6 @@ def _dump(value: object, out: TextIO) -> None:
 
 def cmd_centrality(args: argparse.Namespace, out: TextIO) -> int:
     from ecosystem.analysis.centrality import METRICS, method, ranking
-
     from ecosystem.analysis.conventions import CONVENTIONS, convention_scores
 
     view = _load_view(args.data)

@@ -118,8 +118,7 @@ def alpha2(text: str) -> str | None:
         try:
             found = pycountry.countries.lookup(value)
         except LookupError:
-            found = _by_folded_name().get(folded)
-            return found
+            return _by_folded_name().get(folded)
     return found.alpha_2 if found is not None else None
 
 

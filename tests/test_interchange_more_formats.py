@@ -10,7 +10,7 @@ import hashlib
 import io
 import re
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import networkx as nx
@@ -33,7 +33,10 @@ COPIES = {
         135929,
         "2d83d2c7cb75b53c5aad5005f7778c9d5e20eb06862c739db366403dc50d510e",
     ),
-    "eurosis.gexf.zip": (128583, "81d611ab56545ebc00c7d4f860186118a9b6d9fc936be02159502ed9c9c54da7"),
+    "eurosis.gexf.zip": (
+        128583,
+        "81d611ab56545ebc00c7d4f860186118a9b6d9fc936be02159502ed9c9c54da7",
+    ),
     "karate.gml.zip": (600, "85a6b143777881395a3903770593d9154083ff1037c8d19ff4050445bd48173c"),
     "netscience.gml.zip": (
         27786,
@@ -73,7 +76,7 @@ def imported(fmt, name, folder):
 
 
 def test_compressed_dynamic_gexf_imports_with_its_spells_as_dates(tmp_path):
-    report, graph = imported("gexf", "ht2009_15min.gexf.gz", tmp_path)
+    _, graph = imported("gexf", "ht2009_15min.gexf.gz", tmp_path)
     assert (graph.number_of_nodes(), graph.number_of_edges()) == (113, 2163)
     starts = {data["start"] for *_, data in graph.edges(data=True)}
     ends = {data["end"] for *_, data in graph.edges(data=True)}
@@ -81,15 +84,15 @@ def test_compressed_dynamic_gexf_imports_with_its_spells_as_dates(tmp_path):
     text = gzip.decompress((REAL / "ht2009_15min.gexf.gz").read_bytes()).decode()
     spells = [int(t) for t in re.findall(r'<spell end="\d+" start="(\d+)"', text)]
     spell_ends = [int(t) for t in re.findall(r'<spell end="(\d+)"', text)]
-    first = datetime.fromtimestamp(min(spells) / 1000, tz=timezone.utc).date().isoformat()
-    last = datetime.fromtimestamp(max(spell_ends) / 1000, tz=timezone.utc).date().isoformat()
+    first = datetime.fromtimestamp(min(spells) / 1000, tz=UTC).date().isoformat()
+    last = datetime.fromtimestamp(max(spell_ends) / 1000, tz=UTC).date().isoformat()
     assert (min(starts), max(ends)) == (first, last) == ("2009-06-28", "2009-07-01")
     assert all(data["start"] <= data["end"] for *_, data in graph.edges(data=True))
     assert "" not in starts
 
 
 def test_edge_labels_naming_their_ends_are_not_types_and_the_report_is_short(tmp_path):
-    report, graph = imported("gexf", "ht2009_15min.gexf.gz", tmp_path)
+    report, _ = imported("gexf", "ht2009_15min.gexf.gz", tmp_path)
     relation_mappings = [key for key in report.mappings if key[0] == "relation"]
     assert relation_mappings == [("relation", "(none)", "collaborates_with", "fallback")]
     assert report.dropped["edge label naming its two ends"] == 2163
@@ -110,7 +113,7 @@ def test_eurosis_zip_imports_with_countries_mapped_and_text_kept(tmp_path):
 
 
 def test_eurosis_types_map_onto_the_vocabulary(tmp_path):
-    report, graph = imported("gexf", "eurosis.gexf.zip", tmp_path)
+    report, _ = imported("gexf", "eurosis.gexf.zip", tmp_path)
     assert report.mappings[("entity", "Universities and secondary schools", "research", "synonym")]
     assert report.mappings[("entity", "NGO-CSO", "association", "synonym")] == 184
     assert report.mappings[("entity", "International", "association", "fallback")] == 47
@@ -147,7 +150,7 @@ def test_gephi_lite_types_keep_their_meaning_and_fallbacks_are_reported(tmp_path
 
 
 def test_gephi_lite_workspace_json_imports(tmp_path):
-    report, graph = imported("graphology", "gephi-lite-1.0-lesmiserables-workspace.json", tmp_path)
+    _, graph = imported("graphology", "gephi-lite-1.0-lesmiserables-workspace.json", tmp_path)
     assert (graph.number_of_nodes(), graph.number_of_edges()) == (77, 254)
     assert graph.nodes["valjean"]["name"] == "Valjean"
 
@@ -175,7 +178,9 @@ def test_kumu_blueprint_keeps_the_reading_of_each_type(tmp_path):
         ("peter-thiel", "paypal"),
         ("peter-thiel", "founders-fund"),
     }
-    assert report.swapped[("founded", "Employee/Founder", "drawn from the company to the person")] == 1
+    assert (
+        report.swapped[("founded", "Employee/Founder", "drawn from the company to the person")] == 1
+    )
     assert any("reversed" in note for note in report.notes)
     assert "source and target swapped" in "\n".join(report.lines())
 
@@ -291,7 +296,9 @@ def test_exports_mark_sampled_metrics():
     cyjs = export_files(graph, "cyjs", methods=sampled)["ecosystem.cyjs"].decode()
     assert '"sampled_metrics": {\n   "betweenness": "approximate' in cyjs
     graphml = export_files(graph, "graphml", methods=sampled)["ecosystem.graphml"]
-    assert "betweenness approximate" in nx.read_graphml(io.BytesIO(graphml)).graph["sampled_metrics"]
+    assert (
+        "betweenness approximate" in nx.read_graphml(io.BytesIO(graphml)).graph["sampled_metrics"]
+    )
     exact = export_files(graph, "gexf")["ecosystem.gexf"].decode()
     assert "Sampled metrics" not in exact
 
@@ -353,7 +360,9 @@ def gexf_file(folder: Path, graph_attributes: str, edges: str) -> Path:
 
 
 def relation_dates(bundle):
-    return [(r.row["source"], r.row["target"], r.row["start"], r.row["end"]) for r in bundle.relations]
+    return [
+        (r.row["source"], r.row["target"], r.row["start"], r.row["end"]) for r in bundle.relations
+    ]
 
 
 def test_dated_spells_and_timestamps_become_relation_dates(tmp_path):
@@ -394,7 +403,9 @@ def test_deeply_nested_gml_is_refused_not_recursed(tmp_path):
 
 def test_broken_gml_names_its_line(tmp_path):
     path = tmp_path / "broken.gml"
-    path.write_text('graph [\n  node [ id 1 label "a" ]\n  edge [ source 1 target ]\n]\n', encoding="utf-8")
+    path.write_text(
+        'graph [\n  node [ id 1 label "a" ]\n  edge [ source 1 target ]\n]\n', encoding="utf-8"
+    )
     with pytest.raises(DataError) as error:
         read_files("gml", [path])
     assert "broken.gml:3: -: not valid GML: the key 'target' has no value" in str(error.value)
@@ -402,7 +413,7 @@ def test_broken_gml_names_its_line(tmp_path):
 
 def test_pajek_matrix_is_refused_with_what_to_do(tmp_path):
     path = tmp_path / "m.net"
-    path.write_text("*Vertices 2\n1 \"a\"\n2 \"b\"\n*Matrix\n0 1\n1 0\n", encoding="utf-8")
+    path.write_text('*Vertices 2\n1 "a"\n2 "b"\n*Matrix\n0 1\n1 0\n', encoding="utf-8")
     with pytest.raises(DataError) as error:
         read_files("pajek", [path])
     assert "m.net:4: *Matrix: an adjacency matrix, which is not read" in str(error.value)

@@ -27,6 +27,7 @@ MOST_MEMBERS = 100
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZIP_MAGIC = b"PK\x03\x04"
 _IGNORED = ("__MACOSX/", ".DS_Store")
+_UNPACK_ERRORS = (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError)
 
 
 def is_archive(path: Path) -> bool:
@@ -136,9 +137,7 @@ def _unzip(path: Path, folder: Path, max_bytes: int, problems: list[Problem]) ->
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
         problems.append(
-            Problem(
-                path.name, 0, "-", f"a damaged zip file ({error})", "download or zip it again"
-            )
+            Problem(path.name, 0, "-", f"a damaged zip file ({error})", "download or zip it again")
         )
         return []
     with archive:
@@ -174,7 +173,7 @@ def _unzip(path: Path, folder: Path, max_bytes: int, problems: list[Problem]) ->
                     if not _copy_bounded(stream, target, budget):
                         problems.append(_limit_problem(path.name, max_bytes))
                         return []
-            except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as error:
+            except _UNPACK_ERRORS as error:
                 target.unlink(missing_ok=True)
                 problems.append(
                     Problem(

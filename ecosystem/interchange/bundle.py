@@ -168,7 +168,9 @@ class Report:
                 for (foreign, code), count in sorted(self.countries.items())
             )
         if self.swapped:
-            out.append("relations whose file direction was the reverse (source and target swapped):")
+            out.append(
+                "relations whose file direction was the reverse (source and target swapped):"
+            )
             out.extend(
                 f"  {foreign!r} read as {kind} ({why}): {count}"
                 for (kind, foreign, why), count in sorted(self.swapped.items())

@@ -7,8 +7,8 @@ their folded form, and only names of one block are compared, with rapidfuzz's co
 ratio (``process.cdist``); a block larger than :data:`MAX_BLOCK` is split by a longer prefix, so
 67,000 names take seconds (docs/near-duplicates.md), not the hours that every pair would. A
 close spelling in the first three letters ("Fujitsu" and "Fujtisu" are found, "Kumu" and
-"Cumu" are not) is the price of that bound. Each pair found is reported, never merged: the file may mean
-two entities.
+"Cumu" are not) is the price of that bound. Each pair found is reported, never merged: the file
+may mean two entities.
 """
 
 from __future__ import annotations

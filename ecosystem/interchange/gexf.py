@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from ecosystem.errors import Problem
@@ -181,7 +181,7 @@ class _Times:
         ):
             if low <= number < high:
                 self.how.add(how)
-                moment = datetime.fromtimestamp(number / scale, tz=timezone.utc)
+                moment = datetime.fromtimestamp(number / scale, tz=UTC)
                 return moment.date().isoformat()
         return ""
 
@@ -255,6 +255,24 @@ EDGE_ATTRIBUTES = (
 )
 
 
+def _meta(root: ET.Element, creator: str, metrics: dict, methods: dict[str, str]) -> None:
+    """``<meta>``: the creator, and a description that names every sampled metric."""
+    meta = ET.SubElement(root, "meta", lastmodifieddate=date.today().isoformat())
+    ET.SubElement(meta, "creator").text = creator
+    description = (
+        "Stakeholder network: entity type and relation type as attributes, with every "
+        "centrality metric per entity"
+    )
+    sampled = {m: how for m, how in methods.items() if how != "exact" and m in metrics}
+    if sampled:
+        description += ". Sampled metrics: " + "; ".join(
+            f"{metric} {how}" for metric, how in sorted(sampled.items())
+        )
+    ET.SubElement(meta, "description").text = description
+    if sampled:
+        ET.SubElement(meta, "keywords").text = "sampled metrics: " + ", ".join(sorted(sampled))
+
+
 def _directed(row: dict[str, str]) -> str:
     kind = RELATION_TYPES.get(row["type"])
     return "false" if kind is not None and kind.symmetric else "true"
@@ -289,20 +307,7 @@ def write(
             "version": version,
         },
     )
-    meta = ET.SubElement(root, "meta", lastmodifieddate=date.today().isoformat())
-    ET.SubElement(meta, "creator").text = f"ecosystem {__version__}"
-    description = (
-        "Stakeholder network: entity type and relation type as attributes, with every "
-        "centrality metric per entity"
-    )
-    sampled = {m: how for m, how in (methods or {}).items() if how != "exact" and m in metrics}
-    if sampled:
-        description += ". Sampled metrics: " + "; ".join(
-            f"{metric} {how}" for metric, how in sorted(sampled.items())
-        )
-    ET.SubElement(meta, "description").text = description
-    if sampled:
-        ET.SubElement(meta, "keywords").text = "sampled metrics: " + ", ".join(sorted(sampled))
+    _meta(root, f"ecosystem {__version__}", metrics, methods or {})
     graph = ET.SubElement(root, "graph", defaultedgetype="directed", mode="static")
     node_block = ET.SubElement(graph, "attributes", {"class": "node", "mode": "static"})
     for column in NODE_ATTRIBUTES:

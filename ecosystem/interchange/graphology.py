@@ -29,6 +29,10 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
+def _object(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
 def _attributes(raw: object) -> dict[str, str]:
     if not isinstance(raw, dict):
         return {}
@@ -54,9 +58,7 @@ def load(path: Path, problems: list[Problem]) -> dict | None:
         )
         return None
     if not isinstance(document, dict):
-        problems.append(
-            Problem(path.name, 1, "-", "the JSON is not an object", "export it again")
-        )
+        problems.append(Problem(path.name, 1, "-", "the JSON is not an object", "export it again"))
         return None
     return document
 
@@ -70,15 +72,13 @@ def read(path: Path, builder: GraphImport, problems: list[Problem]) -> None:
     node_data: dict = {}
     edge_data: dict = {}
     place = ""
+    graph: object = document
     if document.get("type") == "gephi-lite":
-        dataset = document.get("graphDataset")
-        dataset = dataset if isinstance(dataset, dict) else {}
+        dataset = _object(document.get("graphDataset"))
         graph = dataset.get("fullGraph")
-        node_data = dataset.get("nodeData") if isinstance(dataset.get("nodeData"), dict) else {}
-        edge_data = dataset.get("edgeData") if isinstance(dataset.get("edgeData"), dict) else {}
+        node_data = _object(dataset.get("nodeData"))
+        edge_data = _object(dataset.get("edgeData"))
         place = "graphDataset.fullGraph."
-    else:
-        graph = document
     if not isinstance(graph, dict) or not isinstance(graph.get("nodes"), list):
         problems.append(
             Problem(
@@ -90,7 +90,7 @@ def read(path: Path, builder: GraphImport, problems: list[Problem]) -> None:
             )
         )
         return
-    options = graph.get("options") if isinstance(graph.get("options"), dict) else {}
+    options = _object(graph.get("options"))
     undirected_graph = options.get("type") == "undirected"
     for number, node in enumerate(graph["nodes"]):
         where = f"{place}nodes[{number}]"
@@ -101,7 +101,7 @@ def read(path: Path, builder: GraphImport, problems: list[Problem]) -> None:
             continue
         values = {**_attributes(node.get("attributes")), **_attributes(node_data.get(key))}
         builder.node(key, values, origin)
-    edges = graph.get("edges") if isinstance(graph.get("edges"), list) else []
+    edges = graph["edges"] if isinstance(graph.get("edges"), list) else []
     for number, edge in enumerate(edges):
         if not isinstance(edge, dict):
             problems.append(

@@ -314,8 +314,8 @@ def _blueprint(path: Path, builder: GraphImport, problems: list[Problem]) -> Non
             )
         )
         return
-    for number, element in enumerate(elements):
-        element = element if isinstance(element, dict) else {}
+    for number, raw_element in enumerate(elements):
+        element = raw_element if isinstance(raw_element, dict) else {}
         key = str(element.get("_id") or element.get("id") or "")
         origin = Origin(name, 0, f"elements[{number}] (_id {key!r})")
         if not key:
@@ -330,8 +330,8 @@ def _blueprint(path: Path, builder: GraphImport, problems: list[Problem]) -> Non
                 attributes["element type"] = typed[0]
         builder.node(key, attributes, origin)
     reversed_count = 0
-    for number, connection in enumerate(connections):
-        connection = connection if isinstance(connection, dict) else {}
+    for number, raw_connection in enumerate(connections):
+        connection = raw_connection if isinstance(raw_connection, dict) else {}
         source, target = str(connection.get("from") or ""), str(connection.get("to") or "")
         origin = Origin(name, 0, f"connections[{number}] ({source} -> {target})")
         if not source or not target:

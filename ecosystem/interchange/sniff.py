@@ -73,9 +73,7 @@ def _json_kind(path: Path, head: bytes) -> str | None:
         return None
     if document.get("type") == "gephi-lite":
         return "graphology"
-    if isinstance(document.get("elements"), list) and isinstance(
-        document.get("connections"), list
-    ):
+    if isinstance(document.get("elements"), list) and isinstance(document.get("connections"), list):
         return "kumu-json"
     nodes = document.get("nodes")
     if isinstance(nodes, list) and nodes and all(isinstance(n, dict) and "key" in n for n in nodes):
@@ -89,7 +87,9 @@ def _csv_kind(first: str) -> str | None:
     if not first:
         return None
     delimiter = max((",", ";", "\t"), key=first.count)
-    header = {column.strip().casefold() for column in next(csv.reader([first], delimiter=delimiter))}
+    header = {
+        column.strip().casefold() for column in next(csv.reader([first], delimiter=delimiter))
+    }
     if {"projectid", "organisationid"} <= header or {"id", "acronym", "startdate"} <= header:
         return "cordis"
     if {"source", "target", "evidence"} <= header or {"id", "name", "type"} <= header:

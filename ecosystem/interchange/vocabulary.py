@@ -242,7 +242,9 @@ RELATION_SYNONYMS: dict[str, str] = {
 # Folded foreign relation types that read the other way: "X founded by Y" is "Y founded X".
 # The relation keeps the reading of its schema type; source and target are swapped on import.
 REVERSED_SYNONYMS: dict[str, str] = {
-    **dict.fromkeys(("founded by", "created by", "fonde par", "fundado por", "cree par"), "founded"),
+    **dict.fromkeys(
+        ("founded by", "created by", "fonde par", "fundado por", "cree par"), "founded"
+    ),
     **dict.fromkeys(
         ("funded by", "financed by", "sponsored by", "finance par", "financiado por"), "funds"
     ),
