@@ -512,3 +512,24 @@ def test_the_centrality_command_offers_networkanalyzers_convention(tmp_path, cap
     }
     for row in result["ranking"]:
         assert row["value"] == pytest.approx(printed[row["name"]], abs=5e-9)
+
+
+def test_sampled_metrics_are_marked_when_the_network_is_large(monkeypatch):
+    from ecosystem.analysis import fast
+
+    # The rule of networks over 5,000 entities, on the shipped data: sampling above 50
+    # entities, from 20 sources.
+    monkeypatch.setattr(fast, "APPROXIMATE_ABOVE", 50)
+    monkeypatch.setattr(fast, "FAST_ABOVE", 50)
+    monkeypatch.setattr(fast, "BETWEENNESS_SOURCES", 20)
+    monkeypatch.setattr(fast, "DISTANCE_SOURCES", 20)
+    gexf = export_files(load_graph(), "gexf")["ecosystem.gexf"].decode()
+    assert "Sampled metrics: betweenness approximate, sampled from" in gexf
+    assert "<keywords>sampled metrics: betweenness, closeness, harmonic</keywords>" in gexf
+
+
+def test_scores_from_elsewhere_are_not_described_by_guess():
+    graph = load_graph()
+    scores = {"degree": dict.fromkeys(graph, 0.5)}
+    gexf = export_files(graph, "gexf", scores=scores)["ecosystem.gexf"].decode()
+    assert "Sampled metrics" not in gexf

@@ -64,17 +64,17 @@ def export_files(
 
     ``scores`` (metric -> entity -> value) saves computing the metrics again when the caller
     has them, as the web app does; by default they are computed on ``graph``. ``methods``
-    (metric -> how it was computed) marks sampled metrics in the file; by default it is worked
-    out from ``graph``'s size.
+    (metric -> how it was computed) marks sampled metrics in the file. When the metrics are
+    computed here it is worked out from ``graph``'s size; given ``scores`` come from elsewhere
+    (the whole network, for an export of part of it), so only the caller can say how.
     """
     format_ = get(fmt, exporting=True)
     assert format_.writer is not None
     entities, relations = tables(graph)
     if fmt in ("csv", "kumu"):
         scores, methods = {}, {}
-    else:
-        if scores is None:
-            scores = metrics(graph)
+    elif scores is None:
+        scores = metrics(graph)
         if methods is None:
             methods = metric_methods(graph)
     options = ExportOptions(gexf_version, tuple(sorted((methods or {}).items())))
