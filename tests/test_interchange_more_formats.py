@@ -312,12 +312,111 @@ def test_the_registry_drives_the_commands_and_the_download():
     assert base64.b64decode(got["content"])[:2] == b"PK"
 
 
-# Borgatti and Halgin (2011), "Analyzing affiliation networks", the Davis southern women data,
-# two decimals as published (the same figures networkx's own tests use).
+# Borgatti and Halgin (2011), "Analyzing affiliation networks", the Davis southern women data:
+# every woman and event, two decimals as published (the figures networkx's own tests use too).
 DAVIS = {
-    "degree": {"E8": 0.78, "E7": 0.56, "Nora Fayette": 0.57, "Olivia Carleton": 0.14},
-    "betweenness": {"E8": 0.24, "E9": 0.23, "Nora Fayette": 0.11, "Evelyn Jefferson": 0.10},
-    "closeness": {"E8": 0.85, "E9": 0.79, "Nora Fayette": 0.80, "Dorothy Murchison": 0.65},
+    "degree": {
+        "E8": 0.78,
+        "E9": 0.67,
+        "E7": 0.56,
+        "Nora Fayette": 0.57,
+        "Evelyn Jefferson": 0.57,
+        "Theresa Anderson": 0.57,
+        "E6": 0.44,
+        "Sylvia Avondale": 0.50,
+        "Laura Mandeville": 0.50,
+        "Brenda Rogers": 0.50,
+        "Katherina Rogers": 0.43,
+        "E5": 0.44,
+        "Helen Lloyd": 0.36,
+        "E3": 0.33,
+        "Ruth DeSand": 0.29,
+        "Verne Sanderson": 0.29,
+        "E12": 0.33,
+        "Myra Liddel": 0.29,
+        "E11": 0.22,
+        "Eleanor Nye": 0.29,
+        "Frances Anderson": 0.29,
+        "Pearl Oglethorpe": 0.21,
+        "E4": 0.22,
+        "Charlotte McDowd": 0.29,
+        "E10": 0.28,
+        "Olivia Carleton": 0.14,
+        "Flora Price": 0.14,
+        "E2": 0.17,
+        "E1": 0.17,
+        "Dorothy Murchison": 0.14,
+        "E13": 0.17,
+        "E14": 0.17,
+    },
+    "betweenness": {
+        "E8": 0.24,
+        "E9": 0.23,
+        "E7": 0.13,
+        "Nora Fayette": 0.11,
+        "Evelyn Jefferson": 0.10,
+        "Theresa Anderson": 0.09,
+        "E6": 0.07,
+        "Sylvia Avondale": 0.07,
+        "Laura Mandeville": 0.05,
+        "Brenda Rogers": 0.05,
+        "Katherina Rogers": 0.05,
+        "E5": 0.04,
+        "Helen Lloyd": 0.04,
+        "E3": 0.02,
+        "Ruth DeSand": 0.02,
+        "Verne Sanderson": 0.02,
+        "E12": 0.02,
+        "Myra Liddel": 0.02,
+        "E11": 0.02,
+        "Eleanor Nye": 0.01,
+        "Frances Anderson": 0.01,
+        "Pearl Oglethorpe": 0.01,
+        "E4": 0.01,
+        "Charlotte McDowd": 0.01,
+        "E10": 0.01,
+        "Olivia Carleton": 0.01,
+        "Flora Price": 0.01,
+        "E2": 0.00,
+        "E1": 0.00,
+        "Dorothy Murchison": 0.00,
+        "E13": 0.00,
+        "E14": 0.00,
+    },
+    "closeness": {
+        "E8": 0.85,
+        "E9": 0.79,
+        "E7": 0.73,
+        "Nora Fayette": 0.80,
+        "Evelyn Jefferson": 0.80,
+        "Theresa Anderson": 0.80,
+        "E6": 0.69,
+        "Sylvia Avondale": 0.77,
+        "Laura Mandeville": 0.73,
+        "Brenda Rogers": 0.73,
+        "Katherina Rogers": 0.73,
+        "E5": 0.59,
+        "Helen Lloyd": 0.73,
+        "E3": 0.56,
+        "Ruth DeSand": 0.71,
+        "Verne Sanderson": 0.71,
+        "E12": 0.56,
+        "Myra Liddel": 0.69,
+        "E11": 0.54,
+        "Eleanor Nye": 0.67,
+        "Frances Anderson": 0.67,
+        "Pearl Oglethorpe": 0.67,
+        "E4": 0.54,
+        "Charlotte McDowd": 0.60,
+        "E10": 0.55,
+        "Olivia Carleton": 0.59,
+        "Flora Price": 0.59,
+        "E2": 0.52,
+        "E1": 0.52,
+        "Dorothy Murchison": 0.65,
+        "E13": 0.52,
+        "E14": 0.52,
+    },
 }
 
 
@@ -533,3 +632,89 @@ def test_scores_from_elsewhere_are_not_described_by_guess():
     scores = {"degree": dict.fromkeys(graph, 0.5)}
     gexf = export_files(graph, "gexf", scores=scores)["ecosystem.gexf"].decode()
     assert "Sampled metrics" not in gexf
+
+
+def test_two_mode_convention_on_a_typed_network_from_the_command_line_function():
+    from ecosystem.analysis.conventions import convention_scores
+
+    davis = nx.davis_southern_women_graph()
+    typed = nx.Graph()
+    for node, data in davis.nodes(data=True):
+        typed.add_node(node, type="person" if data["bipartite"] == 0 else "event", name=node)
+    typed.add_edges_from(davis.edges())
+    typed.add_edge("Evelyn Jefferson", "Laura Mandeville")  # a person-person link: left out
+    view, scores = convention_scores(typed, "betweenness", "two-mode", ["person", "event"])
+    assert not view.has_edge("Evelyn Jefferson", "Laura Mandeville")
+    assert scores is not None
+    assert scores["E8"] == pytest.approx(DAVIS["betweenness"]["E8"], abs=0.005)
+
+
+def test_a_pajek_file_cannot_ask_for_a_billion_vertices(tmp_path):
+    path = tmp_path / "huge.net"
+    path.write_text("*Vertices 1000000000\n*Edges\n1 2\n", encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        read_files("pajek", [path])
+    assert "declares 1,000,000,000 vertices" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("foreign", "expected"),
+    [
+        ("Université", ("research", "synonym")),
+        ("Grupo de investigación", ("research", "synonym")),
+        ("Entreprises", ("company", "synonym")),
+        ("Ayuntamiento", ("government", "synonym")),
+        ("Fundación", ("foundation", "synonym")),
+    ],
+)
+def test_french_and_spanish_entity_types(foreign, expected):
+    from ecosystem.interchange.vocabulary import entity_type
+
+    assert entity_type(foreign) == expected
+
+
+@pytest.mark.parametrize(
+    ("foreign", "expected"),
+    [
+        ("membre de", ("member_of", "synonym", False)),
+        ("Fondé par", ("founded", "synonym", True)),
+        ("financiado por", ("funds", "synonym", True)),
+        ("colabora con", ("collaborates_with", "synonym", False)),
+        ("employs", ("works_for", "synonym", True)),
+        ("requires", ("collaborates_with", "fallback", False)),
+    ],
+)
+def test_french_spanish_and_reversed_relation_types(foreign, expected):
+    from ecosystem.interchange.vocabulary import relation_reading
+
+    assert relation_reading(foreign) == expected
+
+
+def test_text_that_names_no_country_loads_and_a_written_out_country_does_not(tmp_path):
+    from ecosystem.countries import alpha2, country_problem
+
+    assert country_problem("International") is None
+    assert country_problem("Francia") == (
+        "'Francia' is a country written out, not its ISO 3166-1 alpha-2 code",
+        "write FR",
+    )
+    assert country_problem("es") is not None  # a code written in lower case
+    assert [alpha2(code) for code in ("FRA", "250", "France", "Czechia", "EL")] == [
+        "FR",
+        "FR",
+        "FR",
+        "CZ",
+        "GR",
+    ]
+
+
+def test_adding_a_metric_changes_the_cache_key(monkeypatch):
+    from ecosystem.analysis import centrality
+    from ecosystem import cache
+    from ecosystem.graph import simple_view
+
+    view = simple_view(load_graph())
+    before = cache.cache_key(view, "metrics", **cache._metric_options())
+    assert "clustering" in cache._metric_options()["metrics"]
+    monkeypatch.setitem(centrality.METRICS, "another", "a metric added later")
+    assert cache.cache_key(view, "metrics", **cache._metric_options()) != before

@@ -18,6 +18,8 @@ from ecosystem.interchange.bundle import GraphImport
 from ecosystem.interchange.files import Origin, decode
 
 TOOL = "Pajek"
+# "*Vertices n" creates every vertex it counts: a few bytes must not ask for a billion.
+MOST_VERTICES = 1_000_000
 _FIELD = re.compile(r'"[^"]*"|\S+')
 _SECTIONS = ("vertices", "arcs", "edges", "arcslist", "edgeslist", "network", "matrix")
 
@@ -68,6 +70,18 @@ def read(path: Path, builder: GraphImport, problems: list[Problem]) -> None:
                     )
                     return
                 declared = int(head[1])
+                if declared > MOST_VERTICES:
+                    problems.append(
+                        Problem(
+                            name,
+                            number,
+                            "*Vertices",
+                            f"declares {declared:,} vertices, more than the {MOST_VERTICES:,} "
+                            "read here",
+                            "split the network, or check the count",
+                        )
+                    )
+                    return
             elif section in ("arcs", "edges", "arcslist", "edgeslist"):
                 _declare_unlisted(builder, name, declared, listed, number)
             continue
