@@ -709,8 +709,8 @@ def test_text_that_names_no_country_loads_and_a_written_out_country_does_not(tmp
 
 
 def test_adding_a_metric_changes_the_cache_key(monkeypatch):
-    from ecosystem.analysis import centrality
     from ecosystem import cache
+    from ecosystem.analysis import centrality
     from ecosystem.graph import simple_view
 
     view = simple_view(load_graph())
