@@ -51,6 +51,10 @@ COPIES = {
         36969,
         "36f4dcda388883640e57834e6056a78d93dd9437895302cf2ddab818e9ad711d",
     ),
+    "diseasome.gexf.zip": (
+        56897,
+        "c917b89a0b4a8054d2c57ba37ebeb02db46a75922a29cce7f91477e8e1eb43db",
+    ),
     # An extract (see SOURCES.md): id, name and NetworkAnalyzer's two columns of each node.
     "cytoscape-3.1.0-galFiltered-networkanalyzer.cyjs": (
         56391,
@@ -242,8 +246,8 @@ def test_near_duplicates_by_case_accents_and_spelling():
         {"id": "other", "name": "European Space Agency"},
     ]
     pairs = {(p["id"], p["other_id"]): p["why"] for p in near_duplicates(rows)}
-    assert pairs[("fujitsu", "fujitsu-2")] == "the same name but for case or accents"
-    assert pairs[("ule", "ule-2")] == "the same name but for case or accents"
+    assert pairs[("fujitsu", "fujitsu-2")] == "the same name but for case, accents or punctuation"
+    assert pairs[("ule", "ule-2")] == "the same name but for case, accents or punctuation"
     assert pairs[("nf", "nf-2")] == "the same name"
     assert pairs[("esf", "esf-2")].startswith("close spellings")
     assert not any("other" in pair for pair in pairs)
@@ -258,7 +262,7 @@ def test_near_duplicates_are_in_the_import_report(tmp_path):
     )
     report = import_files("gml", [path], tmp_path / "data", dry_run=True)
     assert report.as_dict()["possible_near_duplicates"][0]["why"] == (
-        "the same name but for case or accents"
+        "the same name but for case, accents or punctuation"
     )
 
 
@@ -718,3 +722,14 @@ def test_adding_a_metric_changes_the_cache_key(monkeypatch):
     assert "clustering" in cache._metric_options()["metrics"]
     monkeypatch.setitem(centrality.METRICS, "another", "a metric added later")
     assert cache.cache_key(view, "metrics", **cache._metric_options()) != before
+
+
+def test_diseasome_names_its_near_duplicates(tmp_path):
+    report = import_files("gexf", [REAL / "diseasome.gexf.zip"], tmp_path)
+    pairs = {(d["name"], d["other_name"]): d["why"] for d in report.near_duplicates}
+    assert pairs[("Neurofibromatosis", "Neurofibromatosis")] == "the same name"
+    assert pairs[("Li Fraumeni syndrome", "Li-Fraumeni syndrome")] == (
+        "the same name but for case, accents or punctuation"
+    )
+    assert pairs[("Hyperthyroidism", "Hyperthroidism")].startswith("close spellings")
+    assert "possible near-duplicates in the import: 6" in report.lines()

@@ -40,7 +40,7 @@ def near_duplicates(
     ...     {"id": "acme", "name": "Acme"},
     ... ])
     >>> [(p["id"], p["other_id"], p["why"]) for p in pairs]
-    [('fujitsu', 'fujitsu-2', 'the same name but for case or accents')]
+    [('fujitsu', 'fujitsu-2', 'the same name but for case, accents or punctuation')]
     """
     import numpy as np
     from rapidfuzz import fuzz, process
@@ -58,7 +58,11 @@ def near_duplicates(
             (key, row), (other_key, other) = block[first], block[second]
             if key == other_key:
                 same = row["name"] == other["name"]
-                why = "the same name" if same else "the same name but for case or accents"
+                why = (
+                    "the same name"
+                    if same
+                    else "the same name but for case, accents or punctuation"
+                )
             elif _DIGITS.findall(key) != _DIGITS.findall(other_key):
                 continue  # "project 205512" and "project 205525" are numbered, not misspelt
             else:
