@@ -69,7 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
     centrality = commands.add_parser(
         "centrality", parents=[common, as_json], help="rank entities by a centrality metric"
     )
-    centrality.add_argument("--metric", "-m", choices=list(METRICS), default="betweenness")
+    centrality.add_argument(
+        "--metric",
+        "-m",
+        choices=list(METRICS),
+        default="betweenness",
+        metavar="M",
+        help="; ".join(f"{name}: {what.rstrip('.')}" for name, what in METRICS.items())
+        + " (default: %(default)s)",
+    )
     centrality.add_argument(
         "--type",
         "-t",
@@ -81,6 +89,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     centrality.add_argument("--top", "-n", type=_positive, default=10)
     centrality.add_argument("--raw", action="store_true", help="raw values, not normalised")
+    from ecosystem.analysis.conventions import CONVENTIONS
+
+    centrality.add_argument(
+        "--convention",
+        choices=list(CONVENTIONS),
+        default="graph",
+        help="; ".join(f"{name}: {what}" for name, what in CONVENTIONS.items())
+        + " (default: %(default)s)",
+    )
+    centrality.add_argument(
+        "--two-mode",
+        nargs=2,
+        metavar=("TYPE_A", "TYPE_B"),
+        choices=list(ENTITY_TYPES),
+        help="with --convention two-mode: the entity types of the two modes (e.g. person "
+        "event); only links between the two count",
+    )
     centrality.set_defaults(handler=cmd_centrality)
 
     path = commands.add_parser(
@@ -209,16 +234,32 @@ def _dump(value: object, out: TextIO) -> None:
 
 def cmd_centrality(args: argparse.Namespace, out: TextIO) -> int:
     from ecosystem.analysis.centrality import METRICS, method, ranking
+    from ecosystem.analysis.conventions import CONVENTIONS, convention_scores
 
     view = _load_view(args.data)
-    how = method(view, args.metric).describe()
-    rows = ranking(view, args.metric, entity_type=args.types, top=args.top, normalized=not args.raw)
+    view, scores = convention_scores(view, args.metric, args.convention, args.two_mode)
+    how = method(view, args.metric).describe() if scores is None else "exact"
+    rows = ranking(
+        view,
+        args.metric,
+        entity_type=args.types,
+        top=args.top,
+        normalized=not args.raw,
+        scores=scores,
+    )
     if args.json:
-        report = {"metric": args.metric, "normalized": not args.raw, "method": how}
+        report = {
+            "metric": args.metric,
+            "normalized": not args.raw,
+            "convention": args.convention,
+            "method": how,
+        }
         _dump({**report, "ranking": rows}, out)
         return EXIT_OK
     print(f"{args.metric}: {METRICS[args.metric]}", file=out)
     print(f"Computed: {how}.", file=out)
+    if args.convention != "graph":
+        print(f"Convention: {CONVENTIONS[args.convention]}.", file=out)
     print(file=out)
     table = [(r["rank"], r["name"], r["type"], f"{r['value']:.4f}") for r in rows]
     print(format_table(["#", "entity", "type", args.metric], table), file=out)
@@ -388,6 +429,10 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
         f"{graph.number_of_edges()} relations are valid{checked}",
         file=out,
     )
+    from ecosystem.interchange.duplicates import near_duplicate_lines
+
+    for line in near_duplicate_lines(graph):
+        print(line, file=out)
     return EXIT_OK
 
 

@@ -263,15 +263,12 @@ def _check_entities(table: _Table, problems: list[Problem]) -> dict[str, Row]:
             )
         country = row["country"]
         if country and not COUNTRY_PATTERN.match(country):
-            problems.append(
-                Problem(
-                    name,
-                    row.line,
-                    "country",
-                    f"{country!r} is not an ISO 3166-1 alpha-2 code",
-                    "use two capital letters such as ES, or leave it empty",
-                )
-            )
+            from ecosystem.countries import country_problem
+
+            # Text that names no country ("International") is kept as text.
+            wrong = country_problem(country)
+            if wrong:
+                problems.append(Problem(name, row.line, "country", *wrong))
         url = row["url"]
         if url and not URL_PATTERN.match(url):
             problems.append(

@@ -110,7 +110,10 @@ def test_unknown_entity_type_suggests_the_closest(tmp_path):
 
 def test_bad_country_code(tmp_path):
     folder = write_dataset(tmp_path, entities=[entity(country="Spain"), *TINY_ENTITIES[1:]])
-    assert the_problem(folder).startswith("entities.csv:2: country: 'Spain' is not an ISO")
+    assert the_problem(folder) == (
+        "entities.csv:2: country: 'Spain' is a country written out, not its ISO 3166-1 alpha-2 "
+        "code: write ES"
+    )
 
 
 def test_url_must_be_http(tmp_path):

@@ -97,13 +97,13 @@ def test_an_id_taken_by_another_entity_gets_a_new_one(tiny_dir, tmp_path):
     files = kumu_files(
         tmp_path / "in",
         "ID,Label,Type\nproj,Proj Street,site\n",
-        "From,To,Type\nproj,acme,located in\n",
+        "From,To,Type\nacme,proj,located in\n",
     )
     report = import_files("kumu", files, tiny_dir)
     graph = load_graph(tiny_dir)
     assert graph.nodes["proj-2"]["name"] == "Proj Street"
     assert graph.nodes["proj"]["name"] == "PROJ"
-    assert graph.has_edge("proj-2", "acme")
+    assert graph.has_edge("acme", "proj-2")
     assert any("imported as proj-2" in note for note in report.notes)
 
 

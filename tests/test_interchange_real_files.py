@@ -79,8 +79,14 @@ def test_the_copies_are_byte_for_byte(name):
 def test_sources_name_every_copy():
     sources = (REAL / "SOURCES.md").read_text(encoding="utf-8")
     on_disk = {path.name for path in REAL.iterdir() if path.suffix in FORMATS}
-    assert on_disk == set(COPIES)
-    assert all(f"`{name}`" in sources for name in COPIES)
+    assert on_disk >= set(COPIES)
+    # Every file kept here, whatever its format, has its row: name, size and SHA-256.
+    for path in REAL.iterdir():
+        if path.name in ("SOURCES.md", ".gitattributes"):
+            continue
+        content = path.read_bytes()
+        row = next((line for line in sources.splitlines() if f"| `{path.name}` |" in line), "")
+        assert f"| {len(content)} | {hashlib.sha256(content).hexdigest()} |" in row, path.name
 
 
 def test_gephi_0_9_gexf_1_3_les_miserables(tmp_path):
@@ -209,7 +215,7 @@ def test_cytoscape_3_7_2_cyjs(tmp_path):
     assert report.mappings[("relation", "represses", "collaborates_with", "fallback")] == 1
     assert graph.edges["c", "a", "r2"]["evidence"] == (
         "Imported from cytoscape-3.7.2-smallDemo.cyjs elements.edges[0] (1501 -> 1498): "
-        "C collaborates with A"
+        "C collaborates with A (represses)"
     )
     assert not report.dropped  # SUID, shared_name, selected: Cytoscape's bookkeeping
     assert any("positions of 3 node(s)" in note for note in report.notes)

@@ -66,6 +66,9 @@ METRICS: dict[str, str] = {
     "effective_size": "Burt's effective size: contacts that are not redundant with each other "
     "(the centre of a star of n leaves scores n). An isolated entity scores 0 "
     "(networkx gives NaN).",
+    "clustering": "Local clustering coefficient: the share of pairs of the entity's contacts "
+    "that are linked to each other (as NetworkAnalyzer and Gephi show it). An entity with fewer "
+    "than two contacts scores 0, an isolated entity too.",
 }
 
 # Values equal to this many decimals rank as ties: symmetric entities can differ by rounding noise.
@@ -355,6 +358,10 @@ def _effective_size(graph: nx.Graph, normalized: bool, weight: str | None) -> di
     return nx.effective_size(graph, weight=weight)
 
 
+def _clustering(graph: nx.Graph, normalized: bool, weight: str | None) -> dict:
+    return nx.clustering(graph, weight=weight)
+
+
 def _scaled(scores: dict, graph: nx.Graph, normalized: bool) -> dict:
     """Divide by n - 1, the most links an entity can have, when asked and when n > 1."""
     if not normalized or len(graph) < 2:
@@ -372,4 +379,5 @@ _MEASURES: dict[str, Callable[[nx.Graph, bool, str | None], dict]] = {
     "pagerank": _pagerank,
     "constraint": _constraint,
     "effective_size": _effective_size,
+    "clustering": _clustering,
 }

@@ -1,4 +1,5 @@
-"""Import and export: CORDIS, Kumu, GEXF, GraphML, Cytoscape.js JSON and the project's CSV pair.
+"""Import and export: CORDIS, Kumu, GEXF, GraphML, Cytoscape.js JSON, graphology, GML, Pajek and
+the project's CSV pair, every format declared once in :data:`FORMATS`.
 
 Imports read foreign files strictly, map their types and fields onto the schema, match their
 organisations to the dataset's (registry number, alias, normalised name), validate the whole
@@ -14,19 +15,30 @@ typed graph, with every centrality metric where the format has attributes.
 from __future__ import annotations
 
 from ecosystem.interchange.exporter import (
-    EXPORT_FORMATS,
     FILE_NAMES,
     MEDIA_TYPES,
     export_files,
     export_graph,
 )
-from ecosystem.interchange.importer import IMPORT_FORMATS, import_files, read_files
+from ecosystem.interchange.formats import (
+    EXPORT_FORMATS,
+    FORMATS,
+    IMPORT_FORMATS,
+    Download,
+    Format,
+    download,
+)
+from ecosystem.interchange.importer import import_files, read_files
 
 __all__ = [
     "EXPORT_FORMATS",
     "FILE_NAMES",
+    "FORMATS",
     "IMPORT_FORMATS",
     "MEDIA_TYPES",
+    "Download",
+    "Format",
+    "download",
     "export_files",
     "export_graph",
     "import_files",

@@ -12,6 +12,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ecosystem.analysis.lookup import fold
+from ecosystem.countries import alpha2
 from ecosystem.errors import Problem
 from ecosystem.graph import ID_PATTERN
 from ecosystem.interchange.files import Origin, doc_name, slugify
@@ -23,11 +25,18 @@ from ecosystem.interchange.vocabulary import (
     RELATION_FIELDS,
     canonical,
     entity_type,
-    relation_type,
+    reads_backwards,
+    relation_reading,
 )
 from ecosystem.schema import ENTITY_COLUMNS, RELATION_COLUMNS, RELATION_TYPES
 
 _NUMBERED = re.compile(r"^[a-z]{0,2}\d+$")
+# Field names that state a relation's type outright; a bare ``label`` may only be a caption.
+_TYPE_FIELDS = frozenset(
+    {"relation type", "relation", "type", "interaction", "edge type", "kind", "connection type"}
+)
+# A report lists this many distinct mappings of each kind; the rest are counted in one line.
+REPORT_MAPPINGS = 40
 
 
 @dataclass
@@ -59,12 +68,39 @@ class Report:
     kept_apart: list[dict] = field(default_factory=list)
     mappings: Counter = field(default_factory=Counter)
     dropped: Counter = field(default_factory=Counter)
+    countries: Counter = field(default_factory=Counter)
+    swapped: Counter = field(default_factory=Counter)
+    near_duplicates: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
 
     def map(self, kind: str, foreign: str, ours: str, how: str) -> None:
         if how != "same":
             self.mappings[(kind, foreign, ours, how)] += 1
+
+    def _mapping_rows(self) -> list[dict]:
+        """Every distinct mapping with its count, at most :data:`REPORT_MAPPINGS` of each kind
+        (the most frequent first); the rest are summed in one row per kind."""
+        rows: list[dict] = []
+        by_kind: dict[str, list[tuple[tuple, int]]] = {}
+        for key, count in self.mappings.items():
+            by_kind.setdefault(key[0], []).append((key, count))
+        for kind in sorted(by_kind):
+            items = sorted(by_kind[kind], key=lambda item: (-item[1], item[0]))
+            for (_, foreign, ours, how), count in items[:REPORT_MAPPINGS]:
+                rows.append({"kind": kind, "from": foreign, "to": ours, "how": how, "count": count})
+            rest = items[REPORT_MAPPINGS:]
+            if rest:
+                rows.append(
+                    {
+                        "kind": kind,
+                        "from": f"({len(rest)} other values)",
+                        "to": "(several)",
+                        "how": "summary",
+                        "count": sum(count for _, count in rest),
+                    }
+                )
+        return rows
 
     def as_dict(self) -> dict:
         return {
@@ -77,9 +113,15 @@ class Report:
             "possible_duplicates_kept_apart": self.kept_apart,
             "relations_added": self.relations_added,
             "relations_already_present": self.relations_present,
-            "types_mapped": [
-                {"kind": kind, "from": foreign, "to": ours, "how": how, "count": count}
-                for (kind, foreign, ours, how), count in sorted(self.mappings.items())
+            "possible_near_duplicates": self.near_duplicates,
+            "types_mapped": self._mapping_rows(),
+            "countries": [
+                {"from": foreign, "to": code or None, "count": count}
+                for (foreign, code), count in sorted(self.countries.items())
+            ],
+            "directions_swapped": [
+                {"type": kind, "from": foreign, "why": why, "count": count}
+                for (kind, foreign, why), count in sorted(self.swapped.items())
             ],
             "not_kept": dict(sorted(self.dropped.items())),
             "notes": self.notes,
@@ -106,12 +148,32 @@ class Report:
         out.append(
             f"relations: {self.relations_added} new, {self.relations_present} already present"
         )
+        if self.near_duplicates:
+            out.append(f"possible near-duplicates in the import: {len(self.near_duplicates)}")
+            out.extend(
+                f"  {d['name']} ({d['id']}) ~ {d['other_name']} ({d['other_id']}): {d['why']}"
+                for d in self.near_duplicates
+            )
         if self.mappings:
             out.append("types mapped:")
             out.extend(
-                f"  {kind} {foreign!r} -> {ours}"
-                f"{' (fallback: no known type matches)' if how == 'fallback' else ''}: {count}"
-                for (kind, foreign, ours, how), count in sorted(self.mappings.items())
+                f"  {row['kind']} {row['from']!r} -> {row['to']}{_HOW.get(row['how'], '')}: "
+                f"{row['count']}"
+                for row in self._mapping_rows()
+            )
+        if self.countries:
+            out.append("countries:")
+            out.extend(
+                f"  {foreign!r} -> {code or 'kept as text (names no country)'}: {count}"
+                for (foreign, code), count in sorted(self.countries.items())
+            )
+        if self.swapped:
+            out.append(
+                "relations whose file direction was the reverse (source and target swapped):"
+            )
+            out.extend(
+                f"  {foreign!r} read as {kind} ({why}): {count}"
+                for (kind, foreign, why), count in sorted(self.swapped.items())
             )
         if self.dropped:
             out.append("not kept (the schema has no column for them):")
@@ -124,6 +186,12 @@ class Report:
         else:
             out.append("nothing to change")
         return out
+
+
+_HOW = {
+    "fallback": " (fallback: no known type matches)",
+    "summary": " (each mapped as listed by --json)",
+}
 
 
 @dataclass
@@ -148,6 +216,7 @@ class _Edge:
     target: str
     fields: dict[str, str]
     origin: Origin
+    directed: bool = True
 
 
 def relation_key(row: dict[str, str]) -> tuple[str, ...]:
@@ -173,6 +242,9 @@ class GraphImport:
         self.default_type = default_type
         self.nodes: dict[str, _Node] = {}
         self.edges: list[_Edge] = []
+        self.captions = 0
+        # True when the file's ids are a program's (Kumu's _id): names make the ids.
+        self.machine_ids = False
 
     def has(self, key: str) -> bool:
         return key in self.nodes
@@ -194,8 +266,19 @@ class GraphImport:
             self.report.dropped[f"node attribute {name!r}"] += 1
         self.nodes[key] = _Node(key, fields, origin)
 
-    def edge(self, source: str, target: str, attributes: dict[str, str], origin: Origin) -> None:
-        """An edge between two foreign node ids; ``attributes`` by their foreign names."""
+    def edge(
+        self,
+        source: str,
+        target: str,
+        attributes: dict[str, str],
+        origin: Origin,
+        *,
+        directed: bool = True,
+    ) -> None:
+        """An edge between two foreign node ids; ``attributes`` by their foreign names.
+
+        ``directed`` is False for a link the file draws without a direction.
+        """
         known = True
         for column, end in (("source", source), ("target", target)):
             if end not in self.nodes:
@@ -209,74 +292,128 @@ class GraphImport:
                 )
         if not known:
             return
+        attributes = self._caption(source, target, attributes)
         fields, dropped = canonical(attributes, RELATION_FIELDS, EDGE_SILENT)
         for name in dropped:
             self.report.dropped[f"edge attribute {name!r}"] += 1
-        self.edges.append(_Edge(source, target, fields, origin))
+        self.edges.append(_Edge(source, target, fields, origin, directed))
+
+    def _caption(self, source: str, target: str, attributes: dict[str, str]) -> dict[str, str]:
+        """A ``label`` that names no relation type is a caption, not a type: it becomes the
+        role, or goes when it only names the two ends (Gephi's dynamic ``1026-1032``)."""
+        folded = {fold(name): name for name in attributes}
+        label = folded.get("label")
+        if label is None or any(name in folded for name in _TYPE_FIELDS):
+            return attributes
+        text = attributes[label].strip()
+        if relation_reading(text)[1] != "fallback":
+            return attributes
+        kept = {name: value for name, value in attributes.items() if name != label}
+        names = [fold(self.nodes[end].fields.get("name", end)) for end in (source, target)]
+        if not text:
+            return kept
+        if (source in text and target in text) or all(name in fold(text) for name in names):
+            self.report.dropped["edge label naming its two ends"] += 1
+        elif "role" not in folded:
+            kept["role"] = text
+            self.captions += 1
+        return kept
 
     def finish(self) -> tuple[list[Imported], list[Imported]]:
         """Entity and relation rows: ids chosen, types mapped, evidence written."""
         ids = self._choose_ids()
         entities = []
+        types: dict[str, str] = {}
         for node in self.nodes.values():
             fields = node.fields
             raw_type = fields.get("type", "")
             kind, how = entity_type(raw_type, self.default_type)
             self.report.map("entity", raw_type or "(none)", kind, how)
+            types[node.key] = kind
             row = dict.fromkeys(ENTITY_COLUMNS, "")
             row.update({k: v for k, v in fields.items() if k in row})
-            country = row["country"]
-            if len(country) == 2 and country.isalpha():
-                row["country"] = country.upper()
+            row["country"] = self._country(row["country"])
             row.update(id=ids[node.key], name=fields.get("name") or node.key, type=kind)
             entities.append(Imported(row, node.origin, explicit_id=ids[node.key] == node.key))
 
         names = {key: node.fields.get("name") or key for key, node in self.nodes.items()}
         relations = []
         seen: dict[tuple[str, ...], Origin] = {}
-        loops = duplicates = 0
+        loops = duplicates = fallbacks = 0
         for edge in self.edges:
             if edge.source == edge.target:
                 loops += 1
                 continue
-            fields = edge.fields
+            fields = dict(edge.fields)
             raw_type = fields.get("type", "")
-            kind, how = relation_type(raw_type, DEFAULT_RELATION_TYPE)
+            kind, how, backwards = relation_reading(raw_type, DEFAULT_RELATION_TYPE)
             self.report.map("relation", raw_type or "(none)", kind, how)
+            if how == "fallback" and raw_type and not fields.get("role"):
+                # The type matched nothing: keep its words as the role rather than lose them.
+                fields["role"] = raw_type
+                fallbacks += 1
+            source, target = edge.source, edge.target
+            why = "the type reads the other way" if backwards else ""
+            if not backwards and reads_backwards(kind, types[source], types[target]):
+                why = f"drawn from the {types[source]} to the {types[target]}"
+                backwards = True
+            if backwards:
+                source, target = target, source
+                self.report.swapped[(kind, raw_type or "(none)", why)] += 1
             row = dict.fromkeys(RELATION_COLUMNS, "")
             row.update({k: v for k, v in fields.items() if k in row})
-            row.update(source=ids[edge.source], target=ids[edge.target], type=kind)
+            row.update(source=ids[source], target=ids[target], type=kind)
             key = relation_key(row)
             if key in seen:
                 duplicates += 1
                 continue
             seen[key] = edge.origin
-            self._document(row, edge, names)
+            self._document(row, edge.origin, names[source], names[target])
             relations.append(Imported(row, edge.origin))
+        self._notes(loops, duplicates, fallbacks)
+        return entities, relations
+
+    def _country(self, raw: str) -> str:
+        """The ISO code of a country however the file writes it; unknown text is kept."""
+        if not raw:
+            return raw
+        code = alpha2(raw)
+        if code != raw:
+            self.report.countries[(raw, code or "")] += 1
+        return code or raw
+
+    def _notes(self, loops: int, duplicates: int, fallbacks: int) -> None:
+        notes = self.report.notes
         if loops:
-            self.report.notes.append(
+            notes.append(
                 f"{loops} edge(s) from a node to itself skipped: a relation links two entities"
             )
         if duplicates:
-            self.report.notes.append(
+            notes.append(
                 f"{duplicates} edge(s) skipped as repeats of an earlier one "
                 "(same ends, type, role and dates)"
             )
-        return entities, relations
+        if fallbacks:
+            notes.append(
+                f"{fallbacks} relation(s) whose type matched no known type became "
+                f"{DEFAULT_RELATION_TYPE}, with their type kept as the role"
+            )
+        if self.captions:
+            notes.append(
+                f"{self.captions} edge label(s) that name no relation type kept as the role"
+            )
 
-    def _document(self, row: dict[str, str], edge: _Edge, names: dict[str, str]) -> None:
+    def _document(self, row: dict[str, str], origin: Origin, source: str, target: str) -> None:
         """Keep evidence and doc the file carries; otherwise record where the edge came from."""
         if row["evidence"] and row["doc"]:
             return
         if row["evidence"]:
-            row["evidence"] = import_evidence(edge.origin, row["evidence"])
+            row["evidence"] = import_evidence(origin, row["evidence"])
         else:
             role = f" ({row['role']})" if row["role"] else ""
             verb = RELATION_TYPES[row["type"]].verb
-            row["evidence"] = import_evidence(
-                edge.origin, f"{names[edge.source]} {verb} {names[edge.target]}{role}"
-            )
-        row["doc"] = doc_name(edge.origin.file)
+            row["evidence"] = import_evidence(origin, f"{source} {verb} {target}{role}")
+        row["doc"] = doc_name(origin.file)
 
     def _choose_ids(self) -> dict[str, str]:
         """Keep the file's ids where they are readable slugs; make them from names otherwise.
@@ -285,7 +422,9 @@ class GraphImport:
         ``n1::n0``) say nothing: when every id of the file looks like that, names make the ids.
         """
         ids: dict[str, str] = {}
-        chosen = any(ID_PATTERN.match(key) and not _NUMBERED.match(key) for key in self.nodes)
+        chosen = not self.machine_ids and any(
+            ID_PATTERN.match(key) and not _NUMBERED.match(key) for key in self.nodes
+        )
         for key in self.nodes:
             if chosen and ID_PATTERN.match(key) and any(char.isalpha() for char in key):
                 ids[key] = key

@@ -34,9 +34,8 @@ def register(commands, common: argparse.ArgumentParser, as_json: argparse.Argume
     ``common`` is the parent parser holding ``--data DIR``; ``as_json`` the one with ``--json``.
     """
     from ecosystem.graph import default_data_dir
-    from ecosystem.interchange.exporter import EXPORT_FORMATS
     from ecosystem.interchange.files import DEFAULT_MAX_MB
-    from ecosystem.interchange.importer import IMPORT_FORMATS
+    from ecosystem.interchange.formats import EXPORT_FORMATS, FORMATS, IMPORT_FORMATS
     from ecosystem.interchange.vocabulary import DEFAULT_ENTITY_TYPE
     from ecosystem.schema import ENTITY_TYPES
 
@@ -44,8 +43,11 @@ def register(commands, common: argparse.ArgumentParser, as_json: argparse.Argume
     importer = commands.add_parser(
         "import",
         parents=[as_json],
-        help="read CORDIS, Kumu, GEXF, GraphML, Cytoscape.js or CSV files into a dataset",
-        description=f"Import files into a dataset. Formats: {formats}.",
+        help="read "
+        + ", ".join(FORMATS[name].label for name in IMPORT_FORMATS)
+        + " files into a dataset",
+        description=f"Import files into a dataset (.gz and .zip read as the file they hold). "
+        f"Formats: {formats}.",
     )
     importer.add_argument(
         "format",
@@ -83,7 +85,7 @@ def register(commands, common: argparse.ArgumentParser, as_json: argparse.Argume
     exporter = commands.add_parser(
         "export",
         parents=[common],
-        help="write the network as GEXF, GraphML, Cytoscape.js JSON, CSV or a Kumu workbook",
+        help="write the network as " + ", ".join(FORMATS[name].label for name in EXPORT_FORMATS),
         description="Export the dataset. Formats: "
         + "; ".join(f"{name}: {what}" for name, what in EXPORT_FORMATS.items())
         + ".",
@@ -129,13 +131,14 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     from ecosystem.graph import load_graph
-    from ecosystem.interchange.exporter import BINARY, export_files, export_graph
+    from ecosystem.interchange.exporter import export_files, export_graph
+    from ecosystem.interchange.formats import FORMATS
 
     graph = load_graph(args.data)
     if args.out is None:
         if args.format == "csv":
             raise ExportUsageError("csv writes two files: pass --out FOLDER")
-        if args.format in BINARY:
+        if FORMATS[args.format].binary:
             raise ExportUsageError(f"{args.format} is a binary workbook: pass --out FILE.xlsx")
         (content,) = export_files(graph, args.format, gexf_version=args.gexf_version).values()
         out.write(content.decode("utf-8"))

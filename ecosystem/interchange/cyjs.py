@@ -14,6 +14,7 @@ from pathlib import Path
 from ecosystem.errors import Problem
 from ecosystem.interchange.bundle import GraphImport
 from ecosystem.interchange.files import Origin, decode
+from ecosystem.schema import RELATION_TYPES
 
 
 def read(path: Path, builder: GraphImport, problems: list[Problem]) -> None:
@@ -118,8 +119,12 @@ def write(
     entities: list[dict[str, str]],
     relations: list[dict[str, str]],
     metrics: dict[str, dict[str, float]],
+    methods: dict[str, str] | None = None,
 ) -> bytes:
-    """A Cytoscape.js JSON document in Cytoscape desktop's ``.cyjs`` layout."""
+    """A Cytoscape.js JSON document in Cytoscape desktop's ``.cyjs`` layout.
+
+    The network's ``data`` names the metrics that were sampled (``sampled_metrics``).
+    """
     from ecosystem import __version__
 
     nodes = []
@@ -133,13 +138,21 @@ def write(
     for number, row in enumerate(relations):
         data = {"id": f"e{number}", "source": row["source"], "target": row["target"]}
         data["interaction"] = row["type"]
+        kind = RELATION_TYPES.get(row["type"])
+        # Cytoscape.js has no undirected edges: the attribute lets a style drop the arrow.
+        data["directed"] = not (kind is not None and kind.symmetric)
         data.update({c: v for c, v in row.items() if c not in ("source", "target", "type")})
         edges.append({"data": data})
     document = {
         "format_version": "1.0",
         "generated_by": f"ecosystem-{__version__}",
         "target_cytoscapejs_version": "~2.1",
-        "data": {"name": "ecosystem"},
+        "data": {"name": "ecosystem", **_sampled(metrics, methods)},
         "elements": {"nodes": nodes, "edges": edges},
     }
     return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _sampled(metrics: dict, methods: dict[str, str] | None) -> dict[str, dict[str, str]]:
+    sampled = {m: how for m, how in (methods or {}).items() if how != "exact" and m in metrics}
+    return {"sampled_metrics": dict(sorted(sampled.items()))} if sampled else {}

@@ -12,32 +12,11 @@ from pathlib import Path
 
 import networkx as nx
 
-from ecosystem.interchange import csvpair, cyjs, gexf, graphml, kumu
+from ecosystem.interchange.formats import EXPORT_FORMATS, FORMATS, ExportOptions, get
 from ecosystem.interchange.store import write_atomically
 from ecosystem.schema import ENTITY_COLUMNS, RELATION_COLUMNS
 
-EXPORT_FORMATS: dict[str, str] = {
-    "gexf": "GEXF for Gephi: entity and relation types and every centrality metric as attributes",
-    "graphml": "GraphML for Gephi, Cytoscape and yEd: every column and every metric",
-    "cyjs": "Cytoscape.js JSON (.cyjs), as Cytoscape desktop writes it",
-    "csv": "the project's own entities.csv and relations.csv, into a folder",
-    "kumu": "a Kumu workbook (.xlsx) with Elements and Connections sheets",
-}
-# The file name each format suggests (for the web app's download) and its media type.
-FILE_NAMES = {
-    "gexf": "ecosystem.gexf",
-    "graphml": "ecosystem.graphml",
-    "cyjs": "ecosystem.cyjs",
-    "kumu": "ecosystem.xlsx",
-}
-MEDIA_TYPES = {
-    "gexf": "application/gexf+xml",
-    "graphml": "application/graphml+xml",
-    "cyjs": "application/json",
-    "csv": "text/csv",
-    "kumu": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-BINARY = frozenset({"kumu"})
+__all__ = ["EXPORT_FORMATS", "export_files", "export_graph", "metrics", "tables"]
 
 
 def tables(graph: nx.MultiDiGraph) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
@@ -64,33 +43,42 @@ def metrics(graph: nx.MultiDiGraph) -> dict[str, dict]:
     return all_centralities(simple_view(graph))
 
 
+def metric_methods(graph: nx.MultiDiGraph) -> dict[str, str]:
+    """How each metric of :func:`metrics` is computed on ``graph``: "exact", or how it was
+    sampled (networks over 5,000 entities), so that an export can say so."""
+    from ecosystem.analysis.centrality import methods
+    from ecosystem.graph import simple_view
+
+    return {name: method.describe() for name, method in methods(simple_view(graph)).items()}
+
+
 def export_files(
     graph: nx.MultiDiGraph,
     fmt: str,
     *,
     gexf_version: str = "1.3",
     scores: dict[str, dict] | None = None,
+    methods: dict[str, str] | None = None,
 ) -> dict[str, bytes]:
     """The files of an export, by suggested name: one file, or two for ``csv``.
 
     ``scores`` (metric -> entity -> value) saves computing the metrics again when the caller
-    has them, as the web app does; by default they are computed on ``graph``.
+    has them, as the web app does; by default they are computed on ``graph``. ``methods``
+    (metric -> how it was computed) marks sampled metrics in the file. When the metrics are
+    computed here it is worked out from ``graph``'s size; given ``scores`` come from elsewhere
+    (the whole network, for an export of part of it), so only the caller can say how.
     """
-    if fmt not in EXPORT_FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
+    format_ = get(fmt, exporting=True)
+    assert format_.writer is not None
     entities, relations = tables(graph)
-    if fmt == "csv":
-        return csvpair.write(entities, relations, {})
-    if fmt == "kumu":
-        scores = {}
+    if fmt in ("csv", "kumu"):
+        scores, methods = {}, {}
     elif scores is None:
         scores = metrics(graph)
-    if fmt == "gexf":
-        content = gexf.write(entities, relations, scores, version=gexf_version)
-    else:
-        writer = {"graphml": graphml.write, "cyjs": cyjs.write, "kumu": kumu.write}[fmt]
-        content = writer(entities, relations, scores)
-    return {FILE_NAMES[fmt]: content}
+        if methods is None:
+            methods = metric_methods(graph)
+    options = ExportOptions(gexf_version, tuple(sorted((methods or {}).items())))
+    return format_.writer(entities, relations, scores, options)
 
 
 def export_graph(
@@ -98,7 +86,13 @@ def export_graph(
 ) -> list[Path]:
     """Write an export to ``out`` (a folder for ``csv``, a file otherwise), atomically."""
     files = export_files(graph, fmt, gexf_version=gexf_version)
-    if fmt == "csv":
+    if len(files) > 1:
         return write_atomically(out, files)
     (content,) = files.values()
     return write_atomically(out.parent, {out.name: content})
+
+
+# The file name each format suggests and its media type, for callers that predate FORMATS.
+FILE_NAMES = {name: f.file_name for name, f in FORMATS.items() if f.writer}
+MEDIA_TYPES = {name: f.media_type for name, f in FORMATS.items() if f.writer}
+BINARY = frozenset(name for name, f in FORMATS.items() if f.binary)

@@ -13,13 +13,15 @@ opens in Gephi ready to style.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from ecosystem.errors import Problem
 from ecosystem.interchange.bundle import GraphImport
 from ecosystem.interchange.files import Origin, XmlDocument, describe, local, parse_xml
+from ecosystem.schema import RELATION_TYPES
 
 TOOL = "Gephi"
 VIZ = frozenset({"position", "size", "color", "shape", "thickness"})
@@ -62,8 +64,7 @@ def read(path: Path, builder: GraphImport, problems: list[Problem]) -> None:
         )
         return
     graph = graphs[0]
-    if graph.get("mode") == "dynamic":
-        builder.report.notes.append("dynamic graph: its time intervals are not kept")
+    times = _Times(graph.get("timeformat", "double"))
     titles, defaults = _attributes(graph)
     viz = 0
     for nodes in _children(graph, "nodes"):
@@ -80,7 +81,8 @@ def read(path: Path, builder: GraphImport, problems: list[Problem]) -> None:
             builder.node(key, values, origin)
     for edges in _children(graph, "edges"):
         for edge in _children(edges, "edge"):
-            _edge(edge, document, titles, defaults, builder, problems)
+            _edge(edge, document, titles, defaults, builder, problems, times)
+    times.report(builder.report.notes)
     if viz:
         builder.report.notes.append(
             f"viz data (position, size, colour) of {viz} node(s) read and not kept: "
@@ -95,6 +97,7 @@ def _edge(
     defaults: dict[str, dict[str, str]],
     builder: GraphImport,
     problems: list[Problem],
+    times: _Times,
 ) -> None:
     origin = Origin(document.name, document.line(edge), describe(edge))
     source, target = edge.get("source"), edge.get("target")
@@ -109,7 +112,94 @@ def _edge(
     # An explicit weight of 1 is every edge's weight: not worth a mention in the report.
     if values.get("weight") in ("1", "1.0"):
         del values["weight"]
-    builder.edge(source, target, values, origin)
+    start, end = times.span(edge)
+    if start and not values.get("start"):
+        values["start"] = start
+    if end and not values.get("end"):
+        values["end"] = end
+    directed = edge.get("type") not in ("undirected", "mutual")
+    builder.edge(source, target, values, origin, directed=directed)
+
+
+# Epoch times in milliseconds (SocioPatterns, Gephi's timestamps) and in seconds, by magnitude.
+_EPOCH_MS = (1e11, 1e14)
+_EPOCH_S = (1e8, 1e11)
+
+
+class _Times:
+    """Dynamic GEXF: an edge's spells (or its start and end) become the relation's dates.
+
+    The relation starts with the earliest spell and ends with the latest. Dates and date-times
+    keep their day; numbers are read as years (1000 to 2999) or as epoch seconds or
+    milliseconds by their magnitude; other numbers (steps 1, 2, 3) are no dates and are counted
+    in the report, not kept.
+    """
+
+    def __init__(self, timeformat: str):
+        self.timeformat = timeformat.casefold()
+        self.kept = 0
+        self.not_dates = 0
+        self.how: set[str] = set()
+
+    def span(self, edge: ET.Element) -> tuple[str, str]:
+        starts = [edge.get("start"), edge.get("startopen")]
+        ends = [edge.get("end"), edge.get("endopen")]
+        # GEXF 1.3 timestamps: one attribute, "<[2004, 2005]>", or <timestamps><timestamp>.
+        moments = [edge.get("timestamp"), *_TIMESTAMP_LIST.findall(edge.get("timestamps", ""))]
+        for block in _children(edge, "spells") + _children(edge, "slices"):
+            for spell in block:
+                starts.extend((spell.get("start"), spell.get("startopen")))
+                ends.extend((spell.get("end"), spell.get("endopen")))
+                moments.append(spell.get("timestamp"))
+        for block in _children(edge, "timestamps"):
+            moments.extend(stamp.get("timestamp") for stamp in block)
+        starts.extend(moments)
+        ends.extend(moments)
+        found_start = sorted(d for d in map(self._date, filter(None, starts)) if d)
+        found_end = sorted(d for d in map(self._date, filter(None, ends)) if d)
+        if any(filter(None, starts + ends)):
+            if found_start or found_end:
+                self.kept += 1
+            else:
+                self.not_dates += 1
+        return (found_start[0] if found_start else "", found_end[-1] if found_end else "")
+
+    def _date(self, raw: str) -> str:
+        text = raw.strip()
+        if self.timeformat in ("date", "datetime") or "-" in text[1:]:
+            return text[:10] if _ISO_DAY.match(text[:10]) else ""
+        try:
+            number = float(text)
+        except ValueError:
+            return ""
+        if number.is_integer() and 1000 <= number <= 2999:
+            self.how.add("years")
+            return str(int(number))
+        for (low, high), scale, how in (
+            (_EPOCH_MS, 1000.0, "epoch milliseconds"),
+            (_EPOCH_S, 1.0, "epoch seconds"),
+        ):
+            if low <= number < high:
+                self.how.add(how)
+                moment = datetime.fromtimestamp(number / scale, tz=UTC)
+                return moment.date().isoformat()
+        return ""
+
+    def report(self, notes: list[str]) -> None:
+        if self.kept:
+            how = f" (times read as {', '.join(sorted(self.how))})" if self.how else ""
+            notes.append(
+                f"time spells of {self.kept} edge(s) kept as the relations' start and end "
+                f"dates{how}"
+            )
+        if self.not_dates:
+            notes.append(
+                f"time spells of {self.not_dates} edge(s) are steps, not dates, and are not kept"
+            )
+
+
+_TIMESTAMP_LIST = re.compile(r"[^\s<>\[\],;]+")
+_ISO_DAY = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def _walk_nodes(nodes: ET.Element):
@@ -165,14 +255,44 @@ EDGE_ATTRIBUTES = (
 )
 
 
+def _meta(root: ET.Element, creator: str, metrics: dict, methods: dict[str, str]) -> None:
+    """``<meta>``: the creator, and a description that names every sampled metric."""
+    meta = ET.SubElement(root, "meta", lastmodifieddate=date.today().isoformat())
+    ET.SubElement(meta, "creator").text = creator
+    description = (
+        "Stakeholder network: entity type and relation type as attributes, with every "
+        "centrality metric per entity"
+    )
+    sampled = {m: how for m, how in methods.items() if how != "exact" and m in metrics}
+    if sampled:
+        description += ". Sampled metrics: " + "; ".join(
+            f"{metric} {how}" for metric, how in sorted(sampled.items())
+        )
+    ET.SubElement(meta, "description").text = description
+    if sampled:
+        ET.SubElement(meta, "keywords").text = "sampled metrics: " + ", ".join(sorted(sampled))
+
+
+def _directed(row: dict[str, str]) -> str:
+    kind = RELATION_TYPES.get(row["type"])
+    return "false" if kind is not None and kind.symmetric else "true"
+
+
 def write(
     entities: list[dict[str, str]],
     relations: list[dict[str, str]],
     metrics: dict[str, dict[str, float]],
     *,
     version: str = "1.3",
+    methods: dict[str, str] | None = None,
 ) -> bytes:
-    """A GEXF document of the entity and relation rows, with every metric per node."""
+    """A GEXF document of the entity and relation rows, with every metric per node.
+
+    Every edge is directed, with a boolean ``directed`` attribute that is false for a type
+    without direction (``collaborates_with``): GEXF allows an ``undirected`` edge in a directed
+    graph, but networkx refuses such a file and reads ``mutual`` as two edges.
+    ``methods`` (metric -> how it was computed) names the sampled metrics in the description.
+    """
     from ecosystem import __version__
     from ecosystem.elements import FALLBACK_STYLE, TYPE_STYLE
 
@@ -187,12 +307,7 @@ def write(
             "version": version,
         },
     )
-    meta = ET.SubElement(root, "meta", lastmodifieddate=date.today().isoformat())
-    ET.SubElement(meta, "creator").text = f"ecosystem {__version__}"
-    ET.SubElement(meta, "description").text = (
-        "Stakeholder network: entity type and relation type as attributes, with every "
-        "centrality metric per entity"
-    )
+    _meta(root, f"ecosystem {__version__}", metrics, methods or {})
     graph = ET.SubElement(root, "graph", defaultedgetype="directed", mode="static")
     node_block = ET.SubElement(graph, "attributes", {"class": "node", "mode": "static"})
     for column in NODE_ATTRIBUTES:
@@ -202,6 +317,7 @@ def write(
     edge_block = ET.SubElement(graph, "attributes", {"class": "edge", "mode": "static"})
     for ident, title in EDGE_ATTRIBUTES:
         ET.SubElement(edge_block, "attribute", id=ident, title=title, type="string")
+    ET.SubElement(edge_block, "attribute", id="directed", title="directed", type="boolean")
 
     degree = metrics.get("degree", {})
     largest = max(degree.values(), default=0.0) or 1.0
@@ -236,5 +352,6 @@ def write(
             value = row["type"] if ident == "relation_type" else row.get(ident, "")
             if value:
                 ET.SubElement(values, "attvalue", {"for": ident, "value": value})
+        ET.SubElement(values, "attvalue", {"for": "directed", "value": _directed(row)})
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

@@ -19,8 +19,10 @@ import networkx as nx
 from ecosystem.errors import Problem
 from ecosystem.interchange.bundle import GraphImport
 from ecosystem.interchange.files import Origin, describe, local, parse_xml
+from ecosystem.schema import RELATION_TYPES
 
 TOOL = "Gephi, Cytoscape or yEd"
+
 _GRAPHICS = {"nodegraphics": "NodeLabel", "edgegraphics": "EdgeLabel"}
 
 
@@ -129,9 +131,20 @@ def write(
     entities: list[dict[str, str]],
     relations: list[dict[str, str]],
     metrics: dict[str, dict[str, float]],
+    methods: dict[str, str] | None = None,
 ) -> bytes:
-    """A GraphML document of the entity and relation rows, with every metric per node."""
+    """A GraphML document of the entity and relation rows, with every metric per node.
+
+    The graph's ``sampled_metrics`` data names the sampled metrics. Every edge is directed:
+    GraphML allows ``directed="false"`` on one edge of a directed graph, but networkx refuses
+    such a file: a boolean ``directed`` attribute, false for ``collaborates_with``, says it.
+    """
     graph = nx.MultiDiGraph()
+    sampled = {m: how for m, how in (methods or {}).items() if how != "exact" and m in metrics}
+    if sampled:
+        graph.graph["sampled_metrics"] = "; ".join(
+            f"{metric} {how}" for metric, how in sorted(sampled.items())
+        )
     for row in entities:
         attributes: dict[str, object] = {c: v for c, v in row.items() if c != "id"}
         for metric, scores in metrics.items():
@@ -139,6 +152,8 @@ def write(
         graph.add_node(row["id"], **attributes)
     for number, row in enumerate(relations):
         attributes = {c: v for c, v in row.items() if c not in ("source", "target")}
+        kind = RELATION_TYPES.get(row["type"])
+        attributes["directed"] = not (kind is not None and kind.symmetric)
         graph.add_edge(row["source"], row["target"], key=f"e{number}", **attributes)
     buffer = io.BytesIO()
     nx.write_graphml(graph, buffer, encoding="utf-8", prettyprint=True)

@@ -7,28 +7,23 @@ writing and reports what would change.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from ecosystem.errors import DataError, Problem
 from ecosystem.graph import Dataset, read_dataset
-from ecosystem.interchange import cordis, csvpair, cyjs, gexf, graphml, kumu
+from ecosystem.interchange.archive import unpack
 from ecosystem.interchange.bundle import Bundle, GraphImport, Report
+from ecosystem.interchange.duplicates import near_duplicates
 from ecosystem.interchange.files import DEFAULT_MAX_MB, MEGABYTE, check_file
+from ecosystem.interchange.formats import IMPORT_FORMATS, get
 from ecosystem.interchange.merge import merge
+from ecosystem.interchange.sniff import wrong_format
 from ecosystem.interchange.store import validate, write_atomically
 from ecosystem.interchange.vocabulary import DEFAULT_ENTITY_TYPE
 from ecosystem.schema import ENTITIES_FILE, RELATIONS_FILE
 
-IMPORT_FORMATS: dict[str, str] = {
-    "cordis": "CORDIS bulk files organization.csv and project.csv (Horizon 2020, Horizon Europe)",
-    "kumu": "a Kumu workbook (.xlsx, sheets Elements and Connections) or its two CSV files",
-    "gexf": "a GEXF file from Gephi (versions 1.1 to 1.3)",
-    "graphml": "a GraphML file from Gephi, Cytoscape, yEd or networkx",
-    "cyjs": "a Cytoscape.js JSON file (.cyjs) from Cytoscape or Cytoscape.js",
-    "csv": "entities.csv and/or relations.csv of another ecosystem dataset",
-}
-_GRAPH_READERS = {"gexf": gexf.read, "graphml": graphml.read, "cyjs": cyjs.read}
-_MOST_FILES = {"cordis": 2, "kumu": 2, "csv": 2, "gexf": 1, "graphml": 1, "cyjs": 1}
+__all__ = ["IMPORT_FORMATS", "existing_dataset", "import_files", "read_files"]
 
 
 def read_files(
@@ -38,37 +33,41 @@ def read_files(
     default_type: str = DEFAULT_ENTITY_TYPE,
     max_bytes: int = DEFAULT_MAX_MB * MEGABYTE,
 ) -> Bundle:
-    """Read and map the files of one import. Raises :class:`DataError` listing every problem."""
-    if fmt not in IMPORT_FORMATS:
-        raise ValueError(f"unknown import format {fmt!r}: use one of {', '.join(IMPORT_FORMATS)}")
+    """Read and map the files of one import. Raises :class:`DataError` listing every problem.
+
+    ``.gz`` files and ``.zip`` archives are unpacked first, never beyond ``max_bytes``.
+    """
+    format_ = get(fmt)
     names = [path.name for path in paths]
     report = Report(fmt, names)
     problems: list[Problem] = []
-    if len(paths) > _MOST_FILES[fmt]:
-        problems.append(
-            Problem(
-                ", ".join(names),
-                0,
-                "-",
-                f"{len(paths)} files for one {fmt} import",
-                f"give at most {_MOST_FILES[fmt]}; import several networks one after another",
-            )
-        )
-        raise DataError(problems)
     readable = [path for path in paths if check_file(path, max_bytes, problems)]
     if problems:
         raise DataError(problems)
-    if fmt == "cordis":
-        entities, relations = cordis.read(readable, report, problems, default_type=default_type)
-    elif fmt == "csv":
-        entities, relations = csvpair.read(readable, report, problems)
-    else:
-        builder = GraphImport(report, problems, default_type=default_type)
-        if fmt == "kumu":
-            kumu.read(readable, builder, problems)
-        else:
-            _GRAPH_READERS[fmt](readable[0], builder, problems)
-        entities, relations = builder.finish() if not problems else ([], [])
+    with tempfile.TemporaryDirectory(prefix="ecosystem-unpack-") as folder:
+        readable = unpack(readable, Path(folder), max_bytes, problems, report.notes)
+        if problems:
+            raise DataError(problems)
+        if len(readable) > format_.most_files:
+            raise DataError(
+                [
+                    Problem(
+                        ", ".join(path.name for path in readable),
+                        0,
+                        "-",
+                        f"{len(readable)} files for one {fmt} import",
+                        f"give at most {format_.most_files}; import several networks one "
+                        "after another",
+                    )
+                ]
+            )
+        for path in readable:
+            wrong = wrong_format(path, fmt)
+            if wrong:
+                problems.append(wrong)
+        if problems:
+            raise DataError(problems)
+        entities, relations = _read(format_, readable, report, problems, default_type)
     if problems:
         raise DataError(problems)
     if not entities and not relations:
@@ -83,7 +82,16 @@ def read_files(
                 )
             ]
         )
+    report.near_duplicates = near_duplicates([item.row for item in entities])
     return Bundle(entities, relations, report)
+
+
+def _read(format_, paths: list[Path], report: Report, problems: list[Problem], default_type: str):
+    if format_.table_reader is not None:
+        return format_.table_reader(paths, report, problems, default_type)
+    builder = GraphImport(report, problems, default_type=default_type)
+    format_.graph_reader(paths, builder, problems)
+    return builder.finish() if not problems else ([], [])
 
 
 def existing_dataset(folder: Path) -> Dataset | None:

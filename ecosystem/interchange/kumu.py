@@ -48,6 +48,21 @@ class _Sheet:
 
 def read(paths: list[Path], builder: GraphImport, problems: list[Problem]) -> None:
     """Add the elements and connections of a Kumu workbook or CSV pair to ``builder``."""
+    blueprints = [path for path in paths if path.suffix.casefold() == ".json"]
+    if blueprints:
+        if len(paths) > 1:
+            problems.append(
+                Problem(
+                    ", ".join(p.name for p in paths),
+                    0,
+                    "-",
+                    "a Kumu JSON blueprint holds the whole map",
+                    "import the blueprint alone",
+                )
+            )
+            return
+        _blueprint(blueprints[0], builder, problems)
+        return
     sheets: dict[str, _Sheet] = {}
     for path in paths:
         for kind, sheet in _sheets(path, builder, problems):
@@ -272,6 +287,70 @@ def _connections(
     if created:
         builder.report.notes.append(
             f"{created} element(s) named only in connections were created, as Kumu does"
+        )
+
+
+def _blueprint(path: Path, builder: GraphImport, problems: list[Problem]) -> None:
+    """A Kumu JSON blueprint: ``elements`` and ``connections``, each with an ``_id`` and its
+    fields in ``attributes`` (``label``, ``element type``, ``connection type``...); connections
+    name their ends by ``_id`` in ``from`` and ``to``, with a ``direction`` (directed,
+    undirected, mutual) and ``reversed`` when the arrow points from ``to`` to ``from``."""
+    from ecosystem.interchange.graphology import _attributes, load
+
+    document = load(path, problems)
+    if document is None:
+        return
+    name = path.name
+    builder.machine_ids = True
+    elements, connections = document.get("elements"), document.get("connections")
+    if not isinstance(elements, list) or not isinstance(connections, list):
+        problems.append(
+            Problem(
+                name,
+                1,
+                "elements",
+                "no 'elements' and 'connections' lists: not a Kumu JSON blueprint",
+                "export the map from Kumu (Share, Export, JSON blueprint)",
+            )
+        )
+        return
+    for number, raw_element in enumerate(elements):
+        element = raw_element if isinstance(raw_element, dict) else {}
+        key = str(element.get("_id") or element.get("id") or "")
+        origin = Origin(name, 0, f"elements[{number}] (_id {key!r})")
+        if not key:
+            problems.append(origin.problem("_id", "an element without an _id", "export again"))
+            continue
+        attributes = _attributes(element.get("attributes"))
+        tags = attributes.pop("tags", "")
+        if not attributes.get("element type") and tags:
+            # Kumu users often type an element by tag: take the first tag that names a type.
+            typed = [tag for tag in tags.split("|") if entity_type(tag)[1] != "fallback"]
+            if typed:
+                attributes["element type"] = typed[0]
+        builder.node(key, attributes, origin)
+    reversed_count = 0
+    for number, raw_connection in enumerate(connections):
+        connection = raw_connection if isinstance(raw_connection, dict) else {}
+        source, target = str(connection.get("from") or ""), str(connection.get("to") or "")
+        origin = Origin(name, 0, f"connections[{number}] ({source} -> {target})")
+        if not source or not target:
+            missing = "from" if not source else "to"
+            problems.append(origin.problem(missing, f"a connection without {missing}", "export"))
+            continue
+        attributes = _attributes(connection.get("attributes"))
+        attributes.pop("tags", None)
+        label = attributes.pop("label", "")
+        if label and "role" not in attributes:
+            attributes["role"] = label
+        if connection.get("reversed") is True:
+            source, target = target, source
+            reversed_count += 1
+        directed = connection.get("direction", "directed") == "directed"
+        builder.edge(source, target, attributes, origin, directed=directed)
+    if reversed_count:
+        builder.report.notes.append(
+            f"{reversed_count} connection(s) drawn reversed in Kumu read from their arrow's tail"
         )
 
 

@@ -87,6 +87,86 @@ ENTITY_SYNONYMS: dict[str, str] = {
     **dict.fromkeys(("dg", "directorate general", "directorate"), "eu_directorate"),
     **dict.fromkeys(("executive agency", "eu body", "joint undertaking"), "eu_agency"),
     **dict.fromkeys(("grant", "action", "pilot"), "project"),
+    # French and Spanish forms (folded: no accents), as Gephi Lite's and Kumu's users type them.
+    **dict.fromkeys(
+        ("entreprise", "societe", "empresa", "compania", "sociedad", "pyme", "startup company"),
+        "company",
+    ),
+    **dict.fromkeys(
+        (
+            "research group",
+            "research lab",
+            "laboratory",
+            "lab",
+            "universite",
+            "universidad",
+            "laboratoire",
+            "laboratorio",
+            "centre de recherche",
+            "centro de investigacion",
+            "groupe de recherche",
+            "grupo de investigacion",
+            "instituto",
+            "institut",
+            "ecole",
+            "escuela",
+            "school",
+            "science centre",
+            "science center",
+            "museum",
+        ),
+        "research",
+    ),
+    **dict.fromkeys(
+        (
+            "ministere",
+            "ministerio",
+            "gouvernement",
+            "gobierno",
+            "administration",
+            "administracion",
+            "ayuntamiento",
+            "mairie",
+            "collectivite",
+            "policy maker",
+            "governmental organization",
+            "governmental organisation",
+            "subnational and local actor",
+            "advisory body",
+        ),
+        "government",
+    ),
+    **dict.fromkeys(
+        (
+            "asociacion",
+            "federacion",
+            "ong",
+            "ngo cso",
+            "cso",
+            "red",
+            "reseau",
+            "network of organization",
+        ),
+        "association",
+    ),
+    **dict.fromkeys(("fondation", "fundacion"), "foundation"),
+    **dict.fromkeys(("personne", "persona", "individu", "personal website"), "person"),
+    **dict.fromkeys(
+        ("evenement", "evento", "congres", "congreso", "conference", "conferencia", "salon"),
+        "event",
+    ),
+    **dict.fromkeys(("ville", "ciudad", "municipio", "commune"), "city"),
+    **dict.fromkeys(("region", "comunidad autonoma", "departement", "provincia"), "region"),
+    **dict.fromkeys(("pays", "pais", "nation", "state"), "country"),
+    **dict.fromkeys(("projet", "proyecto", "event project"), "project"),
+    **dict.fromkeys(("programa", "programme de financement"), "programme"),
+    **dict.fromkeys(("politique", "politica", "estrategia", "strategie", "ley", "loi"), "policy"),
+    **dict.fromkeys(
+        ("presse", "prensa", "journal", "periodico", "revista", "medio", "website", "portal"),
+        "media",
+    ),
+    **dict.fromkeys(("lieu", "lugar", "sitio", "parque tecnologico"), "site"),
+    **dict.fromkeys(("plateforme", "plataforma", "alianza", "partenariat"), "platform"),
 }
 
 # Folded foreign relation type -> schema type.
@@ -98,7 +178,7 @@ RELATION_SYNONYMS: dict[str, str] = {
     **dict.fromkeys(("head", "heads", "director", "chair", "ceo"), "leads"),
     **dict.fromkeys(("funding", "funder", "funded", "finances", "grant"), "funds"),
     **dict.fromkeys(("location", "based in", "located"), "located_in"),
-    **dict.fromkeys(("founder", "founded by", "co founded"), "founded"),
+    **dict.fromkeys(("founder", "co founder", "co founded"), "founded"),
     **dict.fromkeys(("parent", "subsidiary", "component of", "belongs"), "part_of"),
     **dict.fromkeys(("organizes", "organiser", "organizer", "hosts"), "organises"),
     **dict.fromkeys(("participation", "attends", "takes part in"), "participates_in"),
@@ -129,6 +209,57 @@ RELATION_SYNONYMS: dict[str, str] = {
     **dict.fromkeys(("reports", "reporting", "covers", "article about"), "reports_on"),
     **dict.fromkeys(("beneficiary", "beneficiary of", "benefits"), "benefits_from"),
     **dict.fromkeys(("board", "governing board", "governs"), "governs"),
+    **dict.fromkeys(("sponsored", "sponsors", "sponsor"), "funds"),
+    **dict.fromkeys(("created", "creator", "creator of", "co created", "built"), "founded"),
+    **dict.fromkeys(("presented at", "presents", "talk at", "keynote at"), "speaks_at"),
+    **dict.fromkeys(("supported", "supporter"), "supports"),
+    # French and Spanish forms (folded: no accents).
+    **dict.fromkeys(("membre de", "miembro de", "adherent", "socio de"), "member_of"),
+    **dict.fromkeys(
+        ("travaille pour", "travaille a", "trabaja para", "trabaja en", "empleado de", "salarie"),
+        "works_for",
+    ),
+    **dict.fromkeys(("dirige", "preside", "directeur", "presidente", "director de"), "leads"),
+    **dict.fromkeys(("fonde", "fondateur", "fundo", "fundador", "cofundador", "cree"), "founded"),
+    **dict.fromkeys(("finance", "financia", "finances", "financeur", "financiador"), "funds"),
+    **dict.fromkeys(("coordonne", "coordina", "coordinateur", "coordinador"), "coordinates"),
+    **dict.fromkeys(("partenaire", "partenaire de", "socio en"), "partner_in"),
+    **dict.fromkeys(("participe a", "participa en", "participante"), "participates_in"),
+    **dict.fromkeys(("organise", "organiza", "organisateur", "organizador"), "organises"),
+    **dict.fromkeys(("situe a", "situe en", "situado en", "ubicado en", "sede en"), "located_in"),
+    **dict.fromkeys(("fait partie de", "parte de", "forma parte de"), "part_of"),
+    **dict.fromkeys(
+        ("collabore avec", "colabora con", "collaboration avec", "colaboracion"),
+        "collaborates_with",
+    ),
+    **dict.fromkeys(("soutient", "apoya", "soutien", "apoyo"), "supports"),
+    **dict.fromkeys(("represente", "representa"), "represents"),
+    **dict.fromkeys(("promeut", "promueve", "promotion de"), "promotes"),
+    **dict.fromkeys(("intervient a", "ponente en", "interviene en"), "speaks_at"),
+    **dict.fromkeys(("beneficie de", "beneficiario de"), "benefits_from"),
+}
+
+# Folded foreign relation types that read the other way: "X founded by Y" is "Y founded X".
+# The relation keeps the reading of its schema type; source and target are swapped on import.
+REVERSED_SYNONYMS: dict[str, str] = {
+    **dict.fromkeys(
+        ("founded by", "created by", "fonde par", "fundado por", "cree par"), "founded"
+    ),
+    **dict.fromkeys(
+        ("funded by", "financed by", "sponsored by", "finance par", "financiado por"), "funds"
+    ),
+    **dict.fromkeys(("coordinated by", "coordonne par", "coordinado por"), "coordinates"),
+    **dict.fromkeys(("led by", "headed by", "chaired by", "dirige par", "dirigido por"), "leads"),
+    **dict.fromkeys(("employs", "employer", "employer of", "emplea"), "works_for"),
+    **dict.fromkeys(("has member", "has members", "members", "includes member"), "member_of"),
+    **dict.fromkeys(("organised by", "organized by", "hosted by", "organise par"), "organises"),
+    **dict.fromkeys(("has part", "includes", "contains", "comprend", "incluye"), "part_of"),
+    **dict.fromkeys(("supported by", "backed by", "soutenu par", "apoyado por"), "supports"),
+    **dict.fromkeys(("represented by", "represente par", "representado por"), "represents"),
+    **dict.fromkeys(("promoted by", "promu par", "promovido por"), "promotes"),
+    **dict.fromkeys(("governed by", "gouverne par", "gobernado por"), "governs"),
+    **dict.fromkeys(("location of", "hosts site"), "located_in"),
+    **dict.fromkeys(("has partner", "partners"), "partner_in"),
 }
 
 
@@ -192,10 +323,92 @@ def relation_type(raw: str, default: str = DEFAULT_RELATION_TYPE) -> tuple[str, 
     return (found, match) if found else (default, "fallback")
 
 
+_AUXILIARIES = ("is ", "was ", "are ", "were ", "has been ", "es ", "est ", "fue ")
+
+
+def relation_reading(raw: str, default: str = DEFAULT_RELATION_TYPE) -> tuple[str, Match, bool]:
+    """The schema relation type for a foreign one, how it was found, and whether it reads the
+    other way (``founded by``: the file's target founded its source).
+
+    >>> relation_reading("Founded by")
+    ('founded', 'synonym', True)
+    >>> relation_reading("is funded by")
+    ('funds', 'synonym', True)
+    >>> relation_reading("fondateur")
+    ('founded', 'synonym', False)
+    >>> relation_reading("sponsored")
+    ('funds', 'synonym', False)
+    """
+    key = fold(raw)
+    for auxiliary in _AUXILIARIES:
+        if key.startswith(auxiliary) and key[len(auxiliary) :] in REVERSED_SYNONYMS:
+            key = key[len(auxiliary) :]
+    if key in REVERSED_SYNONYMS:
+        return REVERSED_SYNONYMS[key], "synonym", True
+    found, match = relation_type(raw, default)
+    return found, match, False
+
+
+# What kind of entity each end of a relation is, where the type says so. When a file's link has
+# its ends the other way round (Kumu's "Employee/Founder" drawn from the company to the person),
+# the ends are swapped so the relation reads as its type does: "Ken Howery founded PayPal".
+PERSON = frozenset({"person"})
+PLACES = frozenset({"city", "region", "country", "site"})
+EVENTS = frozenset({"event"})
+PROJECTS = frozenset({"project"})
+# type -> (types the source must be, types the target must not be)
+_ENDS: dict[str, tuple[frozenset[str] | None, frozenset[str]]] = {
+    "works_for": (PERSON, PERSON),
+    "leads": (None, PERSON),
+    "founded": (None, PERSON),
+    "speaks_at": (None, PERSON | PLACES),
+    "member_of": (None, PERSON),
+    "partner_in": (None, PERSON | PLACES),
+    "coordinates": (None, PERSON | PLACES),
+    "participates_in": (None, PERSON | PLACES),
+    "organises": (None, PERSON | PLACES),
+    "located_in": (None, frozenset(set(ENTITY_TYPES) - PLACES)),
+    "reports_on": (frozenset({"media"}), frozenset()),
+}
+
+
+def reads_backwards(kind: str, source_type: str, target_type: str) -> bool:
+    """Whether a ``kind`` relation from a ``source_type`` to a ``target_type`` entity only
+    makes sense the other way round.
+
+    >>> reads_backwards("founded", "company", "person")
+    True
+    >>> reads_backwards("founded", "person", "company")
+    False
+    >>> reads_backwards("located_in", "city", "company")
+    True
+    >>> reads_backwards("collaborates_with", "company", "person")
+    False
+    """
+    rule = _ENDS.get(kind)
+    if rule is None:
+        return False
+
+    def fits(source: str, target: str) -> bool:
+        sources, not_targets = rule
+        return (sources is None or source in sources) and target not in not_targets
+
+    return not fits(source_type, target_type) and fits(target_type, source_type)
+
+
 # Field names other tools use for the schema's columns (folded; the first one present wins).
 ENTITY_FIELDS: dict[str, tuple[str, ...]] = {
     "name": ("name", "label", "title", "shared name"),
-    "type": ("type", "entity type", "node type", "element type", "category", "kind", "group"),
+    "type": (
+        "type",
+        "entity type",
+        "node type",
+        "element type",
+        "actor type",
+        "category",
+        "kind",
+        "group",
+    ),
     "aliases": ("aliases", "alias", "also known as", "aka", "other names"),
     "country": ("country", "country code"),
     "description": ("description", "notes", "note", "summary"),
@@ -208,6 +421,7 @@ RELATION_FIELDS: dict[str, tuple[str, ...]] = {
         "type",
         "interaction",
         "edge type",
+        "connection type",
         "kind",
         "label",
         "edge label",
@@ -228,7 +442,7 @@ SILENT_FIELDS = frozenset(
 LAYOUT_FIELDS = frozenset({"x", "y", "z", "r", "g", "b", "size", "color", "colour", "position"})
 NODE_SILENT = SILENT_FIELDS | LAYOUT_FIELDS
 # Cytoscape names every edge "A (interaction) B": derived, not data.
-EDGE_SILENT = SILENT_FIELDS | LAYOUT_FIELDS | {"name", "shared name"}
+EDGE_SILENT = SILENT_FIELDS | LAYOUT_FIELDS | {"name", "shared name", "directed"}
 
 
 def canonical(
