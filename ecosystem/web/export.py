@@ -7,7 +7,6 @@ download).
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 from typing import Any
@@ -16,18 +15,18 @@ import networkx as nx
 from dash import Dash, Input, Output, ctx, dcc, html
 
 from ecosystem.explorer import Filters, Model, visible
-from ecosystem.interchange.exporter import MEDIA_TYPES, export_files
+from ecosystem.interchange.formats import FORMATS as FILE_FORMATS
+from ecosystem.interchange.formats import download as file_download
 from ecosystem.schema import RELATION_COLUMNS
 from ecosystem.web import spec
 from ecosystem.web.ids import ID
 from ecosystem.web.spec import ViewState
 
+# The app's own CSV (relations with both ends named, for people reading it), then every format
+# the registry can write.
 FORMATS: dict[str, str] = {
     "csv": "CSV of visible relations",
-    "graphml": "GraphML (Cytoscape, yEd, Gephi)",
-    "gexf": "GEXF for Gephi",
-    "cyjs": "Cytoscape.js JSON",
-    "kumu": "Kumu workbook (.xlsx)",
+    **{name: f.label for name, f in FILE_FORMATS.items() if f.writer and name != "csv"},
 }
 VIEW_FIELDS = ("selected", "types", "relations", "min_degree", "hops", "metric")
 
@@ -118,13 +117,8 @@ def export_download(model: Model, state: Filters, fmt: str) -> dict:
     scores = {
         name: {node: values[node] for node in subgraph} for name, values in model.metrics.items()
     }
-    ((filename, content),) = export_files(subgraph, fmt, scores=scores).items()
-    return {
-        "content": base64.b64encode(content).decode("ascii"),
-        "base64": True,
-        "filename": filename,
-        "type": MEDIA_TYPES[fmt],
-    }
+    methods = {name: how.describe() for name, how in model.methods.items()}
+    return dict(file_download(subgraph, fmt, scores=scores, methods=methods))
 
 
 def image_request(kind: str) -> dict:

@@ -113,6 +113,25 @@ def test_the_centrality_panel_says_the_ranking_is_sampled(browser, slice_url, ar
         30,
         "the note on sampling",
     )
-    rows = browser.find_elements(By.CSS_SELECTOR, "#eco-centrality-table tbody tr")
-    assert len(rows) > 1
+    wait(
+        browser,
+        lambda: len(browser.find_elements(By.CSS_SELECTOR, "#eco-centrality-table .ag-row")) > 1,
+        30,
+        "the ranked rows",
+    )
+    # Every column, Value included, is inside the panel, and the values are not all zero.
+    panel = browser.find_element(By.CSS_SELECTOR, ".sidebar.right").rect
+    for header in ("Type", "Value"):
+        (cell,) = [
+            h
+            for h in browser.find_elements(By.CSS_SELECTOR, "#eco-centrality-table .ag-header-cell")
+            if h.text == header
+        ]
+        assert cell.rect["x"] + cell.rect["width"] <= panel["x"] + panel["width"] + 1
+    values = [
+        float(c.text)
+        for c in browser.find_elements(By.CSS_SELECTOR, "#eco-centrality-table [col-id='value']")
+        if c.text and c.text != "Value"
+    ]
+    assert values and all(v > 0 for v in values)
     browser.save_screenshot(str(artifacts / "large-network-centrality.png"))
