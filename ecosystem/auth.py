@@ -53,7 +53,7 @@ MAX_TRACKED_CLIENTS = 10_000
 CONCURRENT_CHECKS = 2
 MAX_FORM_BYTES = 16 * 1024
 USER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
-PREFIX = re.compile(r"/(?:[A-Za-z0-9._~-]+/)*")
+PREFIX = re.compile(r"/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*")
 HEADER_NAME = re.compile(r"[A-Za-z0-9-]+")
 USERS_HEADER = "# ecosystem users: NAME:ARGON2ID-HASH, one a line. Edit with `ecosystem users`.\n"
 
@@ -106,7 +106,8 @@ def normalise_prefix(prefix: str) -> str:
     value = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
     if not PREFIX.fullmatch(value):
         raise SignInError(
-            f"--url-prefix {prefix!r}: use a plain path of letters, digits and . _ ~ -, "
+            f"--url-prefix {prefix!r}: use a plain path of letters, digits and . _ ~ - "
+            "(no segment starting with a dot), "
             "such as /ecosystem/"
         )
     return value
