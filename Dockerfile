@@ -15,16 +15,21 @@ COPY ecosystem ecosystem
 COPY assets assets
 COPY data/entities.csv data/relations.csv data/
 COPY data/sources data/sources
-# A virtual environment is one folder: the final image copies it and leaves pip's caches behind.
+# A virtual environment is one folder: the final image copies it and leaves pip's caches behind,
+# and the libraries' own test suites (about 100 MB of SciPy, pandas and NumPy tests).
 RUN python3 -m venv /opt/ecosystem \
     && /opt/ecosystem/bin/pip install --no-cache-dir --disable-pip-version-check . \
+    && /opt/ecosystem/bin/ecosystem validate \
+    && find /opt/ecosystem -depth -type d -name tests -path "*/site-packages/*" -exec rm -rf {} + \
     && /opt/ecosystem/bin/ecosystem validate
 
 FROM ${PYTHON_IMAGE}
 ENV PATH=/opt/ecosystem/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    ECOSYSTEM_CACHE=/cache
+    ECOSYSTEM_CACHE=/cache \
+    XDG_RUNTIME_DIR=/tmp
+# XDG_RUNTIME_DIR: where gunicorn puts its control socket; the root file system may be read-only.
 RUN useradd --system --uid 10001 --user-group --home-dir /nonexistent --shell /usr/sbin/nologin ecosystem \
     && mkdir /cache /config \
     && chown ecosystem:ecosystem /cache /config
