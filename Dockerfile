@@ -19,7 +19,6 @@ COPY data/sources data/sources
 # and the libraries' own test suites (about 100 MB of SciPy, pandas and NumPy tests).
 RUN python3 -m venv /opt/ecosystem \
     && /opt/ecosystem/bin/pip install --no-cache-dir --disable-pip-version-check . \
-    && /opt/ecosystem/bin/ecosystem validate \
     && find /opt/ecosystem -depth -type d -name tests -path "*/site-packages/*" -exec rm -rf {} + \
     && /opt/ecosystem/bin/ecosystem validate
 

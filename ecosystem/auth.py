@@ -33,10 +33,13 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from ecosystem.errors import EcosystemError
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
@@ -131,7 +134,9 @@ def gate_for(
         )
     signs_in = users_file is not None or bool(proxy_user_header)
     if public and signs_in:
-        raise SignInError("--public serves the map to everyone: drop it, or drop the sign-in option")
+        raise SignInError(
+            "--public serves the map to everyone: drop it, or drop the sign-in option"
+        )
     if not signs_in and not public and not is_loopback(host):
         raise SignInError(
             f"serving on {host} needs sign-in: give --users FILE (add users with "
@@ -190,7 +195,7 @@ def load_secret(path: Path) -> bytes:
 # ----------------------------------------------------------------------------- the users file
 
 
-def _hasher():  # type: ignore[no-untyped-def]
+def _hasher() -> PasswordHasher:
     from argon2 import PasswordHasher
 
     return PasswordHasher()  # Argon2id with RFC 9106's second recommended parameters
@@ -371,7 +376,9 @@ class Mount:
         if path == self.prefix.rstrip("/"):
             query = environ.get("QUERY_STRING")
             location = environ.get("SCRIPT_NAME", "") + self.prefix + (f"?{query}" if query else "")
-            return _respond(start_response, "308 Permanent Redirect", "", headers=[("Location", location)])
+            return _respond(
+                start_response, "308 Permanent Redirect", "", headers=[("Location", location)]
+            )
         if not path.startswith(self.prefix):
             return _respond(
                 start_response, "404 Not Found", f"Not found: this server serves {self.prefix}\n"
@@ -550,7 +557,10 @@ class PasswordSignIn:
         token = self.signer.dumps({"user": name, "hash": fingerprint(hashed)})
         cookie = self.cookie(environ, token, SESSION_SECONDS)
         return _respond(
-            start_response, "303 See Other", "", headers=[("Location", target), ("Set-Cookie", cookie)]
+            start_response,
+            "303 See Other",
+            "",
+            headers=[("Location", target), ("Set-Cookie", cookie)],
         )
 
     def password_matches(self, hashed: str | None, password: str) -> bool:
@@ -604,9 +614,8 @@ class PasswordSignIn:
             environ.get("HTTP_X_FORWARDED_PROTO", "").split(",")[0].strip() == "https"
         )
         path = environ.get("SCRIPT_NAME", "") + "/"
-        return (
-            f"{COOKIE_NAME}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Lax"
-            + ("; Secure" if secure else "")
+        return f"{COOKIE_NAME}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Lax" + (
+            "; Secure" if secure else ""
         )
 
     def page(
@@ -630,12 +639,13 @@ class PasswordSignIn:
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             "<title>Sign in: Ecosystem explorer</title>"
             f'<link rel="stylesheet" href="{html.escape(root)}/signin.css"></head>'
-            '<body><main><h1>Sign in to the ecosystem explorer</h1>'
+            "<body><main><h1>Sign in to the ecosystem explorer</h1>"
             f"{shown}"
             f'<form method="post" action="{html.escape(root)}/signin">'
             f'<input type="hidden" name="next" value="{html.escape(target)}">'
             '<label for="user">Name</label>'
-            f'<input id="user" name="user" autocomplete="username" required value="{html.escape(name)}">'
+            '<input id="user" name="user" autocomplete="username" required '
+            f'value="{html.escape(name)}">'
             '<label for="password">Password</label>'
             '<input id="password" name="password" type="password" '
             'autocomplete="current-password" required>'

@@ -510,7 +510,9 @@ def main(
         import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        print(f"ecosystem {args.command}: the output was closed before it was all written", file=err)
+        print(
+            f"ecosystem {args.command}: the output was closed before it was all written", file=err
+        )
         return EXIT_PROBLEM
 
 

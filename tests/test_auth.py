@@ -86,7 +86,7 @@ def test_contradictory_settings_are_refused(users_file):
 
 
 def test_a_missing_users_file_fails_before_serving(tmp_path):
-    with pytest.raises(auth.SignInError, match="no such users file.*ecosystem users add"):
+    with pytest.raises(auth.SignInError, match=r"no such users file.*ecosystem users add"):
         auth.gate_for(host="0.0.0.0", users_file=tmp_path / "nobody")
 
 
@@ -287,7 +287,9 @@ def test_signing_out_ends_the_session(users_file):
 
 def test_repeated_failures_are_slowed_down(users_file):
     client = signed_in_client(users_file)
-    statuses = [sign_in(client, password=f"guess {n}").status_code for n in range(auth.MAX_FAILURES)]
+    statuses = [
+        sign_in(client, password=f"guess {n}").status_code for n in range(auth.MAX_FAILURES)
+    ]
     assert statuses == [401] * auth.MAX_FAILURES
     blocked = sign_in(client)  # even the right password waits out the window
     assert blocked.status_code == 429

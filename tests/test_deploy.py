@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shlex
 import socket
 import subprocess
 import sys
@@ -154,7 +153,7 @@ def test_the_version_has_one_source():
     assert 'path = "ecosystem/__init__.py"' in pyproject
 
 
-# ----------------------------------------------------------------------------- the app under a prefix
+# ----------------------------------------------------------------------------- under a prefix
 
 
 @pytest.fixture(scope="module")
