@@ -22,7 +22,7 @@ from werkzeug.test import Client
 
 from ecosystem import auth
 from ecosystem.cli import main
-from ecosystem.ui.panels import source_href
+from ecosystem.web.components import source_href
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "team password 1"

@@ -13,8 +13,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from ecosystem import auth
-from tests.browser.conftest import _free_port
-from tests.browser.test_explorer import node_count, open_app, tab, text_of, wait
+from tests.browser.helpers import _free_port, node_count, open_app, tab, text_of, wait
 
 pytestmark = pytest.mark.browser
 
