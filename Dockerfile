@@ -2,7 +2,7 @@
 # computed metrics kept on the /cache volume and the users file and session secret on /config.
 #
 #   docker build -t ecosystem .
-#   docker run --rm -v ecosystem-config:/config ecosystem users --users /config/users add alice
+#   docker run --rm -v ecosystem-config:/config ecosystem users add alice --users /config/users
 #   docker run -d -p 127.0.0.1:8050:8050 -v ecosystem-config:/config -v ecosystem-cache:/cache ecosystem
 #
 # PYTHON_IMAGE is any Debian-based image with Python 3.11 or later and its venv module.
@@ -29,7 +29,8 @@ ENV PATH=/opt/ecosystem/bin:$PATH \
     ECOSYSTEM_CACHE=/cache \
     XDG_RUNTIME_DIR=/tmp
 # XDG_RUNTIME_DIR: where gunicorn puts its control socket; the root file system may be read-only.
-RUN useradd --system --uid 10001 --user-group --home-dir /nonexistent --shell /usr/sbin/nologin ecosystem \
+RUN groupadd --system --gid 10001 ecosystem \
+    && useradd --system --uid 10001 --gid 10001 --home-dir /nonexistent --shell /usr/sbin/nologin ecosystem \
     && mkdir /cache /config \
     && chown ecosystem:ecosystem /cache /config
 COPY --from=build /opt/ecosystem /opt/ecosystem

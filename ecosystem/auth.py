@@ -718,8 +718,12 @@ def _env_path(name: str) -> Path | None:
 
 def register_users_command(commands: Any) -> None:
     """``ecosystem users add|remove|list`` (``commands`` is argparse's subparsers object)."""
+    import argparse
+
     users = commands.add_parser("users", help="who may sign in to a team server")
-    users.add_argument(
+    # On each action, so that it reads `ecosystem users add NAME --users FILE`.
+    file = argparse.ArgumentParser(add_help=False)
+    file.add_argument(
         "--users",
         type=Path,
         default=_env_path("ECOSYSTEM_USERS"),
@@ -727,16 +731,16 @@ def register_users_command(commands: Any) -> None:
         help="the users file (default: $ECOSYSTEM_USERS)",
     )
     actions = users.add_subparsers(dest="action", required=True, metavar="ACTION")
-    add = actions.add_parser("add", help="add a user, or set a user's password")
+    add = actions.add_parser("add", parents=[file], help="add a user, or set a user's password")
     add.add_argument("name")
     add.add_argument(
         "--password-stdin",
         action="store_true",
         help="read the password from the first line of standard input (for scripts)",
     )
-    remove = actions.add_parser("remove", help="remove a user; their sessions end")
+    remove = actions.add_parser("remove", parents=[file], help="remove a user; their sessions end")
     remove.add_argument("name")
-    actions.add_parser("list", help="the users' names")
+    actions.add_parser("list", parents=[file], help="the users' names")
     users.set_defaults(handler=cmd_users)
 
 

@@ -158,11 +158,11 @@ def test_users_command_reads_the_password_from_stdin(tmp_path, monkeypatch):
     path = tmp_path / "users"
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
     out = io.StringIO()
-    assert main(["users", "--users", str(path), "add", "carol", "--password-stdin"], out) == 0
+    assert main(["users", "add", "carol", "--users", str(path), "--password-stdin"], out) == 0
     assert "added carol" in out.getvalue()
     assert PASSWORD not in out.getvalue()
     out = io.StringIO()
-    assert main(["users", "--users", str(path), "list"], out) == 0
+    assert main(["users", "list", "--users", str(path)], out) == 0
     assert out.getvalue() == "carol\n"
 
 
@@ -171,7 +171,7 @@ def test_users_command_asks_twice_without_echo(tmp_path, monkeypatch):
     monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
     err = io.StringIO()
     path = tmp_path / "users"
-    assert main(["users", "--users", str(path), "add", "dave"], io.StringIO(), err) == 2
+    assert main(["users", "add", "dave", "--users", str(path)], io.StringIO(), err) == 2
     assert "the two passwords differ" in err.getvalue()
     assert not path.exists()
 
@@ -348,3 +348,22 @@ def test_behind_a_proxy_every_request_must_name_its_user():
     assert client.get("/", headers={"X-Forwarded-User": "  "}).status_code == 401
     assert client.get("/", headers={"X-Forwarded-User": "alice"}).json["user"] == "alice"
     assert client.get("/healthz").status_code == 200
+
+
+def test_the_commands_the_messages_suggest_parse(tmp_path):
+    from ecosystem.cli import build_parser
+
+    messages = []
+    for call in (
+        lambda: auth.gate_for(host="0.0.0.0"),
+        lambda: auth.gate_for(host="0.0.0.0", users_file=tmp_path / "users"),
+    ):
+        with pytest.raises(auth.SignInError) as raised:
+            call()
+        messages.append(str(raised.value))
+    suggested = [part for message in messages for part in message.split("`")[1::2]]
+    assert len(suggested) == 2
+    for command in suggested:
+        argv = command.split()[1:]  # without the program's name
+        args = build_parser().parse_args(argv)
+        assert (args.command, args.action) == ("users", "add")
