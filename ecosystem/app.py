@@ -18,6 +18,7 @@ from dash import Dash
 
 from ecosystem.analysis.centrality import Progress
 from ecosystem.explorer import build_model
+from ecosystem.resources import assets_dir
 from ecosystem.security import harden
 from ecosystem.settings import Settings
 from ecosystem.web import (
@@ -35,7 +36,6 @@ from ecosystem.web import (
 from ecosystem.web.layout import page
 from ecosystem.web.spec import BadInput
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
 PANELS = (network, filters, details, paths, synergy, centrality, export, presenter)
 INTENTS = (*network.INTENTS, *synergy.INTENTS, *presenter.INTENTS)
 
@@ -49,8 +49,12 @@ def create_app(
     use_cache: bool = True,
     progress: Progress | None = None,
     settings: Settings = Settings(),
+    url_prefix: str = "/",
 ) -> Dash:
     """Build the Dash app for one typed graph: precompute the model, lay out, wire callbacks.
+
+    ``url_prefix`` is the path the browser sees the app under (``/ecosystem/`` behind a proxy);
+    the app's routes stay at ``/``, and whatever serves it mounts it there (``SCRIPT_NAME``).
 
     ``frame_ancestors`` lists the sites allowed to embed the app in a frame (none by default).
     ``settings``, ``cache``, ``use_cache`` and ``progress`` go to
@@ -63,7 +67,9 @@ def create_app(
     app = Dash(
         __name__,
         title=title,
-        assets_folder=str(ASSETS),
+        assets_folder=str(assets_dir()),
+        requests_pathname_prefix=url_prefix,
+        routes_pathname_prefix="/",
         assets_ignore=r"source\.css",  # the source-document page's own style
         suppress_callback_exceptions=False,
         update_title=None,  # type: ignore[arg-type]  # None turns the title off

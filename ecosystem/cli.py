@@ -178,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--host", default=DEFAULT_HOST, help="address to bind (default: %(default)s)"
     )
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="default: %(default)s")
+    serve.add_argument("--port", type=_port, default=DEFAULT_PORT, help="default: %(default)s")
     serve.add_argument(
         "--workers",
         type=_positive,
@@ -207,7 +207,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="Dash's development server with debugging (never in production)",
     )
+    from ecosystem.auth import add_serve_options, register_users_command
+
+    add_serve_options(serve)
     serve.set_defaults(handler=cmd_serve)
+    register_users_command(commands)
 
     from ecosystem.interchange.cli import register as register_interchange
 
@@ -367,19 +371,26 @@ def cmd_communities(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     from ecosystem.app import create_app
+    from ecosystem.auth import gate_from_args, wrap
     from ecosystem.graph import load_graph
     from ecosystem.server import serve
+
+    gate = gate_from_args(args)
+    check_address_free(args.host, args.port)
 
     def build():
         graph = load_graph(args.data)
         with progress_bar("Preparing the network") as progress:
-            return create_app(
+            app = create_app(
                 graph,
                 frame_ancestors=args.frame_ancestors,
                 cache=args.cache,
                 use_cache=not args.no_cache,
                 progress=progress,
+                url_prefix=gate.url_prefix,
             )
+        app.server.wsgi_app = wrap(app.server.wsgi_app, gate)
+        return app
 
     def announce(text: str) -> None:
         print(text, file=out, flush=True)
@@ -391,8 +402,43 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
         workers=args.workers,
         debug=args.debug,
         announce=announce,
+        url_path=gate.url_prefix,
     )
     return EXIT_OK
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port: give a number from 1 to 65535")
+    return int(value)
+
+
+def check_address_free(host: str, port: int) -> None:
+    """Fail in one line, before the data is loaded, when the server could not listen there."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise UsageError(f"--host {host}: no such address; try 127.0.0.1 or 0.0.0.0") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        # As the server itself binds: a port left in TIME_WAIT by a stopped server is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise UsageError(
+                    f"port {port} on {host} is in use by another program: "
+                    "stop it or choose another --port"
+                ) from None
+            if error.errno == errno.EACCES:
+                raise UsageError(
+                    f"port {port} needs administrator rights: choose --port 1024 or above"
+                ) from None
+            raise UsageError(f"cannot listen on {host}:{port}: {error.strerror}") from None
 
 
 @contextlib.contextmanager
@@ -502,6 +548,16 @@ def main(
         return handler(args, out)
     except EcosystemError as error:
         print(f"ecosystem {args.command}: {error}", file=err)
+        return EXIT_PROBLEM
+    except BrokenPipeError:
+        # The reader went away (`ecosystem stats | head`): say so once, and keep Python from
+        # failing again while it flushes the closed stream at exit.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(
+            f"ecosystem {args.command}: the output was closed before it was all written", file=err
+        )
         return EXIT_PROBLEM
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 import networkx as nx
 
 from ecosystem.errors import DataError, Problem
+from ecosystem.resources import default_data_dir
 from ecosystem.schema import (
     DOC_SEPARATOR,
     ENTITIES_FILE,
@@ -81,11 +82,6 @@ def bulk_allocation() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def default_data_dir() -> Path:
-    """The dataset shipped with the project (``data/`` beside the package)."""
-    return Path(__file__).resolve().parent.parent / "data"
 
 
 def read_table(

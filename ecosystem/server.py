@@ -50,15 +50,16 @@ def serve(
     workers: int = DEFAULT_WORKERS,
     debug: bool = False,
     announce: Callable[[str], None] = print,
+    url_path: str = "/",
 ) -> None:
-    """Build the app with ``build()`` and serve it until interrupted."""
+    """Build the app with ``build()`` and serve it until interrupted (its page at ``url_path``)."""
     app = build()
     # The model lives as long as the server. Frozen, the garbage collector never walks its
     # hundreds of thousands of objects again (no pauses in requests), and forked workers keep
     # sharing its memory pages instead of copying them as collections touch them.
     gc.collect()
     gc.freeze()
-    url = f"http://{'localhost' if host in ('127.0.0.1', 'localhost') else host}:{port}/"
+    url = f"http://{'localhost' if host in ('127.0.0.1', 'localhost') else host}:{port}{url_path}"
     if debug:
         announce(f"Serving {url} with Dash's development server (debug mode)")
         app.run(host=host, port=port, debug=True)

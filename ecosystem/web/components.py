@@ -20,9 +20,12 @@ def attrs(values: dict[str, str]) -> dict[str, Any]:
 
 
 def source_href(doc: str, line: int | None) -> str:
-    """The address of a source document with the excerpt of relation ``line`` highlighted."""
+    """The address of a source document with the excerpt of relation ``line`` highlighted.
+
+    Relative to the app's page, so that it holds under any path the app is served at.
+    """
     query = f"?{urlencode({'line': line})}" if line is not None else ""
-    return f"/source/{quote(doc)}{query}"
+    return f"source/{quote(doc)}{query}"
 
 
 def type_badge(entity_type: str) -> html.Span:

@@ -16,8 +16,11 @@ from ecosystem.schema import DOC_SEPARATOR, SOURCES_DIR
 from ecosystem.sources import locate, normalise
 
 
-def source_page(model: Model, doc: str, line: str | None) -> tuple[str, int]:
-    """A source document as a page with the excerpt of relation ``line`` marked; all escaped."""
+def source_page(model: Model, doc: str, line: str | None, root: str = "") -> tuple[str, int]:
+    """A source document as a page with the excerpt of relation ``line`` marked; all escaped.
+
+    ``root`` is the path the app is mounted under (``/ecosystem`` behind a proxy), for its style.
+    """
     sources = Path(model.graph.graph.get("data_dir", ".")) / SOURCES_DIR
     known = {
         name
@@ -25,7 +28,7 @@ def source_page(model: Model, doc: str, line: str | None) -> tuple[str, int]:
         for name in data["doc"].split(DOC_SEPARATOR)
     }
     if doc not in known or not (sources / doc).is_file():
-        return page("Not found", "<p>No such source document.</p>"), 404
+        return page("Not found", "<p>No such source document.</p>", root), 404
     text = normalise((sources / doc).read_text(encoding="utf-8"))
     excerpt = None
     if line and line.isdigit():
@@ -45,14 +48,15 @@ def source_page(model: Model, doc: str, line: str | None) -> tuple[str, int]:
         )
     else:
         body = html_text.escape(text)
-    return page(doc, f'<p class="source-text">{body}</p>'), 200
+    return page(doc, f'<p class="source-text">{body}</p>', root), 200
 
 
-def page(title: str, body: str) -> str:
+def page(title: str, body: str, root: str = "") -> str:
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f"<title>{html_text.escape(title)}</title>"
-        '<link rel="stylesheet" href="/assets/source.css"></head>'
+        f'<link rel="icon" href="{html_text.escape(root)}/_favicon.ico">'
+        f'<link rel="stylesheet" href="{html_text.escape(root)}/assets/source.css"></head>'
         f"<body><h1>{html_text.escape(title)}</h1>{body}</body></html>"
     )
 
@@ -60,5 +64,7 @@ def page(title: str, body: str) -> str:
 def register_route(app: Dash, model: Model) -> None:
     @app.server.route("/source/<path:doc>")
     def source(doc: str):
-        text, status = source_page(model, doc, flask.request.args.get("line"))
+        text, status = source_page(
+            model, doc, flask.request.args.get("line"), flask.request.script_root
+        )
         return flask.Response(text, status=status, mimetype="text/html")
