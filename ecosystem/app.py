@@ -37,7 +37,7 @@ from ecosystem.web.layout import page
 from ecosystem.web.spec import BadInput
 
 PANELS = (network, filters, details, paths, synergy, centrality, export, presenter)
-INTENTS = (*network.INTENTS, *synergy.INTENTS, *presenter.INTENTS)
+INTENTS = (*network.INTENTS, *filters.INTENTS, *synergy.INTENTS, *presenter.INTENTS)
 
 
 def create_app(

@@ -46,6 +46,7 @@ class Model:
     order: MappingProxyType
     type_counts: dict[str, int]
     relation_counts: dict[str, int]
+    country_counts: dict[str, int]  # entities by their country column, where it is filled
     links: MappingProxyType  # entity -> how many entities it is linked to
     link_count: int  # links in the view (NetworkX counts them anew on every call)
 
@@ -111,6 +112,7 @@ def _build_model(
         order=MappingProxyType(rankings(view, metrics.values)),
         type_counts=dict(Counter(d.get("type", "") for _, d in view.nodes(data=True))),
         relation_counts=dict(Counter(kind for *_, kind in graph.edges.data("type"))),
+        country_counts=dict(Counter(c for _, c in view.nodes(data="country") if c)),
         links=MappingProxyType(dict(view.degree())),
         link_count=view.number_of_edges(),
     )
@@ -149,6 +151,8 @@ class Filters(Protocol):
     def hops(self) -> int: ...
     @property
     def metric(self) -> str: ...
+    @property
+    def countries(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -207,9 +211,9 @@ def visible(
         candidates: Collection[str] = reach.keys()
     else:
         candidates = view.nodes
-    wanted = set(state.types)
+    wanted, places = set(state.types), set(state.countries)
     filtered: Collection[str]
-    if not around and not wanted and state.min_degree <= 0:
+    if not around and not wanted and not places and state.min_degree <= 0:
         filtered = view.nodes  # nothing filtered out: no need to copy 67,000 ids
     else:
         degree = model.links
@@ -217,6 +221,7 @@ def visible(
             node
             for node in candidates
             if (not wanted or view.nodes[node].get("type") in wanted)
+            and (not places or view.nodes[node].get("country") in places)
             and degree[node] >= state.min_degree
         }
         filtered.update(must)
@@ -227,6 +232,10 @@ def visible(
         values = model.metrics[state.metric]
         links.sort(key=lambda pair: (-(values[pair[0]] + values[pair[1]]), pair))
         links = sorted(links[: max_elements - len(chosen)])
+    if kinds is not None:
+        # Filtering relations leaves some entities with none of those links: they go too.
+        linked = {end for pair in links for end in pair}.union(must)
+        chosen = {node for node in chosen if node in linked}
     wanted_links = {
         (min(a, b), max(a, b)) for a, b in keep_links if a in chosen and b in chosen
     } - set(links)

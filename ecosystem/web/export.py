@@ -28,7 +28,7 @@ FORMATS: dict[str, str] = {
     "csv": "CSV of visible relations",
     **{name: f.label for name, f in FILE_FORMATS.items() if f.writer and name != "csv"},
 }
-VIEW_FIELDS = ("selected", "types", "relations", "min_degree", "hops", "metric")
+VIEW_FIELDS = ("selected", "types", "relations", "countries", "min_degree", "hops", "metric")
 
 
 def button_id(fmt: str) -> str:

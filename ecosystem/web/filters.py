@@ -8,9 +8,10 @@ that sizes the entities; a copy of it shows over the network in presenter mode.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from dash import Dash, Output, dcc, html
+from dash import Dash, Input, Output, dcc, html
 
 from ecosystem.elements import COMMUNITY_COLOURS, type_style
 from ecosystem.explorer import Model
@@ -19,6 +20,7 @@ from ecosystem.web import spec
 from ecosystem.web.components import clipped, panel, type_options
 from ecosystem.web.ids import ID
 from ecosystem.web.spec import MAX_HOPS, ViewState
+from ecosystem.web.url import Event, Intent
 
 
 def layout(model: Model) -> list:
@@ -48,6 +50,14 @@ def layout(model: Model) -> list:
                     multi=True,
                     placeholder="All relations",
                 ),
+                html.Label("Countries"),
+                dcc.Dropdown(
+                    id=ID.COUNTRIES,
+                    options=country_options(model.country_counts),
+                    multi=True,
+                    placeholder="All countries" if model.country_counts else "No countries given",
+                    disabled=not model.country_counts,
+                ),
                 html.Label("Minimum links"),
                 dcc.Slider(
                     id=ID.MIN_DEGREE,
@@ -59,6 +69,13 @@ def layout(model: Model) -> list:
                 ),
                 html.Label("Around the selection"),
                 dcc.RadioItems(id=ID.HOPS, value=0, inline=True, options=hops),
+                html.Button(
+                    "Clear filters",
+                    id=ID.CLEAR_FILTERS,
+                    n_clicks=0,
+                    className="clear-filters",
+                    title="Show every entity and relation again",
+                ),
             ],
         ),
         panel("Legend", [html.Div(id=ID.LEGEND)]),
@@ -66,6 +83,21 @@ def layout(model: Model) -> list:
 
 
 COMMUNITIES_LISTED = len(COMMUNITY_COLOURS)
+FILTERS = ("types", "relations", "countries", "min_degree", "hops")
+
+
+def country_options(counts: dict[str, int]) -> list[dict]:
+    """The countries entities are in, most entities first, with their counts."""
+    ordered = sorted(counts, key=lambda code: (-counts[code], code))
+    return [{"label": f"{code} ({counts[code]:,})", "value": code} for code in ordered]
+
+
+def clear(model: Model, state: ViewState, event: Event) -> ViewState:
+    """Every filter back to showing everything."""
+    return replace(state, **{name: spec.BY_NAME[name].default for name in FILTERS})
+
+
+INTENTS = (Intent("clear", Input(ID.CLEAR_FILTERS, "n_clicks"), clear),)
 
 
 def legend_items(model: Model, state: ViewState) -> list:

@@ -16,6 +16,8 @@ class ID:
     LINK = "eco-link"
     TYPES = "eco-filter-types"
     RELATIONS = "eco-filter-relations"
+    COUNTRIES = "eco-filter-countries"
+    CLEAR_FILTERS = "eco-clear-filters"
     MIN_DEGREE = "eco-filter-min-degree"
     HOPS = "eco-filter-hops"
     COUNTS = "eco-counts"

@@ -8,7 +8,7 @@ from dash import dcc, html
 from ecosystem.explorer import Model
 from ecosystem.web import centrality, details, export, filters, network, paths, presenter, synergy
 from ecosystem.web.ids import ID
-from ecosystem.web.spec import COLOUR_MODES, LAYOUTS, TABS, ViewState
+from ecosystem.web.spec import COLOUR_MODES, TABS, ViewState
 
 DEFAULT = ViewState()
 
@@ -25,7 +25,7 @@ def page(model: Model) -> html.Div:
             dcc.Store(id=ID.PRESENTER, data=False),
             export.download(),
             *presenter.hidden_steps(),
-            topbar(),
+            topbar(model),
             html.Main(
                 [
                     html.Aside(filters.layout(model), className="sidebar left"),
@@ -50,7 +50,7 @@ def _select(component_id: str, options: dict[str, str], value: str) -> dcc.Dropd
     )
 
 
-def topbar() -> html.Header:
+def topbar(model: Model) -> html.Header:
     return html.Header(
         [
             html.H1("Ecosystem explorer"),
@@ -62,7 +62,9 @@ def topbar() -> html.Header:
                 clearable=True,
             ),
             html.Label(["Colour by ", _select(ID.COLOUR, COLOUR_MODES, DEFAULT.colour)]),
-            html.Label(["Layout ", _select(ID.LAYOUT, LAYOUTS, DEFAULT.layout)]),
+            html.Label(
+                ["Layout ", _select(ID.LAYOUT, network.offered_layouts(model), DEFAULT.layout)]
+            ),
             export.menu(),
             *presenter.buttons(),
         ],

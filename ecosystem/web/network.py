@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -34,11 +34,20 @@ from ecosystem.explorer import Model, visible
 from ecosystem.web import spec
 from ecosystem.web.components import attrs
 from ecosystem.web.ids import ID
-from ecosystem.web.spec import BadInput, ViewState
+from ecosystem.web.spec import LAYOUTS, BadInput, ViewState
 from ecosystem.web.url import Event, Intent
 
 MAX_KEPT = 200  # entities a highlight store may ask to keep on screen
-ELEMENT_FIELDS = ("types", "relations", "min_degree", "hops", "metric", "colour", "layout")
+ELEMENT_FIELDS = (
+    "types",
+    "relations",
+    "countries",
+    "min_degree",
+    "hops",
+    "metric",
+    "colour",
+    "layout",
+)
 STYLE_FIELDS = ("selected", "focus", "colour", "presenter")
 
 
@@ -153,16 +162,24 @@ def handle_elements(
         else f"Showing all {entities:,} entities and {links:,} links."
     )
     if shown.capped:
-        counts += (
-            " Large network: the most central entities and the selection's neighbourhood are "
-            "shown; search, select or filter to see others."
-        )
+        counts += " Large network: the most central are shown; search or filter for others."
     return elements, counts
 
 
-def handle_layout(state: ViewState, reset: int = 0) -> dict:
+# Layouts the browser computes: on a network too large to send whole they would arrange an
+# arbitrary part of it (blank, or squashed into a ring), so they are offered on smaller ones only.
+BROWSER_LAYOUTS = ("breadthfirst", "circle", "grid")
+
+
+def offered_layouts(model: Model) -> dict[str, str]:
+    """The layouts the Layout menu offers for this network."""
+    large = model.view.number_of_nodes() > model.settings.max_elements // 2
+    return {key: label for key, label in LAYOUTS.items() if not (large and key in BROWSER_LAYOUTS)}
+
+
+def handle_layout(state: ViewState, reset: int = 0, offered: Collection[str] = LAYOUTS) -> dict:
     """The Cytoscape layout for a view; positions are precomputed where they must stay fixed."""
-    if state.layout in ("force", "concentric"):
+    if state.layout in ("force", "concentric") or state.layout not in offered:
         return {"name": "preset", "fit": True, "padding": 30, "reset": reset}
     if state.layout == "breadthfirst":
         chosen: dict = {"name": "breadthfirst", "fit": True, "padding": 30, "spacingFactor": 1.1}
@@ -279,7 +296,8 @@ def register_callbacks(app: Dash, model: Model) -> None:
     )
     def choose_layout(fields, reset, selected):
         state = spec.from_client(model, {**fields, **selected})
-        return handle_layout(state, spec.Number(0, 10**9).from_client(model, reset or 0))
+        reset = spec.Number(0, 10**9).from_client(model, reset or 0)
+        return handle_layout(state, reset, offered_layouts(model))
 
     @app.callback(
         output=(Output(ID.GRAPH, "stylesheet"), Output(ID.HIGHLIGHT, "data")),

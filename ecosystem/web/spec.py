@@ -118,12 +118,16 @@ class Choices(Kind):
 
     allowed: Collection[str]
 
+    def allowed_in(self, model: Model) -> Collection[str]:
+        return self.allowed
+
     def from_client(self, model: Model, raw: Any) -> tuple[str, ...]:
         if not isinstance(raw, list) or len(raw) > MAX_LIST_ITEMS:
             raise BadInput(f"expected a list of at most {MAX_LIST_ITEMS} names")
         if not all(isinstance(item, str) for item in raw):
             raise BadInput("expected a list of names")
-        return tuple(dict.fromkeys(item for item in raw if item in self.allowed))
+        allowed = self.allowed_in(model)
+        return tuple(dict.fromkeys(item for item in raw if item in allowed))
 
     def from_url(self, model: Model, text: str) -> tuple[str, ...]:
         return self.from_client(model, text.split(",")[:MAX_LIST_ITEMS])
@@ -133,6 +137,16 @@ class Choices(Kind):
 
     def to_client(self, value: tuple[str, ...]) -> list[str]:
         return list(value)
+
+
+@dataclass(frozen=True)
+class Countries(Choices):
+    """Several of the countries the network's entities are in."""
+
+    allowed: Collection[str] = ()
+
+    def allowed_in(self, model: Model) -> Collection[str]:
+        return model.country_counts
 
 
 @dataclass(frozen=True)
@@ -218,6 +232,7 @@ class ViewState:
     )
     types: tuple[str, ...] = _field((), ID.TYPES, "value", "types", Choices(ENTITY_TYPES))
     relations: tuple[str, ...] = _field((), ID.RELATIONS, "value", "rels", Choices(RELATION_TYPES))
+    countries: tuple[str, ...] = _field((), ID.COUNTRIES, "value", "countries", Countries())
     min_degree: int = _field(0, ID.MIN_DEGREE, "value", "deg", Number(0, MAX_MIN_DEGREE))
     hops: int = _field(0, ID.HOPS, "value", "hops", Number(0, MAX_HOPS))
     metric: str = _field("degree", ID.METRIC, "value", "metric", Choice(METRICS))

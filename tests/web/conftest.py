@@ -10,4 +10,7 @@ from tests.helpers import TOWN_EDGES, TOWN_NODES, make_graph
 
 @pytest.fixture(scope="session")
 def town():
-    return build_model(make_graph(TOWN_NODES, TOWN_EDGES), use_cache=False)
+    graph = make_graph(TOWN_NODES, TOWN_EDGES)
+    for node, country in (("acme", "ES"), ("bolt", "ES"), ("core", "PT"), ("lab", "PT")):
+        graph.nodes[node]["country"] = country
+    return build_model(graph, use_cache=False)

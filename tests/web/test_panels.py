@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import networkx as nx
 import pytest
 
+from ecosystem import elements as elements_module
 from ecosystem.explorer import build_model, visible
-from ecosystem.web import centrality, details, filters, network, paths, presenter, synergy
+from ecosystem.settings import Settings
+from ecosystem.web import centrality, details, filters, network, paths, presenter, spec, synergy
 from ecosystem.web.spec import ViewState
 from tests.helpers import make_graph
 
@@ -194,3 +197,49 @@ def test_stepping_goes_round_the_highlight():
 
 def test_town_is_what_the_tests_think_it_is(town):
     assert nx.is_connected(town.view) and town.view.number_of_nodes() == 8
+
+
+def test_filtering_relations_hides_the_entities_left_without_any(town):
+    elements, _ = network.handle_elements(town, ViewState(relations=("coordinates",)))
+    nodes = {e["data"]["id"] for e in elements if "source" not in e["data"]}
+    assert nodes == {"lab", "p1", "p2"}
+    kept, _ = network.handle_elements(town, ViewState(relations=("coordinates",), selected="acme"))
+    assert "acme" in {e["data"]["id"] for e in kept if "source" not in e["data"]}
+
+
+def test_the_country_filter_keeps_the_entities_of_those_countries():
+    graph = make_graph(
+        {"a": ("A", "company"), "b": ("B", "company"), "c": ("C", "research")},
+        [("a", "b", "collaborates_with"), ("b", "c", "collaborates_with")],
+    )
+    for node, country in (("a", "ES"), ("b", "PT"), ("c", "ES")):
+        graph.nodes[node]["country"] = country
+    model = build_model(graph, use_cache=False)
+    assert model.country_counts == {"ES": 2, "PT": 1}
+    assert set(visible(model, ViewState(countries=("ES",))).nodes) == {"a", "c"}
+    assert filters.country_options(model.country_counts)[0] == {"label": "ES (2)", "value": "ES"}
+    assert spec.from_client(model, {"countries": ["ES", "XX"]}).countries == ("ES",)
+
+
+def test_clear_filters_shows_everything_and_keeps_the_rest(town):
+    state = ViewState(
+        selected="acme", types=("company",), relations=("member_of",), hops=2, min_degree=3
+    )
+    cleared = filters.clear(town, state, None)
+    assert cleared == ViewState(selected="acme")
+
+
+def test_large_networks_are_not_offered_the_layouts_the_browser_computes(town):
+    assert set(network.offered_layouts(town)) == set(spec.LAYOUTS)
+    small_budget = dataclasses.replace(town, settings=Settings(max_elements=10))
+    assert set(network.offered_layouts(small_budget)) == {"force", "concentric"}
+    circle = ViewState(layout="circle")
+    assert (
+        network.handle_layout(circle, 0, network.offered_layouts(small_budget))["name"] == "preset"
+    )
+
+
+def test_the_whole_view_names_its_most_central_entities_only(town):
+    elements, _ = network.handle_elements(town, ViewState())
+    named = {e["data"]["id"] for e in elements if "labelled" in e.get("classes", "")}
+    assert len(named) == min(len(town.view), elements_module.LABELLED)

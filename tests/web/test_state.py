@@ -25,6 +25,7 @@ CHANGED = {
     "synergy_types": ("company", "research"),
     "types": ("company",),
     "relations": ("member_of", "partner_in"),
+    "countries": ("ES",),
     "min_degree": 2,
     "hops": 1,
     "metric": "betweenness",
