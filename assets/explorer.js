@@ -92,9 +92,60 @@
     mark();
   }, 300);
 
+  // The PNG picture: the network as drawn, under the view's title, beside the legend.
+  function exportPng() {
+    var instance = cy();
+    if (!instance) { return; }
+    var scale = 2;
+    var heading = document.getElementById("eco-picture-title");
+    var title = (heading && heading.textContent) || "The ecosystem network";
+    var rows = Array.prototype.map.call(document.querySelectorAll("#eco-legend li"), function (li) {
+      var swatch = li.querySelector(".swatch");
+      return { colour: swatch ? swatch.style.backgroundColor : "", text: li.textContent };
+    });
+    var network = new Image();
+    network.onload = function () {
+      var band = 70 * scale, side = 300 * scale, row = 26 * scale;
+      var canvas = document.createElement("canvas");
+      canvas.width = network.width + side;
+      canvas.height = Math.max(network.height + band, band + (rows.length + 2) * row);
+      var g = canvas.getContext("2d");
+      g.fillStyle = "#ffffff";
+      g.fillRect(0, 0, canvas.width, canvas.height);
+      g.drawImage(network, 0, band);
+      g.fillStyle = "#1b1f24";
+      g.font = "bold " + (26 * scale) + "px sans-serif";
+      g.fillText(title, 24 * scale, 44 * scale, canvas.width - 48 * scale);
+      g.font = (15 * scale) + "px sans-serif";
+      var x = network.width + 20 * scale;
+      rows.forEach(function (item, number) {
+        var y = band + (number + 1) * row;
+        if (item.colour) {
+          g.fillStyle = item.colour;
+          g.beginPath();
+          g.arc(x + 7 * scale, y - 5 * scale, 7 * scale, 0, 2 * Math.PI);
+          g.fill();
+        }
+        g.fillStyle = "#1b1f24";
+        g.fillText(item.text, x + 22 * scale, y);
+      });
+      canvas.toBlob(function (blob) {
+        var link = document.createElement("a");
+        link.href = URL.createObjectURL(blob);
+        link.download = "ecosystem.png";
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
+      }, "image/png");
+    };
+    network.src = instance.png({ full: true, scale: scale, bg: "#ffffff" });
+  }
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-cy-action]");
     if (button) { act(button.getAttribute("data-cy-action")); }
+    if (event.target.closest && event.target.closest("#eco-export-png")) { exportPng(); }
   });
 
   document.addEventListener("keydown", function (event) {

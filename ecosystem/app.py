@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import dash_cytoscape as cyto
 import flask
 import networkx as nx
 from dash import Dash
@@ -63,7 +62,6 @@ def create_app(
     model = build_model(
         graph, settings=settings, cache=cache, use_cache=use_cache, progress=progress
     )
-    cyto.load_extra_layouts()  # brings cytoscape-svg, needed for SVG export
     app = Dash(
         __name__,
         title=title,

@@ -1,8 +1,9 @@
 """The export menu: the view as a picture (PNG, SVG) and the visible network as data files.
 
-Inputs: the picture buttons (output: Cytoscape's image request) and one button per data format,
-with the filters and selection read as view-state fields when a button is pressed (output: the
-download).
+Inputs: one button per format, with the view-state fields read when a button is pressed
+(output: the download); the selection and path ends (output: the picture's title). The SVG is
+drawn here (:mod:`ecosystem.web.picture`); the PNG is drawn by the page's script from the network's
+canvas, with the title and the legend.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from ecosystem.explorer import Filters, Model, visible
 from ecosystem.interchange.formats import FORMATS as FILE_FORMATS
 from ecosystem.interchange.formats import download as file_download
 from ecosystem.schema import RELATION_COLUMNS
-from ecosystem.web import spec
+from ecosystem.web import paths, spec
 from ecosystem.web.ids import ID
+from ecosystem.web.picture import picture_title, svg_picture
 from ecosystem.web.spec import ViewState
 
 # The app's own CSV (relations with both ends named, for people reading it), then every format
@@ -28,7 +30,18 @@ FORMATS: dict[str, str] = {
     "csv": "CSV of visible relations",
     **{name: f.label for name, f in FILE_FORMATS.items() if f.writer and name != "csv"},
 }
-VIEW_FIELDS = ("selected", "types", "relations", "countries", "min_degree", "hops", "metric")
+VIEW_FIELDS = (
+    "selected",
+    "types",
+    "relations",
+    "countries",
+    "min_degree",
+    "hops",
+    "metric",
+    "colour",
+    "layout",
+    *paths.FIELDS,
+)
 
 
 def button_id(fmt: str) -> str:
@@ -121,22 +134,19 @@ def export_download(model: Model, state: Filters, fmt: str) -> dict:
     return dict(file_download(subgraph, fmt, scores=scores, methods=methods))
 
 
-def image_request(kind: str) -> dict:
-    """What Cytoscape is asked for to download the view as a PNG or SVG picture."""
-    options = {"full": True, "bg": "#ffffff"} | ({"scale": 2} if kind == "png" else {})
-    return {"type": kind, "action": "download", "filename": "ecosystem", "options": options}
+def svg_download(model: Model, state: ViewState) -> dict:
+    """The view as an SVG picture with its title and legend, the chosen path highlighted."""
+    _, store, _ = paths.handle_path(model, state)
+    along = store["nodes"] if store else None
+    return {
+        "content": svg_picture(model, state, along),
+        "filename": "ecosystem.svg",
+        "type": "image/svg+xml",
+    }
 
 
 def register_callbacks(app: Dash, model: Model) -> None:
-    @app.callback(
-        output=Output(ID.GRAPH, "generateImage"),
-        inputs=(Input(ID.EXPORT_PNG, "n_clicks"), Input(ID.EXPORT_SVG, "n_clicks")),
-        prevent_initial_call=True,
-    )
-    def export_image(_png: Any, _svg: Any):
-        return image_request("svg" if ctx.triggered_id == ID.EXPORT_SVG else "png")
-
-    formats = {button_id(fmt): fmt for fmt in FORMATS}
+    formats = {button_id(fmt): fmt for fmt in FORMATS} | {ID.EXPORT_SVG: "svg"}
 
     @app.callback(
         output=Output(ID.DOWNLOAD, "data"),
@@ -146,8 +156,19 @@ def register_callbacks(app: Dash, model: Model) -> None:
     )
     def export_data(clicks: Any, fields: Any):
         state: ViewState = spec.from_client(model, fields)
-        return export_download(model, state, formats.get(str(ctx.triggered_id), "csv"))
+        chosen = formats.get(str(ctx.triggered_id), "csv")
+        if chosen == "svg":
+            return svg_download(model, state)
+        return export_download(model, state, chosen)
+
+    @app.callback(
+        output=Output(ID.PICTURE_TITLE, "children"),
+        inputs=spec.inputs("selected", "path_from", "path_to"),
+    )
+    def title(**fields: Any):
+        return picture_title(model, spec.from_client(model, fields))
 
 
-def download() -> dcc.Download:
-    return dcc.Download(id=ID.DOWNLOAD)
+def download() -> list:
+    """The download, and the title the PNG picture is given (the page's script draws it)."""
+    return [dcc.Download(id=ID.DOWNLOAD), html.Span(id=ID.PICTURE_TITLE, className="hidden")]

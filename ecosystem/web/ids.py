@@ -55,3 +55,4 @@ class ID:
     EXPORT_SVG = "eco-export-svg"
     EXPORT = "eco-export"  # pattern-matching: {"type": EXPORT, "format": name}
     DOWNLOAD = "eco-download"
+    PICTURE_TITLE = "eco-picture-title"

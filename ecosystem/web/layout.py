@@ -23,7 +23,7 @@ def page(model: Model) -> html.Div:
             ],
             dcc.Store(id=ID.HIGHLIGHT, data=[]),
             dcc.Store(id=ID.PRESENTER, data=False),
-            export.download(),
+            *export.download(),
             *presenter.hidden_steps(),
             topbar(model),
             html.Main(

@@ -78,8 +78,16 @@ def wait(browser, condition, seconds: float = 20, what: str = "the page"):
 
 def open_app(browser, server_url: str, query: str = "") -> None:
     browser.get(server_url + query)
-    wait(browser, lambda: "Showing" in text_of(browser, "eco-counts"), what="the network")
+    # The count line is hidden in presenter mode: read what it holds, shown or not.
+    wait(browser, lambda: "Showing" in text_content(browser, "eco-counts"), what="the network")
     wait(browser, lambda: node_count(browser) > 0, what="the nodes to be drawn")
+
+
+def text_content(browser, element_id: str) -> str:
+    return browser.execute_script(
+        "const e = document.getElementById(arguments[0]); return e ? e.textContent : '';",
+        element_id,
+    )
 
 
 def text_of(browser, element_id: str) -> str:

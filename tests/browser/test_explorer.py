@@ -111,6 +111,7 @@ def test_presenter_keys_step_through_the_path(browser, server_url):
 
 def test_png_export_is_a_picture_of_the_network(browser, server_url, downloads):
     open_app(browser, server_url)
+    (downloads / "ecosystem.png").unlink(missing_ok=True)
     export(browser, "eco-export-png")
     picture = Image.open(download(downloads, "ecosystem.png")).convert("RGB")
     assert picture.width > 300 and picture.height > 300
@@ -121,6 +122,7 @@ def test_png_export_is_a_picture_of_the_network(browser, server_url, downloads):
 def test_csv_export_holds_the_visible_relations(browser, server_url, downloads):
     open_app(browser, server_url, "?types=company,cluster")
     wait(browser, lambda: node_count(browser) < 20, what="the filter")
+    (downloads / "ecosystem-relations.csv").unlink(missing_ok=True)
     export(browser, "eco-export-csv")
     exported = list(csv.DictReader(download(downloads, "ecosystem-relations.csv").open()))
     data = default_data_dir()

@@ -8,12 +8,16 @@ without running them.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from selenium.webdriver.common.by import By
 
 from benchmarks import h2020
+from ecosystem.analysis.paths import collaboration_paths
+from ecosystem.elements import edge_id
 from ecosystem.explorer import MAX_ELEMENTS
 from ecosystem.graph import load_graph, simple_view
 from tests.browser.helpers import (
@@ -135,3 +139,19 @@ def test_the_centrality_panel_says_the_ranking_is_sampled(browser, slice_url, ar
     ]
     assert values and all(v > 0 for v in values)
     browser.save_screenshot(str(artifacts / "large-network-centrality.png"))
+
+
+def test_every_link_of_a_highlighted_path_is_drawn(browser, slice_url, slice_dir):
+    view = simple_view(load_graph(slice_dir))
+    hub = max(view, key=lambda node: (view.degree(node), node))
+    # An organisation three or more hops from the best-linked one: a path through the overview.
+    far = next(
+        node
+        for node, hops in sorted(nx.single_source_shortest_path_length(view, hub).items())
+        if hops >= 3 and node.startswith("org-")
+    )
+    nodes = collaboration_paths(view, hub, far, k=1)["paths"][0]["nodes"]
+    open_large(browser, slice_url, f"?from={hub}&to={far}&tab=paths")
+    wait(browser, lambda: set(nodes) <= highlighted_nodes(browser), 60, "the path's entities")
+    drawn = set(browser.execute_script(CY + "return cy.edges().map(e => e.id());"))
+    assert {edge_id(a, b) for a, b in itertools.pairwise(nodes)} <= drawn
