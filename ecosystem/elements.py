@@ -523,9 +523,8 @@ def numbered_labels(view: nx.Graph, nodes: list[str], *, presenter: bool = False
     for number, node in enumerate(nodes, start=1):
         data = view.nodes[node]
         name = data.get("name", node)
-        shown = (
-            _clip(name, TITLE_CHARS) if presenter else short_label(name, data.get("aliases", ""))
-        )
+        limit = TITLE_CHARS if presenter else SHORT_LABEL_CHARS
+        shown = short_label(str(name), data.get("aliases", ""), limit)
         rules.append(
             {"selector": f'node[id = "{_quoted(node)}"]', "style": {"label": f"{number} · {shown}"}}
         )
