@@ -5,6 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import networkx as nx
@@ -181,3 +187,52 @@ TOWN_EDGES = [
     ("bolt", "spain", "located_in"),
     ("core", "spain", "located_in"),
 ]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def serving(*args: str, workers: int = 2, seconds: float = 90):
+    """``ecosystem serve`` with ``args`` on a free loopback port, as a user starts it; yields its
+    base address (no trailing slash) and the process once ``/healthz`` answers."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ecosystem",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            *args,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + seconds
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the server exited early:\n{process.stdout.read()}")
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"no answer from {base} within {seconds} s") from None
+                time.sleep(0.3)
+        yield base, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -23,48 +23,17 @@ from werkzeug.test import Client
 from ecosystem import auth
 from ecosystem.cli import main
 from ecosystem.web.components import source_href
+from tests.helpers import free_port, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "team password 1"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def server(*args: str, seconds: float = 120):
     """``ecosystem serve`` on a free loopback port; yields its address once /healthz answers."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ecosystem", "serve", "--port", str(port), "--workers", "1", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + seconds
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the server exited early:\n{process.stdout.read()}")
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"no answer from {base} within {seconds} s") from None
-                time.sleep(0.3)
+    with serving(*args, workers=1, seconds=seconds) as (base, _process):
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def opener() -> urllib.request.OpenerDirector:

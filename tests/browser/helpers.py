@@ -3,11 +3,7 @@ person does and sees in the explorer."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,49 +12,15 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from ecosystem.analysis.paths import collaboration_paths
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited early:\n{process.stdout.read()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"the server did not answer at {url} within {seconds} s")
+from tests.helpers import serving
 
 
 @contextmanager
 def running_server(*extra: str, seconds: float = 60):
-    """``ecosystem serve`` on a free port, as a user starts it; yields its address once it
-    answers (within ``seconds``)."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ecosystem", "serve", "--port", str(port), "--workers", "2", *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        _wait_for(url, process, seconds)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    """``ecosystem serve`` on a free port, as a user starts it; yields its address (with the
+    trailing slash) once it answers (within ``seconds``)."""
+    with serving(*extra, seconds=seconds) as (base, _process):
+        yield base + "/"
 
 
 CY = """

@@ -3,54 +3,21 @@ path prefix, as behind a reverse proxy."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import contextmanager
-
 import pytest
 from selenium.webdriver.common.by import By
 
 from ecosystem import auth
-from tests.browser.helpers import _free_port, node_count, open_app, tab, text_of, wait
+from tests.browser.helpers import node_count, open_app, tab, text_of, wait
+from tests.helpers import serving
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a team password"
 
 
-@contextmanager
 def team_server(*extra: str, seconds: float = 90):
     """``ecosystem serve`` with ``extra`` options; yields its base address once /healthz answers."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ecosystem", "serve", "--port", str(port), "--workers", "2", *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + seconds
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the server exited early:\n{process.stdout.read()}")
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"no answer from {base} within {seconds} s") from None
-                time.sleep(0.3)
-        yield base, process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    return serving(*extra, seconds=seconds)
 
 
 def status_of(browser, base: str, path: str) -> int:
