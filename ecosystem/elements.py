@@ -458,7 +458,7 @@ def highlight_stylesheet(
     accent = "#ffbf00" if presenter else "#d62728"
     sheet = [
         *base,
-        {"selector": "node", "style": {"opacity": 0.18, "text-opacity": 0 if presenter else 0.5}},
+        {"selector": "node", "style": {"opacity": 0.18, "text-opacity": 0}},
         {"selector": "edge", "style": {"opacity": 0.08}},
     ]
     # One rule for all marked nodes and one for all marked edges (a comma-separated selector
@@ -466,19 +466,19 @@ def highlight_stylesheet(
     if nodes:
         marked: dict[str, Any] = {
             "opacity": 1,
+            "text-opacity": 1,
             "border-width": 3,
             "border-color": accent,
-            "label": "data(title)" if presenter else "data(label)",
         }
         if len(nodes) <= LABELLED_HIGHLIGHT:
             # Every name in large type: readable for a path or a few neighbours; for a hub's
             # hundreds they would pile up, so those keep their usual labels.
             marked.update(
                 {
+                    "label": "data(title)" if presenter else "data(label)",
                     "min-zoomed-font-size": 0,
                     "font-size": 22 if presenter else 15,
                     "font-weight": "bold",
-                    "text-opacity": 1,
                 }
             )
         sheet.append(
