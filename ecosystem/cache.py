@@ -33,7 +33,7 @@ import numpy as np
 from ecosystem.analysis import fast
 from ecosystem.analysis.centrality import METRICS, Method, Progress, all_centralities, methods
 from ecosystem.analysis.communities import communities
-from ecosystem.elements import positions
+from ecosystem.positions import positions
 from ecosystem.settings import CommunitySettings, LayoutSettings, MetricSettings, fingerprint
 
 CACHE_ENV = "ECOSYSTEM_CACHE"
@@ -229,7 +229,7 @@ def compute_layout(
     directory: Path | None = None,
     use_cache: bool = True,
 ) -> dict[Hashable, tuple[float, float]]:
-    """:func:`~ecosystem.elements.positions` of ``graph``, cached like the metrics (two seconds on
+    """:func:`~ecosystem.positions.positions` of ``graph``, cached like the metrics (two seconds on
     the H2020 network); the key holds every layout setting."""
 
     def fits(result: Any) -> bool:

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 @dataclass(frozen=True)
 class LayoutSettings:
-    """How the fixed force-directed layout is computed (:func:`ecosystem.elements.positions`).
+    """How the fixed force-directed layout is computed (:func:`ecosystem.positions.positions`).
 
     Up to ``kamada_kawai_limit`` entities, Kamada-Kawai from a seeded spring layout; up to
     ``force_limit``, the seeded spring layout of ``spring_iterations``; larger, the

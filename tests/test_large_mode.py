@@ -7,7 +7,7 @@ import dataclasses
 import networkx as nx
 import pytest
 
-from ecosystem import elements
+from ecosystem import positions
 from ecosystem.explorer import build_model, visible
 from ecosystem.settings import LayoutSettings, Settings
 from ecosystem.web import details as panels
@@ -58,9 +58,9 @@ def test_large_layout_places_every_entity_the_same_way_twice():
     settings = LayoutSettings(force_limit=50, core_size=20)
     graph = nx.relabel_nodes(nx.barabasi_albert_graph(300, 2, seed=3), str)
     graph.add_edge("island-a", "island-b")  # a component the core does not reach
-    first = elements.positions(graph, settings=settings)
+    first = positions.positions(graph, settings=settings)
     assert set(first) == set(graph)
-    assert first == elements.positions(graph, settings=settings)
+    assert first == positions.positions(graph, settings=settings)
     assert first["island-a"] != first["island-b"]
 
 

@@ -20,7 +20,6 @@ from dash.exceptions import PreventUpdate
 
 from ecosystem.elements import (
     base_stylesheet,
-    concentric_positions,
     edge_id,
     highlight_stylesheet,
     labelled,
@@ -31,6 +30,7 @@ from ecosystem.elements import (
     scaled_sizes,
 )
 from ecosystem.explorer import Model, visible
+from ecosystem.positions import concentric_positions
 from ecosystem.web import spec
 from ecosystem.web.components import attrs
 from ecosystem.web.ids import ID

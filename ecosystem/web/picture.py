@@ -18,13 +18,13 @@ from ecosystem.elements import (
     LABEL_FONT,
     MAX_SIZE,
     MIN_SIZE,
-    concentric_positions,
     labelled,
     scaled_sizes,
     short_label,
     type_style,
 )
 from ecosystem.explorer import Model, visible
+from ecosystem.positions import concentric_positions
 from ecosystem.schema import ENTITY_TYPES
 from ecosystem.web.spec import ViewState
 
