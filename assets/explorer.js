@@ -54,11 +54,12 @@
     var wanted = holder ? holder.getAttribute("data-fit") : "";
     var instance = cy();
     if (!instance || wanted === framed) { return; }
-    framed = wanted;
-    if (!wanted) { return; }
+    if (!wanted) { framed = wanted; return; }
+    var ids = wanted.split(" ");
     var chosen = instance.collection();
-    wanted.split(" ").forEach(function (id) { chosen = chosen.union(instance.getElementById(id)); });
-    if (chosen.empty()) { return; }
+    ids.forEach(function (id) { chosen = chosen.union(instance.getElementById(id)); });
+    if (chosen.length < ids.length) { return; }  // not drawn yet: look again at the next tick
+    framed = wanted;
     instance.stop();
     // Fit them, but never closer than MAX_ZOOM: a step's two entities stay in their setting.
     var box = chosen.boundingBox();

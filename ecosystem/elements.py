@@ -193,7 +193,9 @@ def link_elements(view: nx.Graph, links: Iterable[tuple[str, str]]) -> list[dict
     return elements
 
 
-def base_stylesheet(*, presenter: bool = False, colour_by: str = "type") -> list[dict]:
+def base_stylesheet(
+    *, presenter: bool = False, colour_by: str = "type", overview: bool = False
+) -> list[dict]:
     """The stylesheet for a view: colours and shapes by type (or colours by community)."""
     # Bigger entities get bigger labels; a label shows once it renders at a readable size, so the
     # most central entities are named at any zoom and the rest appear as one zooms in.
@@ -235,6 +237,15 @@ def base_stylesheet(*, presenter: bool = False, colour_by: str = "type") -> list
     # script marks every node "zoomed" past ZOOMED_IN), so names never pile up.
     named = "data(title)" if presenter else "data(label)"
     sheet.append({"selector": "node.labelled, node.zoomed", "style": {"label": named}})
+    if overview:
+        # A large network's overview is drawn far zoomed out: its named entities get type large
+        # enough to read there.
+        sheet.append(
+            {
+                "selector": "node.labelled",
+                "style": {"font-size": "mapData(size, 18, 70, 40, 72)", "text-max-width": "420px"},
+            }
+        )
     for entity_type, (colour, shape) in TYPE_STYLE.items():
         style = {"shape": shape}
         if colour_by == "type":

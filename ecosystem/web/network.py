@@ -197,7 +197,8 @@ def handle_highlight(
     A picked synergy candidate wins over a path, a path over the plain selection; the entity
     stepped to (``focus``) is marked most strongly.
     """
-    base = base_stylesheet(presenter=state.presenter, colour_by=state.colour)
+    overview = model.view.number_of_nodes() > model.settings.max_elements // 2
+    base = base_stylesheet(presenter=state.presenter, colour_by=state.colour, overview=overview)
     focus = state.focus or state.selected
     if pick and strings(pick.get("nodes")):
         nodes = [n for n in strings(pick.get("nodes")) if n in model.view]
