@@ -243,7 +243,7 @@ def base_stylesheet(
         sheet.append(
             {
                 "selector": "node.labelled",
-                "style": {"font-size": "mapData(size, 18, 70, 40, 72)", "text-max-width": "420px"},
+                "style": {"font-size": "mapData(size, 18, 70, 30, 54)", "text-max-width": "360px"},
             }
         )
     for entity_type, (colour, shape) in TYPE_STYLE.items():
