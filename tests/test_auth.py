@@ -14,7 +14,7 @@ from ecosystem import auth
 from ecosystem.cli import main
 
 PASSWORD = "correct horse battery"
-PRODUCTION_HASHER = auth._hasher
+PRODUCTION_HASHER = auth.users._hasher
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +23,7 @@ def quick_hashes(monkeypatch):
     from argon2 import PasswordHasher
 
     monkeypatch.setattr(
-        auth, "_hasher", lambda: PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        auth.users, "_hasher", lambda: PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     )
 
 
@@ -115,7 +115,7 @@ def test_the_users_file_holds_an_argon2id_hash_never_the_password(users_file):
 
 
 def test_real_hashes_use_argon2id_at_its_recommended_cost(tmp_path, monkeypatch):
-    monkeypatch.setattr(auth, "_hasher", PRODUCTION_HASHER)
+    monkeypatch.setattr(auth.users, "_hasher", PRODUCTION_HASHER)
     auth.add_user(tmp_path / "users", "alice", PASSWORD)
     hashed = auth.read_users(tmp_path / "users")["alice"]
     assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")  # RFC 9106, second choice

@@ -1,119 +1,39 @@
-"""Serving a team: sign-in, a path prefix and a health check, as WSGI middleware around the app.
-
-Everything here wraps a plain WSGI callable (``app.server.wsgi_app``), so it works the same
-under any server that runs the app, and under Dash's development server.
-
-- **Prefix.** With ``url_prefix="/ecosystem/"`` the app answers under that path: the prefix
-  moves from ``PATH_INFO`` to ``SCRIPT_NAME`` (the WSGI convention for an app mounted under a
-  path), so the app's own routes stay where they are and Dash writes the prefix into every
-  address it sends to the browser.
-- **Health.** ``/healthz`` (and ``<prefix>healthz``) answers 200 with a small JSON body, without
-  sign-in, for load balancers and container health checks.
-- **Sign-in.** Either users with Argon2id-hashed passwords in a file the administrator manages
-  (``ecosystem users add NAME``), with a signed session cookie; or a reverse proxy that signs
-  users in and names them in a request header the server is told to trust. Off on loopback;
-  required on any other address unless the map is declared public.
-
-Passwords are never logged, never stored in clear, and never put in a cookie: the cookie holds
-the user's name and a fingerprint of the stored hash (changing a password or removing the user
-ends their sessions), signed with the server's secret.
-"""
+"""The WSGI middleware: the path prefix and health check, a trusted proxy's user header, and
+the password sign-in with its page and session cookie."""
 
 from __future__ import annotations
 
-import hashlib
 import html
-import ipaddress
 import json
-import os
-import re
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from ecosystem.errors import EcosystemError
-
-if TYPE_CHECKING:
-    from argon2 import PasswordHasher
-
-Environ = dict[str, Any]
-StartResponse = Callable[..., Any]
-WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
-
-COOKIE_NAME = "ecosystem_session"
-SESSION_SECONDS = 12 * 3600
-MIN_PASSWORD_CHARS = 8
-# Failed sign-ins allowed per client address and user name in a window, then 429 until it ends.
-MAX_FAILURES = 5
-FAILURE_WINDOW_SECONDS = 15 * 60
-MAX_TRACKED_CLIENTS = 10_000
-# Argon2id needs 64 MiB per check by design; at most this many run at once in one process.
-CONCURRENT_CHECKS = 2
-MAX_FORM_BYTES = 16 * 1024
-USER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
-PREFIX = re.compile(r"/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*")
-HEADER_NAME = re.compile(r"[A-Za-z0-9-]+")
-USERS_HEADER = "# ecosystem users: NAME:ARGON2ID-HASH, one a line. Edit with `ecosystem users`.\n"
-
-
-class SignInError(EcosystemError):
-    """Sign-in settings that do not fit together, or a users file that cannot be used."""
-
-
-# ----------------------------------------------------------------------------- settings
-
-
-@dataclass(frozen=True)
-class Gate:
-    """How the server answers before the app: its path prefix and who may come in.
-
-    ``users_file`` and ``proxy_user_header`` are exclusive; with neither, anyone may come in.
-    """
-
-    url_prefix: str = "/"
-    users_file: Path | None = None
-    proxy_user_header: str | None = None
-    secret_file: Path | None = None
-    frame_ancestors: tuple[str, ...] = ()
-
-    @property
-    def signs_in(self) -> bool:
-        return self.users_file is not None or self.proxy_user_header is not None
-
-
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` is reachable from this machine only.
-
-    >>> [is_loopback(h) for h in ("127.0.0.1", "localhost", "::1", "0.0.0.0", "10.0.0.5")]
-    [True, True, True, False, False]
-    """
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def normalise_prefix(prefix: str) -> str:
-    """``/ecosystem`` or ``ecosystem/`` as ``/ecosystem/``; refuses anything but a plain path.
-
-    >>> normalise_prefix("ecosystem"), normalise_prefix("/"), normalise_prefix("/a/b/")
-    ('/ecosystem/', '/', '/a/b/')
-    """
-    value = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
-    if not PREFIX.fullmatch(value):
-        raise SignInError(
-            f"--url-prefix {prefix!r}: use a plain path of letters, digits and . _ ~ - "
-            "(no segment starting with a dot), "
-            "such as /ecosystem/"
-        )
-    return value
+from ecosystem.auth.core import (
+    CONCURRENT_CHECKS,
+    COOKIE_NAME,
+    HEADER_NAME,
+    MAX_FORM_BYTES,
+    SESSION_SECONDS,
+    Environ,
+    Gate,
+    SignInError,
+    StartResponse,
+    WSGIApp,
+    is_loopback,
+    normalise_prefix,
+)
+from ecosystem.auth.users import (
+    FailedAttempts,
+    Users,
+    _hasher,
+    fingerprint,
+    load_secret,
+    read_users,
+)
 
 
 def gate_for(
@@ -165,175 +85,6 @@ def wrap(app: WSGIApp, gate: Gate) -> WSGIApp:
     elif gate.proxy_user_header:
         inner = ProxyUser(app, gate.proxy_user_header)
     return Mount(inner, gate.url_prefix)
-
-
-def load_secret(path: Path) -> bytes:
-    """The session secret kept in ``path``, made (readable by its owner only) if missing.
-
-    Servers started at once with the same file agree: only one of them creates it.
-    """
-    try:
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    except OSError as error:
-        raise SignInError(f"{path}: cannot create the session secret: {error.strerror}") from None
-    else:
-        with os.fdopen(handle, "w", encoding="ascii") as stream:
-            stream.write(secrets.token_hex(32) + "\n")
-    for _ in range(50):  # another server may have created it a moment ago and be writing it
-        try:
-            value = path.read_text(encoding="ascii").strip()
-        except (OSError, UnicodeDecodeError) as error:
-            raise SignInError(f"{path}: cannot read the session secret: {error}") from None
-        if len(value) >= 32:
-            return value.encode("ascii")
-        time.sleep(0.1)
-    raise SignInError(f"{path}: the session secret is shorter than 32 characters: delete the file")
-
-
-# ----------------------------------------------------------------------------- the users file
-
-
-def _hasher() -> PasswordHasher:
-    from argon2 import PasswordHasher
-
-    return PasswordHasher()  # Argon2id with RFC 9106's second recommended parameters
-
-
-def read_users(path: Path) -> dict[str, str]:
-    """The users file as name -> Argon2 hash; every malformed line is named."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SignInError(
-            f"{path}: no such users file: create it with `ecosystem users add NAME --users {path}`"
-        ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise SignInError(f"{path}: cannot read the users file: {error}") from None
-    users: dict[str, str] = {}
-    problems = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        name, colon, hashed = line.strip().partition(":")
-        if not colon or not USER_NAME.fullmatch(name) or not hashed.startswith("$argon2"):
-            problems.append(
-                f"{path}:{number}: not NAME:ARGON2-HASH: "
-                "write users with `ecosystem users add`, never by hand"
-            )
-        elif name in users:
-            problems.append(f"{path}:{number}: {name} is listed twice: remove one line")
-        else:
-            users[name] = hashed
-    if problems:
-        raise SignInError("\n".join(problems))
-    return users
-
-
-def _write_users(path: Path, users: dict[str, str]) -> None:
-    from ecosystem.interchange.store import write_atomically
-
-    if not path.exists():
-        # The atomic writer keeps an existing file's mode: make it owner-only before it writes.
-        path.parent.mkdir(parents=True, exist_ok=True)
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    lines = [USERS_HEADER, *(f"{name}:{hashed}\n" for name, hashed in sorted(users.items()))]
-    write_atomically(path.parent, {path.name: "".join(lines).encode("utf-8")})
-
-
-def check_new_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_CHARS:
-        raise SignInError(f"the password needs at least {MIN_PASSWORD_CHARS} characters")
-
-
-def add_user(path: Path, name: str, password: str) -> bool:
-    """Add ``name`` (or set its password) in the users file; True if the user is new."""
-    if not USER_NAME.fullmatch(name):
-        raise SignInError(
-            f"{name!r} is not a user name: letters, digits and . _ @ -, at most 64 characters"
-        )
-    check_new_password(password)
-    users = read_users(path) if path.exists() else {}
-    new = name not in users
-    users[name] = _hasher().hash(password)
-    _write_users(path, users)
-    return new
-
-
-def remove_user(path: Path, name: str) -> None:
-    users = read_users(path)
-    if name not in users:
-        raise SignInError(f"{path}: no user {name!r}; the users are: {', '.join(users) or 'none'}")
-    del users[name]
-    _write_users(path, users)
-
-
-def fingerprint(hashed: str) -> str:
-    """A short digest of a stored hash: a session names it, so a new password ends old sessions."""
-    return hashlib.sha256(hashed.encode("ascii")).hexdigest()[:16]
-
-
-class Users:
-    """The users file, read again whenever it changes on disk (no restart to add or remove)."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._lock = threading.Lock()
-        self._stamp: tuple[int, int, int] | None = None
-        self._users: dict[str, str] = {}
-
-    def current(self) -> dict[str, str]:
-        try:
-            stat = self.path.stat()
-        except OSError:
-            return {}  # a deleted users file lets nobody in
-        stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-        with self._lock:
-            if stamp != self._stamp:
-                try:
-                    self._users = read_users(self.path)
-                except SignInError:
-                    self._users = {}  # a damaged file lets nobody in, rather than anybody
-                self._stamp = stamp
-            return self._users
-
-
-class FailedAttempts:
-    """Failed sign-ins per key in a sliding window; bounded in memory."""
-
-    def __init__(self, limit: int = MAX_FAILURES, window: float = FAILURE_WINDOW_SECONDS):
-        self.limit, self.window = limit, window
-        self._lock = threading.Lock()
-        self._times: dict[tuple[str, str], list[float]] = {}
-
-    def blocked_for(self, key: tuple[str, str], now: float) -> float:
-        """Seconds until ``key`` may try again (0 when it may now)."""
-        with self._lock:
-            recent = [t for t in self._times.get(key, []) if now - t < self.window]
-            if len(recent) < self.limit:
-                return 0.0
-            return self.window - (now - recent[0])
-
-    def fail(self, key: tuple[str, str], now: float) -> None:
-        with self._lock:
-            if key not in self._times and len(self._times) >= MAX_TRACKED_CLIENTS:
-                self._times = {
-                    k: kept
-                    for k, times in self._times.items()
-                    if (kept := [t for t in times if now - t < self.window])
-                }
-                if len(self._times) >= MAX_TRACKED_CLIENTS:
-                    self._times.pop(next(iter(self._times)))
-            recent = [t for t in self._times.get(key, []) if now - t < self.window]
-            self._times[key] = [*recent, now][-self.limit :]
-
-    def forget(self, key: tuple[str, str]) -> None:
-        with self._lock:
-            self._times.pop(key, None)
-
-
-# ----------------------------------------------------------------------------- middleware
 
 
 def _respond(
@@ -661,112 +412,3 @@ class PasswordSignIn:
 
 
 # ----------------------------------------------------------------------------- command line
-
-
-def add_serve_options(serve: Any) -> None:
-    """The ``serve`` options for a team server (``serve`` is an argparse parser)."""
-    serve.add_argument(
-        "--url-prefix",
-        default="/",
-        metavar="PATH",
-        help="serve under this path, as behind a reverse proxy at /PATH/ (default: /)",
-    )
-    serve.add_argument(
-        "--users",
-        type=Path,
-        default=_env_path("ECOSYSTEM_USERS"),
-        metavar="FILE",
-        help="sign-in with the users in FILE (see `ecosystem users`; default: $ECOSYSTEM_USERS)",
-    )
-    serve.add_argument(
-        "--trust-proxy-user-header",
-        metavar="HEADER",
-        help="sign-in is done by the reverse proxy in front, which names the user in HEADER "
-        "(e.g. X-Forwarded-User); only when nothing but the proxy can reach this server",
-    )
-    serve.add_argument(
-        "--secret-file",
-        type=Path,
-        default=_env_path("ECOSYSTEM_SECRET_FILE"),
-        metavar="FILE",
-        help="session secret, made if missing; share it between servers so a session is valid "
-        "on all of them (default: $ECOSYSTEM_SECRET_FILE, else a new secret at each start)",
-    )
-    serve.add_argument(
-        "--public",
-        action="store_true",
-        help="serve on a non-loopback --host without sign-in: the map is meant for everyone",
-    )
-
-
-def gate_from_args(args: Any) -> Gate:
-    return gate_for(
-        host=args.host,
-        url_prefix=args.url_prefix,
-        users_file=args.users,
-        proxy_user_header=args.trust_proxy_user_header,
-        public=args.public,
-        secret_file=args.secret_file,
-        frame_ancestors=args.frame_ancestors,
-    )
-
-
-def _env_path(name: str) -> Path | None:
-    value = os.environ.get(name)
-    return Path(value) if value else None
-
-
-def register_users_command(commands: Any) -> None:
-    """``ecosystem users add|remove|list`` (``commands`` is argparse's subparsers object)."""
-    import argparse
-
-    users = commands.add_parser("users", help="who may sign in to a team server")
-    # On each action, so that it reads `ecosystem users add NAME --users FILE`.
-    file = argparse.ArgumentParser(add_help=False)
-    file.add_argument(
-        "--users",
-        type=Path,
-        default=_env_path("ECOSYSTEM_USERS"),
-        metavar="FILE",
-        help="the users file (default: $ECOSYSTEM_USERS)",
-    )
-    actions = users.add_subparsers(dest="action", required=True, metavar="ACTION")
-    add = actions.add_parser("add", parents=[file], help="add a user, or set a user's password")
-    add.add_argument("name")
-    add.add_argument(
-        "--password-stdin",
-        action="store_true",
-        help="read the password from the first line of standard input (for scripts)",
-    )
-    remove = actions.add_parser("remove", parents=[file], help="remove a user; their sessions end")
-    remove.add_argument("name")
-    actions.add_parser("list", parents=[file], help="the users' names")
-    users.set_defaults(handler=cmd_users)
-
-
-def cmd_users(args: Any, out: Any) -> int:
-    import sys
-
-    path: Path | None = args.users
-    if path is None:
-        raise SignInError("name the users file: --users FILE (or set $ECOSYSTEM_USERS)")
-    if args.action == "list":
-        for name in read_users(path):
-            print(name, file=out)
-        return 0
-    if args.action == "remove":
-        remove_user(path, args.name)
-        print(f"{path}: removed {args.name}", file=out)
-        return 0
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        import getpass
-
-        password = getpass.getpass(f"Password for {args.name}: ")
-        check_new_password(password)
-        if getpass.getpass("The same again: ") != password:
-            raise SignInError("the two passwords differ; nothing was changed")
-    new = add_user(path, args.name, password)
-    print(f"{path}: {'added' if new else 'new password for'} {args.name}", file=out)
-    return 0
