@@ -40,6 +40,7 @@ from ecosystem.schema import (
     RELATION_TYPES,
     RELATIONS_FILE,
 )
+from ecosystem.sources import check_sources
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
@@ -431,6 +432,7 @@ def _read_dataset(data_dir: Path) -> Dataset:
     # Unknown-id checks against an unreadable entities file would only add noise.
     entities_ok = bool(entity_table.rows)
     _check_relations(relation_table, entities, entities_ok, problems)
+    problems.extend(check_sources(data_dir, relation_table.rows))
     if problems:
         raise DataError(sorted(problems, key=_problem_order))
     digest = hashlib.sha256()

@@ -11,6 +11,7 @@ from typing import NamedTuple
 ENTITIES_FILE = "entities.csv"
 RELATIONS_FILE = "relations.csv"
 SOURCES_DIR = "sources"
+SOURCES_FILE = "sources.csv"
 
 ENTITY_COLUMNS = ("id", "name", "type", "aliases", "country", "description", "url")
 ENTITY_REQUIRED = ("id", "name", "type")
@@ -26,6 +27,19 @@ RELATION_COLUMNS = (
     "doc",
 )
 RELATION_REQUIRED = ("source", "target", "type", "evidence", "doc")
+# One record per document in sources/: every column in the header, only doc must be filled.
+SOURCE_COLUMNS = ("doc", "title", "publisher", "date", "language", "url")
+# ISO 639-1, the two-letter language codes (184 of them).
+_ISO_639_1 = """
+    aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv
+    cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr
+    ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw
+    ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv
+    ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr
+    ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi
+    yo za zh zu
+"""
+LANGUAGE_CODES = frozenset(_ISO_639_1.split())
 
 ALIAS_SEPARATOR = "|"
 DOC_SEPARATOR = "|"

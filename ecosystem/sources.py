@@ -1,21 +1,45 @@
-"""Provenance: check that each relation's evidence excerpt stands in the documents it cites.
+"""Provenance: the record of each source document, and each relation's excerpt checked against
+the documents it cites.
 
-The comparison forgives only what the schema allows to differ: runs of whitespace and words
-hyphenated across a line break (``mate-\\nrias`` reads ``materias``). Everything else, case,
+``sources.csv`` (beside ``entities.csv``) gives each document in ``sources/`` a record: its title,
+publisher or site, date, language and original address, each taken from the document itself and
+left empty where the document does not say. :func:`check_sources` holds it to the same strict
+rules as the other two files; :func:`catalogue` and :func:`source_labels` give the web app and the
+exports what they show. A relation imported from another tool's file (CORDIS, GEXF, ...) cites
+that file, which is not in ``sources/`` and needs no record: its evidence says where it came from.
+
+The excerpt comparison forgives only what the schema allows to differ: runs of whitespace and
+words hyphenated across a line break (``mate-\\nrias`` reads ``materias``). Everything else, case,
 punctuation and quotes included, must match the document.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
+from typing import TypedDict
 
 import networkx as nx
 
-from ecosystem.graph import Problem
-from ecosystem.schema import DOC_SEPARATOR, RELATIONS_FILE
+from ecosystem.errors import Problem
+from ecosystem.schema import (
+    DOC_SEPARATOR,
+    LANGUAGE_CODES,
+    RELATIONS_FILE,
+    SOURCE_COLUMNS,
+    SOURCES_DIR,
+    SOURCES_FILE,
+)
 
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_URL = re.compile(r"^https?://[^\s<>\"']+$")
+_DOC_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+# Words of an untitled document's opening that stand in for its title.
+OPENING_WORDS = 10
 _HYPHENATED_BREAK = re.compile(r"(\w)-[ \t]*\r?\n\s*(\w)")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -90,3 +114,199 @@ def locate(text: str, excerpt: str) -> tuple[int, int] | None:
     haystack, needle = normalise(text), normalise(excerpt)
     start = haystack.find(needle)
     return None if start < 0 or not needle else (start, start + len(needle))
+
+
+class SourceRecord(TypedDict):
+    """One row of ``sources.csv``: every column as text, and the line it starts on."""
+
+    doc: str
+    title: str
+    publisher: str
+    date: str
+    language: str
+    url: str
+    line: int
+
+
+def read_catalogue(data_dir: Path, problems: list[Problem]) -> dict[str, SourceRecord]:
+    """The records of ``data_dir/sources.csv`` by document name, read strictly; what is wrong
+    is appended to ``problems`` (the file, the line, the column and what to do)."""
+    from ecosystem import graph  # graph.py calls check_sources: imported when first used
+
+    table = graph.read_table(data_dir / SOURCES_FILE, SOURCE_COLUMNS, problems)
+    present = _documents_in(data_dir / SOURCES_DIR)
+    records: dict[str, SourceRecord] = {}
+    for row in table.rows:
+        record = SourceRecord(
+            doc=row["doc"],
+            title=row["title"],
+            publisher=row["publisher"],
+            date=row["date"],
+            language=row["language"],
+            url=row["url"],
+            line=row.line,
+        )
+        for column, message, fix in _record_problems(record, records, present):
+            problems.append(Problem(SOURCES_FILE, row.line, column, message, fix))
+        if record["doc"] and record["doc"] not in records:
+            records[record["doc"]] = record
+    return records
+
+
+def _record_problems(
+    record: SourceRecord, earlier: Mapping[str, SourceRecord], present: set[str]
+) -> Iterable[tuple[str, str, str]]:
+    doc = record["doc"]
+    if not doc:
+        yield "doc", "empty", "name the document's file in sources/"
+    elif not _DOC_NAME.match(doc):
+        yield "doc", f"{doc[:60]!r} is not a document file name", "name a file in sources/"
+    elif doc in earlier:
+        yield (
+            "doc",
+            f"second record of {doc!r} (first on line {earlier[doc]['line']})",
+            "keep one record per document",
+        )
+    elif doc not in present:
+        yield (
+            "doc",
+            f"no document {doc!r} in {SOURCES_DIR}/",
+            f"add the document to {SOURCES_DIR}/ or delete this record",
+        )
+    if record["date"] and not _is_iso_date(record["date"]):
+        yield (
+            "date",
+            f"{record['date'][:30]!r} is not an ISO 8601 date",
+            ("write YYYY-MM-DD, YYYY-MM or YYYY, or leave it empty"),
+        )
+    if record["language"] and record["language"] not in LANGUAGE_CODES:
+        yield (
+            "language",
+            f"{record['language'][:30]!r} is not an ISO 639-1 code",
+            ("use two lowercase letters such as en or es"),
+        )
+    if record["url"] and not _URL.match(record["url"]):
+        yield (
+            "url",
+            f"{record['url'][:60]!r} is not an http(s) address",
+            ("use an address starting with https:// or leave it empty"),
+        )
+
+
+def _is_iso_date(value: str) -> bool:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, a day the calendar has.
+
+    >>> [_is_iso_date(v) for v in ("2023", "2023-06", "2023-06-15", "2023-02-30", "15/06/2023")]
+    [True, True, True, False, False]
+    """
+    match = _DATE.match(value)
+    if not match:
+        return False
+    year, month, day = (int(part) if part else 1 for part in match.groups())
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _documents_in(folder: Path) -> set[str]:
+    try:
+        return {path.name for path in folder.iterdir() if path.is_file()}
+    except OSError:
+        return set()
+
+
+def check_sources(data_dir: str | Path, relations: Iterable) -> list[Problem]:
+    """Every problem of ``sources.csv`` and of the documents ``relations`` (rows of
+    ``relations.csv``, with ``line`` and ``doc``) cite in ``sources/`` without a record.
+
+    A dataset whose relations cite no document in ``sources/`` (an imported network) needs no
+    ``sources.csv``; when the file is there it is checked all the same.
+    """
+    data_dir = Path(data_dir)
+    present = _documents_in(data_dir / SOURCES_DIR)
+    cited: dict[str, int] = {}
+    for row in relations:
+        for doc in row["doc"].split(DOC_SEPARATOR):
+            if doc in present:
+                cited.setdefault(doc, row.line)
+    problems: list[Problem] = []
+    if not (data_dir / SOURCES_FILE).exists():
+        if cited:
+            problems.append(
+                Problem(
+                    SOURCES_FILE,
+                    0,
+                    "-",
+                    f"file not found in {data_dir}: {len(cited)} document(s) in {SOURCES_DIR}/ "
+                    "cited by relations.csv have no record",
+                    f"create it with the header {','.join(SOURCE_COLUMNS)} and one row per "
+                    "document",
+                )
+            )
+        return problems
+    records = read_catalogue(data_dir, problems)
+    if problems and not records:
+        return problems  # an unreadable file: every citation would repeat it
+    for doc, line in sorted(cited.items(), key=lambda item: item[1]):
+        if doc not in records:
+            problems.append(
+                Problem(
+                    RELATIONS_FILE,
+                    line,
+                    "doc",
+                    f"document {doc!r} has no record in {SOURCES_FILE}",
+                    f"add a row for {doc} to {SOURCES_FILE} (title, publisher, date, language, "
+                    "url, as the document gives them)",
+                )
+            )
+    return problems
+
+
+def catalogue(data_dir: str | Path) -> Mapping[str, SourceRecord]:
+    """The records of ``data_dir/sources.csv`` by document (empty when there is none or it does
+    not pass :func:`check_sources`; loading the data has reported why)."""
+    path = Path(data_dir) / SOURCES_FILE
+    try:
+        return _catalogue_at(path, path.stat().st_mtime_ns)[0]
+    except OSError:
+        return MappingProxyType({})
+
+
+def source_labels(data_dir: str | Path) -> Mapping[str, str]:
+    """What names each recorded document on screen: its title, or for a document without one
+    the words it opens with, quoted.
+
+    >>> from ecosystem.graph import default_data_dir
+    >>> source_labels(default_data_dir())["004_fd79ff072601a70f.txt"]
+    'Zoom on our partner : ICAMCyL'
+    """
+    path = Path(data_dir) / SOURCES_FILE
+    try:
+        return _catalogue_at(path, path.stat().st_mtime_ns)[1]
+    except OSError:
+        return MappingProxyType({})
+
+
+@lru_cache(maxsize=8)
+def _catalogue_at(
+    path: Path, mtime_ns: int
+) -> tuple[Mapping[str, SourceRecord], Mapping[str, str]]:
+    problems: list[Problem] = []
+    records = read_catalogue(path.parent, problems)
+    if problems:
+        records = {}
+    labels = {}
+    for doc, record in records.items():
+        labels[doc] = record["title"] or _opening(path.parent / SOURCES_DIR, doc)
+    return MappingProxyType(records), MappingProxyType(labels)
+
+
+def _opening(documents_dir: Path, doc: str) -> str:
+    text = read_document(documents_dir, doc) or ""
+    words = text.split()
+    if not words:
+        return doc
+    opening = " ".join(words[:OPENING_WORDS])
+    return f"“{opening}{'…' if len(words) > OPENING_WORDS else ''}” (untitled)"

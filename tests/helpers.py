@@ -47,6 +47,11 @@ TINY_DOCUMENT = (
 )
 
 
+TINY_SOURCES = (
+    "doc,title,publisher,date,language,url\ndoc.txt,Mining news,The Daily Ore,2023-06,en,\n"
+)
+
+
 def csv_text(columns, rows) -> str:
     """Rows (dicts) as CSV text with the given header; missing fields are empty."""
     buffer = io.StringIO()
@@ -73,6 +78,7 @@ def write_dataset(folder: Path, entities=None, relations=None, document=TINY_DOC
     sources = folder / "sources"
     sources.mkdir(exist_ok=True)
     (sources / "doc.txt").write_text(document, encoding="utf-8")
+    (folder / "sources.csv").write_text(TINY_SOURCES, encoding="utf-8")
     return folder
 
 

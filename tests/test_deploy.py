@@ -162,9 +162,9 @@ def test_under_a_prefix_callbacks_and_source_pages_answer(prefixed_app):
 
 def test_source_links_are_relative_to_the_page_so_they_hold_under_any_prefix():
     href = source_href("004 doc.txt", 7)
-    assert href == "source/004%20doc.txt?line=7"
+    assert href == "source/004%20doc.txt?line=7#excerpt"
     assert urllib.parse.urljoin("https://team.example/ecosystem/?selected=ismc", href) == (
-        "https://team.example/ecosystem/source/004%20doc.txt?line=7"
+        "https://team.example/ecosystem/source/004%20doc.txt?line=7#excerpt"
     )
 
 

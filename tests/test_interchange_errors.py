@@ -279,6 +279,7 @@ def test_nothing_is_written_when_any_file_fails(tiny_dir, tmp_path):
         "entities.csv",
         "relations.csv",
         "sources",
+        "sources.csv",
     ]
 
 

@@ -14,13 +14,15 @@ import networkx as nx
 
 from ecosystem.interchange.formats import EXPORT_FORMATS, FORMATS, ExportOptions, get
 from ecosystem.interchange.store import write_atomically
-from ecosystem.schema import ENTITY_COLUMNS, RELATION_COLUMNS
+from ecosystem.schema import DOC_SEPARATOR, ENTITY_COLUMNS, RELATION_COLUMNS
 
 __all__ = ["EXPORT_FORMATS", "export_files", "export_graph", "metrics", "tables"]
 
 
 def tables(graph: nx.MultiDiGraph) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """Entity rows in graph order and relation rows in file order, every column as text."""
+    """Entity rows in graph order and relation rows in file order, every column as text; with
+    ``doc_title`` (the titles of the documents ``doc`` names, ``|``-separated) where the data
+    folder records them. The formats that carry any attribute write it; importers skip it."""
     entities = []
     for node, data in graph.nodes(data=True):
         row = {column: str(data.get(column, "") or "") for column in ENTITY_COLUMNS[1:]}
@@ -29,10 +31,23 @@ def tables(graph: nx.MultiDiGraph) -> tuple[list[dict[str, str]], list[dict[str,
     edges = sorted(
         enumerate(graph.edges(data=True)), key=lambda item: (item[1][2].get("line", 0), item[0])
     )
+    titles = _titles(graph)
     for _, (source, target, data) in edges:
         row = {column: str(data.get(column, "") or "") for column in RELATION_COLUMNS[2:]}
+        if titles:
+            row["doc_title"] = DOC_SEPARATOR.join(
+                titles.get(doc, "") for doc in row["doc"].split(DOC_SEPARATOR)
+            ).strip(DOC_SEPARATOR)
         relations.append({"source": str(source), "target": str(target), **row})
     return entities, relations
+
+
+def _titles(graph: nx.MultiDiGraph) -> dict[str, str]:
+    from ecosystem.sources import catalogue
+
+    data_dir = graph.graph.get("data_dir")
+    records = catalogue(data_dir) if data_dir else {}
+    return {doc: record["title"] for doc, record in records.items() if record["title"]}
 
 
 def metrics(graph: nx.MultiDiGraph) -> dict[str, dict]:

@@ -252,6 +252,7 @@ EDGE_ATTRIBUTES = (
     ("amount_eur", "amount_eur"),
     ("evidence", "evidence"),
     ("doc", "doc"),
+    ("doc_title", "doc title"),
 )
 
 

@@ -3,7 +3,7 @@ so names and evidence holding markup show as plain text."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -19,13 +19,40 @@ def attrs(values: dict[str, str]) -> dict[str, Any]:
     return dict(values)
 
 
+# Longest source title drawn in a link; the source page's heading holds it in full.
+MAX_TITLE_CHARS = 120
+
+
 def source_href(doc: str, line: int | None) -> str:
-    """The address of a source document with the excerpt of relation ``line`` highlighted.
+    """The address of a source document with the excerpt of relation ``line`` highlighted and
+    scrolled to (``#excerpt``).
 
     Relative to the app's page, so that it holds under any path the app is served at.
+
+    >>> source_href("004_fd79ff072601a70f.txt", 12)
+    'source/004_fd79ff072601a70f.txt?line=12#excerpt'
     """
-    query = f"?{urlencode({'line': line})}" if line is not None else ""
+    query = f"?{urlencode({'line': line})}#excerpt" if line is not None else ""
     return f"source/{quote(doc)}{query}"
+
+
+def source_link(doc: str, line: int | None, labels: Mapping[str, str]) -> html.A:
+    """A link to one cited document, named by its title; a file a relation was imported from
+    (not a document with a record) is named as such, and its link shows the imported row."""
+    label = labels.get(doc)
+    text = _shorten(label, MAX_TITLE_CHARS) if label else f"{doc} (imported row)"
+    return html.A(
+        text,
+        href=source_href(doc, line),
+        target="_blank",
+        rel="noopener noreferrer",
+        className="source-link",
+        title=f"{label} ({doc})" if label else f"Where this relation was imported from: {doc}",
+    )
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def type_badge(entity_type: str) -> html.Span:
@@ -37,8 +64,9 @@ def type_badge(entity_type: str) -> html.Span:
     )
 
 
-def evidence_block(relation: Relation) -> html.Div:
-    """One relation: its sentence, the quoted evidence, and links to its documents."""
+def evidence_block(relation: Relation, labels: Mapping[str, str] | None = None) -> html.Div:
+    """One relation: its sentence, the quoted evidence, and links to its documents, each named
+    by its title (``labels``: document -> title, see :func:`ecosystem.web.source.labels`)."""
     return html.Div(
         [
             html.Div(relation["sentence"], className="relation-sentence"),
@@ -47,13 +75,7 @@ def evidence_block(relation: Relation) -> html.Div:
                 [
                     "Source: ",
                     *_joined(
-                        html.A(
-                            doc,
-                            href=source_href(doc, relation.get("line")),
-                            target="_blank",
-                            rel="noopener noreferrer",
-                            className="source-link",
-                        )
+                        source_link(doc, relation.get("line"), labels or {})
                         for doc in relation["docs"]
                     ),
                 ],

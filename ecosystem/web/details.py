@@ -15,6 +15,7 @@ from ecosystem.schema import ALIAS_SEPARATOR
 from ecosystem.web import spec
 from ecosystem.web.components import evidence_block, type_badge
 from ecosystem.web.ids import ID
+from ecosystem.web.source import labels as source_labels
 from ecosystem.web.spec import ViewState
 
 # Relations listed per type; a hub's thousands more are counted, not sent.
@@ -59,6 +60,7 @@ def entity_details(model: Model, node: str) -> list:
         for name in FIGURE_METRICS
     ]
     community = model.community.get(node)
+    labels = source_labels(model)
     groups: dict[str, list[dict]] = {}
     for neighbour in sorted(view[node], key=lambda n: view.nodes[n].get("name", n).casefold()):
         for record in view.edges[node, neighbour]["relations"]:
@@ -68,7 +70,7 @@ def entity_details(model: Model, node: str) -> list:
             [
                 html.Summary(f"{kind.replace('_', ' ')} ({len(records):,})"),
                 *[
-                    evidence_block(explained_relation(view, record, walking_from=node))
+                    evidence_block(explained_relation(view, record, walking_from=node), labels)
                     for record in records[:DETAILS_PER_TYPE]
                 ],
                 html.P(
@@ -108,9 +110,10 @@ def link_details(model: Model, first: str, second: str) -> list:
     """Every relation between two linked entities, with evidence (shown when an edge is clicked)."""
     view = model.view
     records = view.edges[first, second]["relations"]
+    labels = source_labels(model)
     return [
         html.H3(
             f"{view.nodes[first].get('name', first)} — {view.nodes[second].get('name', second)}"
         ),
-        *[evidence_block(explained_relation(view, record)) for record in records],
+        *[evidence_block(explained_relation(view, record), labels) for record in records],
     ]

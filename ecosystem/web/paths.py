@@ -7,6 +7,7 @@ the network highlights (the chosen path's entities).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from dash import Dash, Output, dcc, html
@@ -18,6 +19,7 @@ from ecosystem.explorer import Model
 from ecosystem.web import spec
 from ecosystem.web.components import attrs, evidence_block, message
 from ecosystem.web.ids import ID
+from ecosystem.web.source import labels as source_labels
 from ecosystem.web.spec import MAX_PATH_K, ViewState
 
 FIELDS = ("path_from", "path_to", "path_k", "avoid_hubs", "path_choice")
@@ -80,18 +82,25 @@ def handle_path(model: Model, state: ViewState) -> tuple[list, dict | None, list
     chosen = min(state.path_choice, len(paths))
     choices = [{"label": f"Path {n}", "value": n} for n in range(1, len(paths) + 1)]
     store = {"nodes": paths[chosen - 1]["nodes"], "chosen": chosen}
-    return path_report(result, chosen), store, choices if len(paths) > 1 else []
+    return (
+        path_report(result, chosen, source_labels(model)),
+        store,
+        choices if len(paths) > 1 else [],
+    )
 
 
-def path_report(result: PathResult, chosen: int = 1) -> list:
-    """Paths told hop by hop, with evidence; the chosen one is marked."""
+def path_report(
+    result: PathResult, chosen: int = 1, labels: Mapping[str, str] | None = None
+) -> list:
+    """Paths told hop by hop, with evidence (its documents named by ``labels``); the chosen one
+    is marked."""
     blocks: list = []
     for number, path in enumerate(result["paths"], start=1):
         steps = [
             html.Li(
                 [
                     html.Div(f"{step['from_name']} → {step['to_name']}", className="hop-title"),
-                    *[evidence_block(relation) for relation in step["relations"]],
+                    *[evidence_block(relation, labels) for relation in step["relations"]],
                 ],
                 className="hop",
             )
