@@ -1,22 +1,53 @@
-"""Find an entity by id, name or alias, case- and accent-insensitively.
+"""Find an entity by id, name or alias, case- and accent-insensitively, typos forgiven.
 
 ``resolve`` answers one entity or raises: :class:`AmbiguousEntity` listing the candidates, or
 :class:`EntityNotFound` suggesting the closest names. ``search`` ranks matches for a type-ahead.
+
+Both read an :class:`EntityIndex` built once per network, so that a keystroke costs about the
+same on ten entities as on 67,000: the words of every name sit in a sorted list (a prefix is a
+range of it, found by bisection), each word lists its entities most important first, and the
+three-letter pieces of each word point back to the words that hold them (to find words inside
+names, and words spelt a letter or two differently). A prefix shared by more entities than
+:data:`MAX_CANDIDATES` ("u", "uni") keeps a list of its most important entities instead.
 """
 
 from __future__ import annotations
 
-import difflib
+import bisect
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import networkx as nx
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from ecosystem.errors import EcosystemError
 from ecosystem.schema import ALIAS_SEPARATOR
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+# Entities one query word may bring in before its prefix is answered from a precomputed list of
+# the most important ones: the bound on the work of a keystroke.
+MAX_CANDIDATES = 2000
+TOP_PER_PREFIX = 200
+# Words sent to the index and their length: a type-ahead query is a few short words.
+MAX_WORDS = 6
+MAX_WORD_CHARS = 40
+# Three-letter pieces are taken from the start of each word (a longer word is still found by
+# its prefix); a 10,000-character name adds no more than this.
+GRAM_CHARS = 48
+# Typos: one edit in words of five to eight letters, two in longer ones; shorter words and
+# numbers must be spelt right (one edit in "leon" reaches "lyon", "neon" and "leo"). At most
+# MAX_FUZZY_WORDS words are compared letter by letter per keystroke.
+FUZZY_MIN = 5
+TWO_EDITS_MIN = 9
+MAX_FUZZY_WORDS = 1000
+# Entities a word found inside words or misspelt brings in (they rank below the others).
+MAX_LOOSE_CANDIDATES = 300
+
+EXACT, WORD_START, INSIDE_WORD, CLOSE_SPELLING = 0, 1, 2, 3
 
 
 def fold(text: str) -> str:
@@ -60,25 +91,144 @@ class AmbiguousEntity(EcosystemError):
 
 @dataclass(frozen=True)
 class EntityIndex:
-    """Folded names of every entity: key -> ids, and each id's searchable labels."""
+    """What :func:`resolve` and :func:`search` look entities up in. Read-only.
+
+    ``keys``: each folded id, name and alias -> the entities it names; ``labels``: each entity's
+    folded labels; ``rank``: each entity's place by importance (0 the most linked);
+    ``words``: the distinct words of every label, sorted; ``postings``: a word's entities, most
+    important first; ``counts``: running totals of the postings' lengths over ``words``, so the
+    entities a prefix reaches are counted without visiting them; ``top``: for a prefix that
+    reaches more than :data:`MAX_CANDIDATES` entities, its :data:`TOP_PER_PREFIX` most important;
+    ``grams``: each three-letter piece -> the positions in ``words`` of the words holding it.
+    """
 
     keys: dict[str, tuple[str, ...]]
     labels: dict[str, tuple[str, ...]]
+    rank: dict[str, int]
+    words: tuple[str, ...]
+    postings: dict[str, tuple[str, ...]]
+    counts: tuple[int, ...]
+    top: dict[str, tuple[str, ...]]
+    grams: dict[str, tuple[int, ...]]
+
+    def entity_words(self, node: str) -> set[str]:
+        return {word for label in self.labels[node] for word in label.split()}
 
 
-def build_index(graph: nx.Graph) -> EntityIndex:
-    """Index ids, names and aliases of every node for :func:`resolve` and :func:`search`."""
+def build_index(graph: nx.Graph, *, importance: Mapping[str, float] | None = None) -> EntityIndex:
+    """Index ids, names and aliases of every node for :func:`resolve` and :func:`search`.
+
+    ``importance`` orders entities that match equally well (by default how many entities each
+    is linked to); ties go by name.
+    """
+    scores = importance if importance is not None else dict(graph.degree())
+    attributes = dict(graph.nodes(data=True))
+    order = sorted(
+        attributes,
+        key=lambda node: (
+            -scores.get(node, 0),
+            str(attributes[node].get("name", node)).casefold(),
+            str(node),
+        ),
+    )
+    rank = {node: place for place, node in enumerate(order)}
     keys: dict[str, list[str]] = {}
     labels: dict[str, tuple[str, ...]] = {}
-    for node, data in graph.nodes(data=True):
-        names = [str(node), data.get("name", ""), *data.get("aliases", "").split(ALIAS_SEPARATOR)]
-        folded = tuple(dict.fromkeys(key for key in map(fold, names) if key))
-        labels[node] = folded
-        for key in folded:
-            keys.setdefault(key, [])
-            if node not in keys[key]:
-                keys[key].append(node)
-    return EntityIndex({key: tuple(sorted(ids)) for key, ids in keys.items()}, labels)
+    postings: dict[str, list[str]] = {}
+    for node in order:  # postings then list entities most important first
+        data = attributes[node]
+        folded: list[str] = []
+        for name in (
+            str(node),
+            data.get("name", ""),
+            *data.get("aliases", "").split(ALIAS_SEPARATOR),
+        ):
+            key = fold(name)
+            if key and key not in folded:
+                folded.append(key)
+                keys.setdefault(key, []).append(node)
+        labels[node] = tuple(folded)
+        for word in set(" ".join(folded).split()):
+            postings.setdefault(word, []).append(node)
+    words = tuple(sorted(postings))
+    counts = [0]
+    for word in words:
+        counts.append(counts[-1] + len(postings[word]))
+    grams: dict[str, list[int]] = {}
+    for position, word in enumerate(words):
+        for gram in _grams(word[:GRAM_CHARS]):
+            grams.setdefault(gram, []).append(position)
+    return EntityIndex(
+        keys={key: tuple(sorted(ids)) for key, ids in keys.items()},
+        labels=labels,
+        rank=rank,
+        words=words,
+        postings={word: tuple(ids) for word, ids in postings.items()},
+        counts=tuple(counts),
+        top=_top_lists(words, order, counts, labels),
+        grams={gram: tuple(places) for gram, places in grams.items()},
+    )
+
+
+def _top_lists(
+    words: tuple[str, ...],
+    order: Iterable[str],
+    counts: list[int],
+    labels: Mapping[str, tuple[str, ...]],
+) -> dict[str, tuple[str, ...]]:
+    """The :data:`TOP_PER_PREFIX` most important entities of each prefix that reaches more than
+    :data:`MAX_CANDIDATES` entities."""
+    heavy: set[str] = set()
+    for word in words:
+        for length in range(1, len(word) + 1):
+            prefix = word[:length]
+            if prefix not in heavy:
+                if _reach(words, counts, prefix) <= MAX_CANDIDATES:
+                    break  # a longer prefix reaches fewer
+                heavy.add(prefix)
+    lists: dict[str, list[str]] = {prefix: [] for prefix in heavy}
+    if not heavy:
+        return {}
+    open_lists = len(heavy)
+    for node in order:  # most important first, so each list fills with the best
+        seen: set[str] = set()
+        for label in labels[node]:
+            for word in label.split():
+                for length in range(1, len(word) + 1):
+                    prefix = word[:length]
+                    if prefix not in heavy:
+                        break
+                    if prefix in seen:
+                        continue
+                    seen.add(prefix)
+                    members = lists[prefix]
+                    if len(members) < TOP_PER_PREFIX:
+                        members.append(node)
+                        open_lists -= len(members) == TOP_PER_PREFIX
+        if not open_lists:
+            break
+    return {prefix: tuple(nodes) for prefix, nodes in lists.items()}
+
+
+def _grams(word: str) -> set[str]:
+    """Three-letter pieces of a word, the first marked as its start.
+
+    >>> sorted(_grams("leon"))
+    [' le', 'eon', 'leo']
+    """
+    padded = f" {word}"
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def _prefix_range(words: tuple[str, ...], prefix: str) -> tuple[int, int]:
+    start = bisect.bisect_left(words, prefix)
+    return start, bisect.bisect_left(words, prefix + "\uffff", lo=start)
+
+
+def _reach(words: tuple[str, ...], counts, prefix: str) -> int:
+    """How many (word, entity) pairs the words starting with ``prefix`` list."""
+    start, end = _prefix_range(words, prefix)
+    return counts[end] - counts[start]
 
 
 def _brief(graph: nx.Graph, node: str) -> dict:
@@ -102,18 +252,22 @@ def resolve(graph: nx.Graph, query: str, *, index: EntityIndex | None = None) ->
         return ids[0]
     if ids:
         raise AmbiguousEntity(query, [_brief(graph, node) for node in ids])
-    raise EntityNotFound(query, [_brief(graph, node) for node in _closest(index, query)])
+    suggestions = [hit["id"] for hit in search(graph, query, limit=3, index=index)]
+    raise EntityNotFound(
+        query, [_brief(graph, node) for node in suggestions or _closest(index, query)]
+    )
 
 
 def _closest(index: EntityIndex, query: str, limit: int = 3) -> list[str]:
+    """Entities whose whole label reads most like ``query`` (for a query whose words do not all
+    match, such as "Pizarras la Bana S.A."): a pass over every label, which a one-off question
+    can afford and a keystroke could not."""
     folded = fold(str(query))
-    if not folded:
-        return []
     found: list[str] = []
-    for key in difflib.get_close_matches(folded, list(index.keys), n=limit * 2, cutoff=0.6):
-        for node in index.keys[key]:
-            if node not in found:
-                found.append(node)
+    for key, _score, _place in process.extract(
+        folded, list(index.keys), scorer=fuzz.ratio, score_cutoff=60, limit=limit * 2
+    ):
+        found.extend(node for node in index.keys[key] if node not in found)
     return found[:limit]
 
 
@@ -122,36 +276,154 @@ def search(
 ) -> list[dict]:
     """Entities whose id, name or alias matches ``query``, best first (for a type-ahead).
 
-    Ranks an exact match first, then a name that starts with the query, then one with a word
-    that does, then one that contains it; ties by name. Empty query: no results.
+    Every word of the query must match a word of one of the entity's labels. An entity ranks by
+    how well its worst word matches: a label equal to the whole query first (``rank`` 0), then
+    words that start the way the query's words are typed (1), then query words found inside a
+    word (2), then words spelt one or two letters differently (3, fewer edits first). Equal
+    matches go by importance (the index's ``rank``: the most linked first), then by name; so
+    the list does not jump about while a word is being typed. Empty query: no results.
 
-    >>> g = nx.Graph()
-    >>> g.add_node("leon", name="León", type="city")
-    >>> g.add_node("ptl", name="León Technology Park", type="site")
-    >>> g.add_node("pl", name="Province of León", type="region")
+    >>> g = nx.Graph([("ptl", "leon"), ("ptl", "x"), ("pl", "leon")])
+    >>> nx.set_node_attributes(g, {"leon": "León", "ptl": "León Technology Park",
+    ...                            "pl": "Province of León", "x": "X"}, "name")
     >>> [hit["id"] for hit in search(g, "leon")]
     ['leon', 'ptl', 'pl']
+    >>> [hit["id"] for hit in search(g, "tehcnology")]
+    ['ptl']
     """
-    folded = fold(str(query))
-    if not folded:
+    words = fold(str(query)[: MAX_WORDS * (MAX_WORD_CHARS + 1)]).split()[:MAX_WORDS]
+    words = [word[:MAX_WORD_CHARS] for word in words]
+    if not words or limit <= 0:
         return []
     index = index or build_index(graph)
-    ranked = []
-    for node, labels in index.labels.items():
-        rank = min((_match_rank(label, folded) for label in labels), default=None)
-        if rank is not None and rank < 4:
-            ranked.append((rank, graph.nodes[node].get("name", node).casefold(), node))
-    ranked.sort()
-    return [{**_brief(graph, node), "rank": rank} for rank, _, node in ranked[:limit]]
+    exact = index.keys.get(" ".join(words), ())
+    found: dict[str, tuple[int, int]] = dict.fromkeys(exact, (EXACT, 0))
+    reach = {word: _reach(index.words, index.counts, word) for word in words}
+    typed = sorted((word for word in words if reach[word]), key=reach.__getitem__)
+    if typed:  # the rarest word as typed brings the candidates; the others are checked on each
+        seed = typed[0]
+        _score(index, _prefixed(index, seed), (WORD_START, 0), _without(words, seed), found)
+    if len(found) < limit:  # too few: a word found inside words, or spelt differently
+        untyped = [word for word in words if not reach[word]]
+        loose = max(untyped, key=len) if untyped else typed[0]
+        for node, match in _loose(index, loose).items():
+            _score(index, (node,), match, _without(words, loose), found)
+    ranked = sorted(found.items(), key=lambda item: (*item[1], index.rank[item[0]]))
+    return [{**_brief(graph, node), "rank": match[0]} for node, match in ranked[:limit]]
 
 
-def _match_rank(label: str, query: str) -> int:
-    if label == query:
-        return 0
-    if label.startswith(query):
-        return 1
-    if f" {query}" in f" {label}":
+def _without(words: list[str], word: str) -> list[str]:
+    rest = list(words)
+    rest.remove(word)
+    return rest
+
+
+def _prefixed(index: EntityIndex, prefix: str) -> Iterable[str]:
+    """Entities with a word starting with ``prefix``: all of them, or the most important ones
+    where the prefix reaches more than MAX_CANDIDATES."""
+    if prefix in index.top:
+        return index.top[prefix]
+    start, end = _prefix_range(index.words, prefix)
+    return dict.fromkeys(node for word in index.words[start:end] for node in index.postings[word])
+
+
+def _score(
+    index: EntityIndex,
+    nodes: Iterable[str],
+    match: tuple[int, int],
+    others: list[str],
+    found: dict[str, tuple[int, int]],
+) -> None:
+    """Add ``nodes`` that match every word of ``others`` too, each at its worst word's match."""
+    for node in nodes:
+        if node in found and found[node] <= match:
+            continue
+        worst = match
+        own = index.entity_words(node) if others else set()
+        for word in others:
+            this = _word_match(word, own)
+            if this is None:
+                break
+            worst = max(worst, this)
+        else:
+            if node not in found or worst < found[node]:
+                found[node] = worst
+
+
+def _word_match(word: str, own: set[str]) -> tuple[int, int] | None:
+    """How one query word matches the best of an entity's words, or None."""
+    if any(candidate.startswith(word) for candidate in own):
+        return (WORD_START, 0)
+    if len(word) >= 3 and any(word in candidate for candidate in own):
+        return (INSIDE_WORD, 0)
+    edits = _edits_allowed(word)
+    if edits:
+        best = min((_prefix_distance(word, candidate, edits) for candidate in own), default=None)
+        if best is not None and best <= edits:
+            return (CLOSE_SPELLING, best)
+    return None
+
+
+def _edits_allowed(word: str) -> int:
+    if word.isdigit():
+        return 0  # a number spelt differently is another number
+    if len(word) >= TWO_EDITS_MIN:
         return 2
-    if query in label:
-        return 3
-    return 4
+    return 1 if len(word) >= FUZZY_MIN else 0
+
+
+def _prefix_distance(word: str, candidate: str, edits: int) -> int:
+    """The fewest edits (a letter changed, added or dropped, two neighbours swapped) that turn
+    ``word`` into the start of ``candidate`` (or all of it); more than ``edits`` when it takes
+    more.
+
+    >>> _prefix_distance("icamcil", "icamcyl", 1), _prefix_distance("icamci", "icamcyl", 1)
+    (1, 1)
+    >>> _prefix_distance("oxfrod", "oxford", 1)
+    1
+    """
+    size = len(word)
+    return min(
+        OSA.distance(word, candidate[:length], score_cutoff=edits)
+        for length in range(max(1, size - edits), size + edits + 1)
+    )
+
+
+def _loose(index: EntityIndex, word: str) -> dict[str, tuple[int, int]]:
+    """Entities with a word holding ``word`` inside it, or spelt within a few edits of it."""
+    if len(word) < 3:
+        return {}
+    pieces = sorted(_grams(word), key=lambda gram: len(index.grams.get(gram, ())))
+    edits = _edits_allowed(word)
+    # An edit (a letter changed, added or dropped, or two swapped) changes at most four pieces,
+    # so a word within ``edits`` edits shares one of the 4 * edits + 1 rarest pieces; a word
+    # holding ``word`` inside shares all its inner pieces.
+    inner = [gram for gram in pieces if not gram.startswith(" ")]
+    places: set[int] = set(index.grams.get(inner[0], ())) if inner else set()
+    for gram in inner[1:]:
+        places &= set(index.grams.get(gram, ()))
+    found: dict[str, tuple[int, int]] = {}
+    for place in sorted(places)[:MAX_FUZZY_WORDS]:
+        candidate = index.words[place]
+        if word in candidate and not candidate.startswith(word):
+            found[candidate] = (INSIDE_WORD, 0)
+    if edits:
+        near: set[int] = set()
+        for gram in pieces[: 4 * edits + 1]:
+            near.update(index.grams.get(gram, ()))
+        for place in sorted(near)[:MAX_FUZZY_WORDS]:
+            candidate = index.words[place]
+            if candidate not in found:
+                distance = _prefix_distance(word, candidate, edits)
+                if distance <= edits:
+                    found[candidate] = (CLOSE_SPELLING, distance)
+    # The best words first, and of each word its most important entities: at most
+    # MAX_LOOSE_CANDIDATES entities, so a misspelt common word ("projcct") stays cheap.
+    matches: dict[str, tuple[int, int]] = {}
+    for candidate, match in sorted(found.items(), key=lambda item: item[1]):
+        for node in index.postings[candidate][: MAX_LOOSE_CANDIDATES - len(matches)]:
+            if node not in matches:
+                matches[node] = match
+        if len(matches) >= MAX_LOOSE_CANDIDATES:
+            break
+    return matches

@@ -31,6 +31,7 @@ from ecosystem.web.spec import BadInput, ViewState
 
 MAX_SEARCH_CHARS = 100
 MAX_OPTIONS = 15
+MAX_LABEL_CHARS = 80
 URL_PROP = f"{ID.URL}.search"
 # Fields chosen in a type-ahead dropdown: their options are sent with any value set from here,
 # since a dropdown drops a value that is missing from its options.
@@ -67,13 +68,17 @@ class Intent:
 
 
 def entity_options(model: Model, typed: Any, current: str | None) -> list[dict]:
-    """Type-ahead options: the current value (so it stays shown), then matches for what was typed.
+    """Type-ahead options: the current value (so it stays shown), then matches for what was typed,
+    best first (see :func:`~ecosystem.analysis.lookup.search`: typos forgiven, the most linked
+    first among equal matches).
 
-    Each option's ``search`` text holds what was typed: the dropdown filters options again in the
-    browser, and a match on an alias or an accent-folded name must not be filtered away there.
+    Each option's ``search`` text starts with what was typed: the dropdown filters options again
+    in the browser, and a match on an alias, a typo or an accent-folded name must not be filtered
+    away there. Labels are cut to :data:`MAX_LABEL_CHARS` (a name of 10,000 characters would
+    stall the browser drawing the list); the details panel shows names in full.
     """
     query = typed[:MAX_SEARCH_CHARS] if isinstance(typed, str) else ""
-    options = [_option(model, current, query)] if current else []
+    options = [_option(model, current, query)] if current and current in model.view else []
     if query.strip():
         for hit in search(model.view, query, limit=MAX_OPTIONS, index=model.index):
             if hit["id"] != current:
@@ -81,10 +86,22 @@ def entity_options(model: Model, typed: Any, current: str | None) -> list[dict]:
     return options
 
 
+def shorten(text: str, limit: int = 80) -> str:
+    """``text`` cut to ``limit`` characters at most, an ellipsis marking the cut.
+
+    >>> shorten("Universidad de Oviedo", 12)
+    'Universidad…'
+    >>> shorten("ISMC")
+    'ISMC'
+    """
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _option(model: Model, node: str, query: str) -> dict:
     data = model.view.nodes[node]
-    label = f"{data.get('name', node)} ({data.get('type', '').replace('_', ' ')})"
-    return {"label": label, "value": node, "search": f"{query} {label} {data.get('aliases', '')}"}
+    kind = shorten(str(data.get("type", "")).replace("_", " "), 30)
+    label = f"{shorten(str(data.get('name', node)), MAX_LABEL_CHARS)} ({kind})"
+    return {"label": label, "value": node, "search": f"{query} {label}"}
 
 
 def with_resets(previous: ViewState, new: ViewState) -> ViewState:
