@@ -72,7 +72,7 @@ def visible_subgraph(model: Model, state: Filters) -> nx.MultiDiGraph:
     """The typed relations among what the view shows, in file order."""
     shown = visible(model, state)
     kinds = set(shown.relation_types) if shown.relation_types is not None else None
-    subgraph = nx.MultiDiGraph()
+    subgraph = nx.MultiDiGraph(data_dir=model.graph.graph.get("data_dir"))
     for node in shown.nodes:
         subgraph.add_node(node, **model.graph.nodes[node])
     # The relations behind each link on screen (not a pass over every relation of a large

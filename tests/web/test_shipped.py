@@ -274,3 +274,9 @@ def test_a_large_highlight_keeps_the_usual_labels_and_a_small_one_names_everyone
     assert marked_style(3)["text-opacity"] == 1
     assert not {"label", "font-size"} & set(marked_style(LABELLED_HIGHLIGHT + 1))
     assert marked_style(LABELLED_HIGHLIGHT + 1)["border-width"] == 3
+
+
+def test_the_apps_exports_name_each_source_by_its_title(model):
+    graph = nx.read_graphml(io.BytesIO(_downloaded(model, ViewState(), "graphml")))
+    titles = {title for *_, d in graph.edges(data=True) for title in d["doc_title"].split("|")}
+    assert {"Category: News", "Zoom on our partner : ICAMCyL"} <= titles
