@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ecosystem.graph import load_graph
-from ecosystem.sources import check_evidence, locate, normalise
+from ecosystem.sources import check_evidence, find_excerpt, normalise
 from tests.helpers import TINY_RELATIONS, write_dataset
 
 
@@ -36,5 +36,5 @@ def test_normalise_keeps_real_hyphens():
     assert normalise("Pb-Zn-Cu and Covid-19") == "Pb-Zn-Cu and Covid-19"
 
 
-def test_locate_returns_none_when_absent():
-    assert locate("some text here", "other") is None
+def test_find_excerpt_returns_none_when_absent():
+    assert find_excerpt("some text here", "other") is None

@@ -13,7 +13,7 @@ from dash import Dash
 
 from ecosystem.explorer import Model
 from ecosystem.schema import DOC_SEPARATOR, SOURCES_DIR
-from ecosystem.sources import locate, normalise
+from ecosystem.sources import find_excerpt, read_document
 
 
 def source_page(model: Model, doc: str, line: str | None, root: str = "") -> tuple[str, int]:
@@ -27,16 +27,16 @@ def source_page(model: Model, doc: str, line: str | None, root: str = "") -> tup
         for *_, data in model.graph.edges(data=True)
         for name in data["doc"].split(DOC_SEPARATOR)
     }
-    if doc not in known or not (sources / doc).is_file():
+    text = read_document(sources, doc) if doc in known else None
+    if text is None:
         return page("Not found", "<p>No such source document.</p>", root), 404
-    text = normalise((sources / doc).read_text(encoding="utf-8"))
     excerpt = None
     if line and line.isdigit():
         for *_, data in model.graph.edges(data=True):
             if data.get("line") == int(line) and doc in data["doc"].split(DOC_SEPARATOR):
                 excerpt = data["evidence"]
                 break
-    span = locate(text, excerpt) if excerpt else None
+    span = find_excerpt(text, excerpt) if excerpt else None
     if span:
         start, end = span
         body = (
