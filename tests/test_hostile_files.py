@@ -404,4 +404,4 @@ def test_stats_into_a_closed_pipe_ends_quietly(tmp_path):
 
 def test_serve_on_a_port_out_of_range_is_one_message():
     result = ecosystem("serve", "--port", "70000")
-    one_clear_message(result, "not a TCP port")
+    one_clear_message(result, "is not a port")

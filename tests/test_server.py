@@ -115,7 +115,7 @@ def test_a_port_out_of_range_is_a_clear_error(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["serve", "--port", "70000"])
     assert exit_.value.code == 2
-    assert "not a TCP port" in capsys.readouterr().err
+    assert "is not a port" in capsys.readouterr().err
 
 
 def test_a_port_in_use_is_a_clear_error(port, capsys):

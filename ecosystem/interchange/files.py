@@ -27,8 +27,9 @@ __all__ = ["CsvTable", "decode"]
 DEFAULT_MAX_MB = 100
 MEGABYTE = 1024 * 1024
 # Deeper than any network file needs (GEXF's nested nodes, yEd's groups go a few levels down);
-# deeper documents are refused before anything walks them.
-MAX_XML_DEPTH = 200
+# deeper documents are refused before anything walks them, and the readers' recursion over nested
+# nodes (one level per two elements) stays well inside Python's limit of 1,000 frames.
+MAX_XML_DEPTH = 1000
 MAX_JSON_DEPTH = 64
 # A workbook member that unpacks to more than this many times its packed size is a bomb, not a
 # spreadsheet (sheet XML packs 5 to 30 times; a repeated cell of 100 MB packs 1,000 times).
