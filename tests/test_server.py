@@ -14,6 +14,7 @@ import pytest
 
 from benchmarks.load.slow_clients import (
     SlowSockets,
+    callback_body,
     free_port,
     start_server,
     stop_server,
@@ -28,6 +29,7 @@ def port():
     number = free_port()
     server = start_server(default_data_dir(), number)
     try:
+        callback_body(number)  # the normal client's request, built while the server is free
         yield number
     finally:
         stop_server(server)

@@ -281,6 +281,7 @@ def run_model(data_dir: Path, model: str, count: int, seconds: float) -> list[di
     port = free_port()
     server = start_server(data_dir, port, model)
     try:
+        callback_body(port)  # asked for while the server is free: it is the client's request
         rounds = []
         for kind in KINDS:
             summary = run_round(port, kind, count, seconds).summary()
