@@ -9,18 +9,25 @@ The cache lives in ``$ECOSYSTEM_CACHE``, else ``~/.cache/ecosystem``.
 Centralities are stored as NumPy ``.npz`` files read with ``allow_pickle=False``, communities and
 the layout as JSON: neither can run code, whoever wrote the file. A file is written to a temporary
 name and moved into place (``os.replace``), so a reader sees a whole file or none, even with
-several workers writing at once. A file that is missing, unreadable, truncated, from another
-version or for another graph is ignored and the values recomputed (and rewritten when the folder
-is writable); the cache never makes a load fail.
+several workers writing at once. A file is read only when it is a regular file (never a FIFO, a
+device or a link to one) no larger than a file of this graph can be, and used only when its
+every part has the shape and type written here (for ``.npz`` files, the archive's members and
+their unpacked sizes are checked before any is read). A file that is missing, unreadable,
+truncated, of the wrong shape, from another version or for another graph is ignored and the
+values recomputed (and rewritten when the folder is writable); the cache never makes a load
+fail. :func:`check_cache_folder` warns when the folder can be written by every user.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
+import math
 import os
-import tempfile
+import stat
+import zipfile
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
@@ -35,6 +42,7 @@ from ecosystem.analysis.centrality import METRICS, Method, Progress, all_central
 from ecosystem.analysis.communities import communities
 from ecosystem.positions import positions
 from ecosystem.settings import CommunitySettings, LayoutSettings, MetricSettings, fingerprint
+from ecosystem.storage import StorageError, write_atomically
 
 CACHE_ENV = "ECOSYSTEM_CACHE"
 # Bump when the stored layout or the meaning of a stored number changes.
@@ -116,38 +124,98 @@ def _degrees(graph: nx.Graph) -> np.ndarray:
 
 
 def load_metrics(graph: nx.Graph, *, directory: Path | None = None) -> Metrics | None:
-    """The cached metrics of ``graph``, or None when there are none that fit it."""
+    """The cached metrics of ``graph``, or None when there are none that fit it.
+
+    The file is read only when it is a regular file of a plausible size for ``graph``, holds
+    exactly the arrays written by :func:`save_metrics` (their unpacked sizes checked before any
+    is read), and every array and the description of each metric have the right shape and type.
+    """
     key = cache_key(graph, "metrics", **_metric_options())
     if key is None:
         return None
     path = _path(directory, "metrics", key, ".npz")
-    try:
-        with np.load(path, allow_pickle=False) as stored:
-            meta = json.loads(str(stored["meta"]))
-            nodes = stored["nodes"]
-            arrays = {metric: stored[f"metric_{metric}"] for metric in METRICS}
-            degrees = stored["degrees"]
-    except FileNotFoundError:
-        return None
-    except Exception as error:  # a damaged file of any kind: recompute
-        log.warning("ignoring unreadable metrics cache %s: %s", path, error)
+    limit = _size_limit(graph, per_node=8 * (len(METRICS) + 1) + 4 * _longest_id(graph))
+    raw = _read_cache_file(path, limit)
+    if raw is None:
         return None
     order = list(graph)
+    try:
+        values, how = _parse_metrics(raw, key, order, _degrees(graph), limit)
+    except Exception as error:  # any damage at all: recompute
+        log.warning("ignoring metrics cache %s: %s", path, error)
+        return None
+    return Metrics(values=values, methods=how, from_cache=True, path=path)
+
+
+def _longest_id(graph: nx.Graph) -> int:
+    return max((len(str(node)) for node in graph), default=0)
+
+
+def _size_limit(graph: nx.Graph, *, per_node: int) -> int:
+    """The most bytes a cache file of ``graph`` can take: a megabyte, plus ``per_node`` each."""
+    return 1_000_000 + per_node * len(graph)
+
+
+def _read_cache_file(path: Path, limit: int) -> bytes | None:
+    """The bytes of a cache file, or None when it is missing, not a regular file (a FIFO, a
+    device, a link to one) or larger than ``limit``."""
+    from ecosystem.graph import read_regular_file
+
+    try:
+        return read_regular_file(path, limit=limit)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        log.warning("ignoring cache file %s: %s", path, error.strerror or error)
+        return None
+
+
+def _parse_metrics(
+    raw: bytes, key: str, order: list, degrees: np.ndarray, limit: int
+) -> tuple[dict[str, dict[Hashable, float]], dict[str, Method]]:
+    expected = {"meta.npy", "nodes.npy", "degrees.npy", *(f"metric_{m}.npy" for m in METRICS)}
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        members = archive.infolist()
+        if {member.filename for member in members} != expected:
+            raise ValueError("not the arrays this version writes")
+        if sum(member.file_size for member in members) > limit:
+            raise ValueError("unpacks to more than a cache file of this graph can hold")
+    with np.load(io.BytesIO(raw), allow_pickle=False) as stored:
+        meta = json.loads(str(stored["meta"]))
+        nodes = stored["nodes"]
+        arrays = {metric: stored[f"metric_{metric}"] for metric in METRICS}
+        stored_degrees = stored["degrees"]
+    if not isinstance(meta, dict) or meta.get("key") != key:
+        raise ValueError("it is for another graph or version")
     if (
-        meta.get("key") != key
-        or nodes.shape != (len(order),)
+        nodes.shape != (len(order),)
         or nodes.tolist() != order
-        or not np.array_equal(degrees, _degrees(graph))
+        or stored_degrees.shape != degrees.shape
+        or not np.array_equal(stored_degrees, degrees)
         or any(a.shape != (len(order),) or a.dtype != np.float64 for a in arrays.values())
     ):
-        log.warning("ignoring metrics cache %s: it is for another graph", path)
-        return None
-    return Metrics(
-        values={metric: dict(zip(order, a.tolist(), strict=True)) for metric, a in arrays.items()},
-        methods={metric: Method(*meta["methods"][metric]) for metric in METRICS},
-        from_cache=True,
-        path=path,
+        raise ValueError("it is for another graph")
+    return (
+        {metric: dict(zip(order, a.tolist(), strict=True)) for metric, a in arrays.items()},
+        _parse_methods(meta.get("methods")),
     )
+
+
+def _parse_methods(stored: Any) -> dict[str, Method]:
+    if not isinstance(stored, dict):
+        raise ValueError("no description of how the metrics were computed")
+    found = {}
+    for metric in METRICS:
+        fields = stored.get(metric)
+        if (
+            not isinstance(fields, list)
+            or len(fields) != 3
+            or not isinstance(fields[0], str)
+            or not all(value is None or type(value) is int for value in fields[1:])
+        ):
+            raise ValueError(f"a damaged description of {metric}")
+        found[metric] = Method(*fields)
+    return found
 
 
 def save_metrics(
@@ -170,7 +238,7 @@ def save_metrics(
         meta=np.array(json.dumps(meta)), nodes=np.array(order, dtype=str), degrees=_degrees(graph)
     )
     path = _path(directory, "metrics", key, ".npz")
-    return path if _write_atomically(path, lambda handle: np.savez(handle, **arrays)) else None
+    return path if _write(path, lambda handle: np.savez(handle, **arrays)) else None
 
 
 def compute_metrics(
@@ -208,8 +276,7 @@ def compute_communities(
     (Louvain takes about 15 s on the H2020 network)."""
 
     def fits(result: Any) -> bool:
-        members = [node for group in result["communities"] for node in group["members"]]
-        return len(members) == len(graph) and set(members) == set(graph)
+        return _is_partition(result, graph)
 
     return _cached_json(
         graph,
@@ -236,7 +303,7 @@ def compute_layout(
         return (
             isinstance(result, dict)
             and len(result) == len(graph)
-            and all(node in result for node in graph)
+            and all(_is_point(result.get(node)) for node in graph)
         )
 
     stored = _cached_json(
@@ -266,48 +333,94 @@ def _cached_json(
     key = cache_key(graph, kind, **options) if use_cache else None
     path = _path(directory, kind, key, ".json") if key else None
     if path is not None:
-        found = _read_json(path, key, fits)
+        limit = _size_limit(graph, per_node=1024 + 6 * _longest_id(graph))
+        found = _read_json(path, key, fits, limit)
         if found is not None:
             return found
     result = compute()
     if path is not None and all(isinstance(node, str) for node in graph):
         text = json.dumps({"key": key, "result": result})
-        _write_atomically(path, lambda handle: handle.write(text.encode()))
+        _write(path, lambda handle: handle.write(text.encode()))
     return result
 
 
-def _read_json(path: Path, key: str | None, fits: Callable[[Any], bool]) -> Any:
-    try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-        result = stored["result"]
-        ok = stored["key"] == key and fits(result)
-    except FileNotFoundError:
+def _is_point(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(type(x) in (int, float) and math.isfinite(x) for x in value)
+    )
+
+
+def _is_partition(result: Any, graph: nx.Graph) -> bool:
+    """Whether ``result`` has the shape :func:`~ecosystem.analysis.communities.communities`
+    returns, its members being every node of ``graph`` once."""
+    if not isinstance(result, dict) or type(result.get("modularity")) not in (int, float):
+        return False
+    groups = result.get("communities")
+    if not isinstance(groups, list):
+        return False
+    members: list = []
+    for group in groups:
+        if not (
+            isinstance(group, dict)
+            and type(group.get("id")) is int
+            and type(group.get("size")) is int
+            and isinstance(group.get("label"), str)
+            and isinstance(group.get("members"), list)
+            and group["size"] == len(group["members"])
+        ):
+            return False
+        members.extend(group["members"])
+    return (
+        len(members) == len(graph)
+        and all(isinstance(node, str) for node in members)
+        and set(members) == set(graph)
+    )
+
+
+def _read_json(path: Path, key: str | None, fits: Callable[[Any], bool], limit: int) -> Any:
+    raw = _read_cache_file(path, limit)
+    if raw is None:
         return None
-    except Exception as error:  # a damaged file of any kind: recompute
+    try:
+        stored = json.loads(raw.decode("utf-8"))
+        ok = isinstance(stored, dict) and stored.get("key") == key and fits(stored.get("result"))
+    except Exception as error:  # a damaged file of any kind (RecursionError too): recompute
         log.warning("ignoring unreadable cache file %s: %s", path, error)
         return None
     if not ok:
-        log.warning("ignoring cache file %s: it is for another graph", path)
+        log.warning("ignoring cache file %s: it does not fit this graph", path)
         return None
-    return result
+    return stored["result"]
 
 
-def _write_atomically(path: Path, write: Callable[[Any], None]) -> bool:
-    """Write through ``write(handle)`` to a temporary file beside ``path``, then move it there."""
-    temporary: str | None = None
+def _write(path: Path, write: Callable[[Any], None]) -> bool:
+    """Write the file atomically (:func:`ecosystem.storage.write_atomically`); False, with a
+    warning, when the folder cannot be written: the cache never makes a load fail."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-        )
-        with os.fdopen(descriptor, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-        return True
-    except OSError as error:
-        log.warning("cannot write the cache %s: %s", path, error)
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
+        write_atomically(path, write)
+    except StorageError as error:
+        log.warning("cannot write the cache: %s", error)
         return False
+    return True
+
+
+def check_cache_folder(directory: Path | None = None) -> str | None:
+    """A warning when the cache folder can be written by anyone (another user could then plant
+    files in it), else None."""
+    folder = directory or cache_dir()
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return None
+    if (
+        stat.S_ISDIR(info.st_mode)
+        and info.st_mode & stat.S_IWOTH
+        and not info.st_mode & stat.S_ISVTX
+    ):
+        return (
+            f"the cache folder {folder} can be written by every user of this machine; "
+            f"make it private (chmod 700 {folder}) or pass --cache DIR"
+        )
+    return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -188,9 +189,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--frame-ancestors",
         nargs="+",
+        type=_checked("check_origin"),
         default=[],
         metavar="ORIGIN",
         help="sites allowed to embed the app in a frame, e.g. https://partner.eu",
+    )
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        type=_checked("check_host_name"),
+        default=[],
+        metavar="NAME",
+        help="a host name the server answers to besides loopback (behind a reverse proxy: "
+        "the public name)",
     )
     serve.add_argument(
         "--cache",
@@ -217,6 +228,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_interchange(commands, common, as_json)
     return parser
+
+
+def _checked(name: str) -> Callable[[str], str]:
+    """An argparse type that runs :mod:`ecosystem.security`'s check ``name``."""
+
+    def check(value: str) -> str:
+        from ecosystem import security
+
+        try:
+            return getattr(security, name)(value)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return check
 
 
 def _positive(value: str) -> int:
@@ -372,6 +397,7 @@ def cmd_communities(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     from ecosystem.app import create_app
     from ecosystem.auth import gate_from_args, wrap
+    from ecosystem.cache import check_cache_folder
     from ecosystem.graph import load_graph
     from ecosystem.server import serve
 
@@ -379,6 +405,10 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     check_address_free(args.host, args.port)
 
     def build():
+        if not args.no_cache:
+            warning = check_cache_folder(args.cache)
+            if warning:
+                print(f"ecosystem serve: warning: {warning}", file=sys.stderr)
         graph = load_graph(args.data)
         with progress_bar("Preparing the network") as progress:
             app = create_app(
@@ -400,6 +430,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
+        allowed_hosts=args.allowed_host,
         debug=args.debug,
         announce=announce,
         url_path=gate.url_prefix,
@@ -461,10 +492,13 @@ class UsageError(EcosystemError):
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
-    from ecosystem.graph import load_graph
+    from ecosystem.graph import build_graph, name_warnings, read_dataset
     from ecosystem.sources import check_evidence
 
-    graph = load_graph(args.data)
+    dataset = read_dataset(args.data)
+    graph = build_graph(dataset)
+    for warning in name_warnings(dataset):
+        print(f"warning: {warning}", file=sys.stderr)
     if args.documents is not None:
         problems = check_evidence(graph, args.documents)
         if problems:
@@ -545,15 +579,15 @@ def main(
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace, TextIO], int] = args.handler
     try:
-        return handler(args, out)
+        code = handler(args, out)
+        out.flush()  # inside the try: a reader that went away shows here, not at exit
+        return code
     except EcosystemError as error:
         print(f"ecosystem {args.command}: {error}", file=err)
         return EXIT_PROBLEM
     except BrokenPipeError:
         # The reader went away (`ecosystem stats | head`): say so once, and keep Python from
         # failing again while it flushes the closed stream at exit.
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         print(
             f"ecosystem {args.command}: the output was closed before it was all written", file=err

@@ -12,13 +12,15 @@ field is a ``str`` by construction, so an id such as ``NA`` stays an id.
 from __future__ import annotations
 
 import contextlib
-import csv
 import difflib
+import errno
 import functools
 import gc
 import hashlib
-import io
+import os
 import re
+import stat
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,8 +41,11 @@ from ecosystem.schema import (
     RELATION_REQUIRED,
     RELATION_TYPES,
     RELATIONS_FILE,
+    relation_key,
 )
 from ecosystem.sources import check_sources
+from ecosystem.storage import current_files
+from ecosystem.tables import decode, parse_csv
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
@@ -48,6 +53,7 @@ DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 AMOUNT_PATTERN = re.compile(r"^\d+(?:\.\d+)?$")
 DOC_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 URL_PATTERN = re.compile(r"^https?://[^\s<>\"']+$")
+MAX_HINTS = 10
 
 
 @dataclass(frozen=True)
@@ -64,8 +70,10 @@ class Row:
 @dataclass
 class _Table:
     path: Path
+    name: str = ""
     columns: tuple[str, ...] = ()
     rows: list[Row] = field(default_factory=list)
+    complete: bool = True  # read to its end; else unknown-id checks against it are noise
 
 
 @contextlib.contextmanager
@@ -88,55 +96,65 @@ def bulk_allocation() -> Iterator[None]:
 def read_table(
     path: Path, required: Sequence[str], problems: list[Problem], label: str | None = None
 ) -> _Table:
-    """Read one CSV file strictly; append what is wrong to ``problems``.
+    """Read one CSV file strictly (:func:`ecosystem.tables.parse_csv`); append what is wrong to
+    ``problems``. A guarding apostrophe (see :mod:`ecosystem.tables`) is removed from each cell.
 
     ``label`` is how messages name the file (its name by default).
     """
     name = label or path.name
-    table = _Table(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path)
     except FileNotFoundError:
         problems.append(
             Problem(
                 name, 0, "-", f"file not found in {path.parent}", "create it or pass --data DIR"
             )
         )
-        return table
+        return _Table(path, name, complete=False)
     except OSError as error:
-        problems.append(Problem(name, 0, "-", f"cannot read: {error.strerror}", "check the path"))
-        return table
+        reason = error.strerror or str(error)
+        problems.append(Problem(name, 0, "-", f"cannot read: {reason}", "check the path"))
+        return _Table(path, name, complete=False)
+    return table_from_bytes(path, raw, required, problems, label=name)
+
+
+def read_regular_file(path: Path, *, limit: int | None = None) -> bytes:
+    """The bytes of ``path`` when it is a regular file (not a FIFO, a device or a folder).
+
+    Raises ``OSError`` otherwise, or when it holds more than ``limit`` bytes.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    descriptor = os.open(path, flags)
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        problems.append(
-            Problem(
-                name,
-                line,
-                "-",
-                f"not UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})",
-                "save the file as UTF-8",
-            )
-        )
-        return table
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        problems.append(Problem(name, line, "-", "NUL byte in text", "save the file as plain CSV"))
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        if limit is not None and info.st_size > limit:
+            raise OSError(errno.EFBIG, f"larger than {limit:,} bytes", str(path))
+        with os.fdopen(descriptor, "rb", closefd=False) as stream:
+            return stream.read() if limit is None else stream.read(limit)
+    finally:
+        os.close(descriptor)
+
+
+def table_from_bytes(
+    path: Path, raw: bytes, required: Sequence[str], problems: list[Problem], label: str
+) -> _Table:
+    """:func:`read_table` on bytes already read."""
+    name = label
+    table = _Table(path, name, complete=False)
+    text = decode(raw, name, problems)
+    if text is None:
         return table
     if not text.strip():
         problems.append(
             Problem(name, 1, "-", "the file is empty", f"add a header row: {','.join(required)}")
         )
         return table
-
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader)
-    except csv.Error as error:
-        problems.append(Problem(name, 1, "-", f"malformed CSV header: {error}", "fix the header"))
+    parsed = parse_csv(text, name, problems, unguard=True)
+    if parsed is None:
         return table
-    columns = tuple(column.strip() for column in header)
+    columns = parsed.header
     missing = [column for column in required if column not in columns]
     if missing:
         problems.append(
@@ -144,56 +162,43 @@ def read_table(
                 name,
                 1,
                 ", ".join(missing),
-                f"missing column{'s' if len(missing) > 1 else ''} (header is {','.join(columns)})",
+                f"missing column{'s' if len(missing) > 1 else ''} "
+                f"(header is {_shorten(','.join(columns), 200)})",
                 "add the column to the header row",
             )
         )
         return table
-    duplicated = sorted({column for column in columns if columns.count(column) > 1})
-    if duplicated:
-        problems.append(
-            Problem(name, 1, ", ".join(duplicated), "column named twice", "keep one of them")
-        )
-        return table
     table.columns = columns
-
-    line = reader.line_num + 1
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            fix = (
-                f"shorten the field to under {csv.field_size_limit():,} characters"
-                if "field limit" in str(error)
-                else "check the quotes on this row"
-            )
-            problems.append(Problem(name, line, "-", f"malformed CSV: {error}", fix))
-            return table
-        start, line = line, reader.line_num + 1
-        if not "".join(values).strip():
-            continue
-        if len(values) != len(columns):
-            problems.append(
-                Problem(
-                    name,
-                    start,
-                    "-",
-                    f"{len(values)} fields where the header has {len(columns)}",
-                    "quote fields that contain commas",
-                )
-            )
-            continue
-        table.rows.append(Row(start, dict(zip(columns, map(str.strip, values), strict=True))))
-    if not table.rows:
+    table.rows = [Row(line, fields) for line, fields in parsed.rows]
+    table.complete = parsed.complete
+    if not table.rows and parsed.complete:
         problems.append(Problem(name, 2, "-", "no data rows", "add at least one row"))
     return table
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _closest(value: str, choices: Iterable[str]) -> str:
     matches = difflib.get_close_matches(value, list(choices), n=3, cutoff=0.6)
     return f"did you mean {' or '.join(matches)}?" if matches else ""
+
+
+class _Hints:
+    """ "Did you mean" for unknown ids: each distinct id looked up once, and at most
+    :data:`MAX_HINTS` looked up per file (a lookup among 8,000 ids takes a tenth of a second,
+    and a broken file can hold thousands of unknown ids)."""
+
+    def __init__(self, choices: Iterable[str]):
+        self.choices = list(choices)
+        self.found: dict[str, str] = {}
+
+    def __call__(self, value: str) -> str:
+        if value not in self.found:
+            budget = len(self.found) < MAX_HINTS and len(value) <= 200
+            self.found[value] = _closest(value, self.choices) if budget else ""
+        return self.found[value]
 
 
 def _one_of(value: str, vocabulary: Iterable[str]) -> str:
@@ -216,7 +221,7 @@ def _parse_date(value: str) -> date | None:
 
 
 def _check_entities(table: _Table, problems: list[Problem]) -> dict[str, Row]:
-    name = table.path.name
+    name = table.name or table.path.name
     entities: dict[str, Row] = {}
     for row in table.rows:
         for column in ENTITY_REQUIRED:
@@ -280,20 +285,12 @@ def _check_entities(table: _Table, problems: list[Problem]) -> dict[str, Row]:
     return entities
 
 
-def _relation_key(row: Row) -> tuple[str, ...]:
-    field = row.fields.get
-    ends = (field("source", ""), field("target", ""))
-    kind = field("type", "")
-    if kind in RELATION_TYPES and RELATION_TYPES[kind].symmetric:
-        ends = tuple(sorted(ends))  # type: ignore[assignment]
-    return (*ends, kind, field("role", ""), field("start", ""), field("end", ""))
-
-
 def _check_relations(
     table: _Table, entities: dict[str, Row], entities_ok: bool, problems: list[Problem]
 ) -> None:
-    name = table.path.name
+    name = table.name or table.path.name
     seen: dict[tuple[str, ...], int] = {}
+    hints = _Hints(entities)
     for row in table.rows:
         field = row.fields.get
         for column in RELATION_REQUIRED:
@@ -302,7 +299,7 @@ def _check_relations(
         for column in ("source", "target"):
             entity_id = field(column, "")
             if entity_id and entities_ok and entity_id not in entities:
-                hint = _closest(entity_id, entities)
+                hint = hints(entity_id)
                 problems.append(
                     Problem(
                         name,
@@ -388,7 +385,7 @@ def _check_relations(
                         "name a file in data/sources/, without folders",
                     )
                 )
-        key = _relation_key(row)
+        key = relation_key(row.fields)
         if field("source", "") and field("target", "") and key in seen:
             problems.append(
                 Problem(
@@ -416,31 +413,119 @@ class Dataset:
 def read_dataset(data_dir: str | Path) -> Dataset:
     """Read and validate ``entities.csv`` and ``relations.csv`` in ``data_dir``.
 
+    While a write to the folder is unfinished (a crash between its steps), the files it was
+    writing are read instead (:func:`ecosystem.storage.current_files`): old or new, never a mix.
     Raises :class:`DataError` listing every problem in both files.
     """
-    with bulk_allocation():
-        return _read_dataset(Path(data_dir))
-
-
-def _read_dataset(data_dir: Path) -> Dataset:
-    problems: list[Problem] = []
+    data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise DataError([Problem(str(data_dir), 0, "-", "no such data folder", "pass --data DIR")])
-    entity_table = read_table(data_dir / ENTITIES_FILE, ENTITY_REQUIRED, problems)
-    entities = _check_entities(entity_table, problems)
-    relation_table = read_table(data_dir / RELATIONS_FILE, RELATION_REQUIRED, problems)
-    # Unknown-id checks against an unreadable entities file would only add noise.
-    entities_ok = bool(entity_table.rows)
-    _check_relations(relation_table, entities, entities_ok, problems)
-    problems.extend(check_sources(data_dir, relation_table.rows))
+    problems: list[Problem] = []
+    contents: dict[str, bytes | None] = {}
+    for name, path in current_files(data_dir, (ENTITIES_FILE, RELATIONS_FILE)).items():
+        try:
+            contents[name] = read_regular_file(path)
+        except FileNotFoundError:
+            problems.append(
+                Problem(
+                    name, 0, "-", f"file not found in {data_dir}", "create it or pass --data DIR"
+                )
+            )
+            contents[name] = None
+        except OSError as error:
+            reason = error.strerror or str(error)
+            problems.append(Problem(name, 0, "-", f"cannot read: {reason}", "check the path"))
+            contents[name] = None
+    return parse_dataset(data_dir, contents, problems)
+
+
+def parse_dataset(
+    data_dir: Path, contents: dict[str, bytes | None], problems: list[Problem] | None = None
+) -> Dataset:
+    """Validate a dataset given as the bytes of its two files (None for one that is missing).
+
+    Raises :class:`DataError` listing every problem; ``problems`` are ones found already.
+    """
+    problems = list(problems or [])
+    with bulk_allocation():
+        tables = {}
+        for name, required in (
+            (ENTITIES_FILE, ENTITY_REQUIRED),
+            (RELATIONS_FILE, RELATION_REQUIRED),
+        ):
+            raw = contents.get(name)
+            path = data_dir / name
+            tables[name] = (
+                _Table(path, name, complete=False)
+                if raw is None
+                else table_from_bytes(path, raw, required, problems, label=name)
+            )
+        entity_table, relation_table = tables[ENTITIES_FILE], tables[RELATIONS_FILE]
+        entities = _check_entities(entity_table, problems)
+        # Unknown-id checks against an unreadable or half-read entities file would only add noise.
+        entities_ok = bool(entity_table.rows) and entity_table.complete
+        _check_relations(relation_table, entities, entities_ok, problems)
+        problems.extend(check_sources(data_dir, relation_table.rows))
     if problems:
         raise DataError(sorted(problems, key=_problem_order))
     digest = hashlib.sha256()
-    for path in (entity_table.path, relation_table.path):
-        digest.update(path.read_bytes())
+    for name in (ENTITIES_FILE, RELATIONS_FILE):
+        digest.update(contents[name] or b"")
     return Dataset(
         data_dir, tuple(entity_table.rows), tuple(relation_table.rows), digest.hexdigest()
     )
+
+
+def _invisible(text: str) -> list[str]:
+    """The invisible format characters in ``text`` (zero-width spaces and joiners, bidirectional
+    marks, overrides and isolates, soft hyphens), as U+XXXX names."""
+    return sorted(
+        {
+            f"U+{ord(char):04X} {unicodedata.name(char, 'format character')}"
+            for char in text
+            if unicodedata.category(char) == "Cf"
+        }
+    )
+
+
+def visible_form(text: str) -> str:
+    """``text`` as a reader sees it: format characters removed, compatibility forms folded.
+
+    >>> visible_form("IC\u200bAMCyL") == visible_form("ICAMCyL")
+    True
+    """
+    kept = "".join(char for char in text if unicodedata.category(char) != "Cf")
+    return unicodedata.normalize("NFKC", kept).casefold()
+
+
+def name_warnings(dataset: Dataset) -> list[Problem]:
+    """Names and aliases holding invisible characters (zero-width, bidirectional overrides):
+    they make an entity look like another in search and on screen. Warnings, not errors."""
+    seen: dict[str, tuple[str, int]] = {}
+    for row in dataset.entities:
+        seen.setdefault(visible_form(row["name"]), (row["id"], row.line))
+    warnings = []
+    for row in dataset.entities:
+        for column in ("name", "aliases"):
+            found = _invisible(row[column])
+            if not found:
+                continue
+            twin = seen.get(visible_form(row[column])) if column == "name" else None
+            looks = (
+                f"; it looks the same as {twin[0]!r} (line {twin[1]})"
+                if twin and twin[0] != row["id"]
+                else ""
+            )
+            warnings.append(
+                Problem(
+                    ENTITIES_FILE,
+                    row.line,
+                    column,
+                    f"invisible character{'s' if len(found) > 1 else ''} {', '.join(found)}{looks}",
+                    "delete them: they make names that look alike but do not match in search",
+                )
+            )
+    return warnings
 
 
 def _problem_order(problem: Problem) -> tuple[int, int]:

@@ -6,6 +6,7 @@ relation in words ("ICAMCyL coordinates MINE.THE.GAP") and what the direction me
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
 ENTITIES_FILE = "entities.csv"
@@ -103,3 +104,20 @@ RELATION_TYPES: dict[str, RelationType] = {
     ),
     "reports_on": RelationType("reports on", "the source, a medium, reports on the target"),
 }
+
+
+def relation_key(fields: Mapping[str, str]) -> tuple[str, ...]:
+    """What makes a relation unique: its ends, type, role and dates; the ends in either order
+    for a symmetric type. Two rows with one key are the same relation.
+
+    >>> relation_key({"source": "b", "target": "a", "type": "collaborates_with"})
+    ('a', 'b', 'collaborates_with', '', '', '')
+    >>> relation_key({"source": "b", "target": "a", "type": "funds", "start": "2020"})
+    ('b', 'a', 'funds', '', '2020', '')
+    """
+    get = fields.get
+    source, target, kind = get("source", ""), get("target", ""), get("type", "")
+    relation_type = RELATION_TYPES.get(kind)
+    if relation_type is not None and relation_type.symmetric and target < source:
+        source, target = target, source
+    return (source, target, kind, get("role", ""), get("start", ""), get("end", ""))

@@ -1,26 +1,68 @@
-"""Serving the app: gunicorn in production, Dash's development server only when asked.
+"""Serving the app: gunicorn's master with waitress inside each worker; Dash's development server
+only when asked.
 
-gunicorn runs several worker processes, so a room full of viewers is served in parallel and one
-slow request does not hold up the rest. The app is built once in the master process before the
-workers are forked (``preload_app``): bad data fails before the port is bound, and workers start
-with the precomputed model in copy-on-write memory.
+Why this model (measured in docs/load-test.md, "Slow clients"):
+
+- **Processes for the CPU.** Path, synergy and export callbacks are Python and NumPy work that
+  holds the GIL most of the time; only separate processes run two of them at once on two cores.
+  gunicorn's master forks the workers from the built app (``preload_app``: bad data fails before
+  the port is bound, workers share the precomputed model in copy-on-write memory), replaces a
+  worker that dies, and restarts one that stops answering its heartbeat.
+- **An event loop in front of the threads.** gunicorn's own threaded worker gives each connection
+  a thread while it reads the request, so eight sockets that trickle their headers hold every
+  thread and nobody else is answered. In each worker here, waitress's event loop reads requests
+  from every connection at once, buffering headers and body, and hands a thread only a request
+  that has fully arrived; idle and slow connections cost a buffer, not a thread, and are closed
+  after :data:`CHANNEL_TIMEOUT` seconds without a byte. A body larger than the limit is
+  answered 413 before it is read, a malformed chunked body 400.
+
+gevent workers would also keep slow sockets cheap, but they patch the standard library after the
+app is built and a CPU-bound callback blocks every other connection of its worker until it ends;
+waitress's threads keep answering small requests between the GIL's switches.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8050
 DEFAULT_WORKERS = 2
 DEFAULT_THREADS = 4
-KEEPALIVE_SECONDS = 75
+# A connection that sends nothing for this long is closed, so idle sockets cannot pile up for
+# ever; longer than any pause between a viewer's clicks, since a server that closes an idle
+# connection just as the browser reuses it makes that request fail (seen in the load test with
+# a 2 s keep-alive).
+CHANNEL_TIMEOUT = 90
+# Open connections one worker keeps; more wait in the listen backlog (the accept queue).
+CONNECTION_LIMIT = 1000
+MAX_REQUEST_BYTES = 1024 * 1024
+MAX_HEADER_BYTES = 64 * 1024
+
+
+def waitress_settings(threads: int = DEFAULT_THREADS) -> dict[str, Any]:
+    """How waitress reads requests in each worker.
+
+    >>> waitress_settings()["max_request_body_size"]
+    1048576
+    """
+    return {
+        "threads": threads,
+        "connection_limit": CONNECTION_LIMIT,
+        "channel_timeout": CHANNEL_TIMEOUT,
+        "cleanup_interval": 10,
+        "max_request_body_size": MAX_REQUEST_BYTES,
+        "max_request_header_size": MAX_HEADER_BYTES,
+        "expose_tracebacks": False,
+        "ident": "ecosystem",
+        "clear_untrusted_proxy_headers": True,
+    }
 
 
 def gunicorn_settings(host: str, port: int, workers: int) -> dict[str, Any]:
-    """How gunicorn runs the app: threaded workers forked from the built app.
+    """How gunicorn's master runs the workers: forked from the built app, each running waitress.
 
     >>> gunicorn_settings("127.0.0.1", 8050, 2)["bind"]
     '127.0.0.1:8050'
@@ -28,14 +70,11 @@ def gunicorn_settings(host: str, port: int, workers: int) -> dict[str, Any]:
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "gthread",
-        "threads": DEFAULT_THREADS,
+        "worker_class": "ecosystem.worker.WaitressWorker",
         "preload_app": True,
         "timeout": 120,
-        # Longer than any pause between a viewer's clicks: a server that closes an idle
-        # connection just as the browser reuses it makes that request fail (seen in the load
-        # test with gunicorn's default of 2 s).
-        "keepalive": KEEPALIVE_SECONDS,
+        "graceful_timeout": 10,
+        "backlog": 2048,
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "warning",
@@ -48,12 +87,20 @@ def serve(
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     workers: int = DEFAULT_WORKERS,
+    allowed_hosts: Sequence[str] = (),
     debug: bool = False,
     announce: Callable[[str], None] = print,
     url_path: str = "/",
 ) -> None:
-    """Build the app with ``build()`` and serve it until interrupted (its page at ``url_path``)."""
+    """Build the app with ``build()`` and serve it until interrupted (its page at ``url_path``).
+
+    Requests whose ``Host`` is not loopback, ``host`` or one of ``allowed_hosts`` are answered
+    400 (:func:`ecosystem.security.host_filter`).
+    """
+    from ecosystem.security import host_filter, served_hosts
+
     app = build()
+    app.server.wsgi_app = host_filter(app.server.wsgi_app, served_hosts(host, allowed_hosts))
     # The model lives as long as the server. Frozen, the garbage collector never walks its
     # hundreds of thousands of objects again (no pauses in requests), and forked workers keep
     # sharing its memory pages instead of copying them as collections touch them.

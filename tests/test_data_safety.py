@@ -46,8 +46,8 @@ def test_the_server_binds_to_loopback_without_debug_by_default():
 
 
 def test_idle_connections_outlive_a_viewers_pause_between_clicks():
-    from ecosystem.server import gunicorn_settings
+    from ecosystem.server import gunicorn_settings, waitress_settings
 
     settings = gunicorn_settings("127.0.0.1", 8050, 2)
-    assert settings["keepalive"] >= 60  # gunicorn's own 2 s reset connections under load
+    assert waitress_settings()["channel_timeout"] >= 60  # a 2 s keep-alive reset connections
     assert settings["preload_app"] is True  # the model is built once, before the fork

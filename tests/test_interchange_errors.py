@@ -12,6 +12,7 @@ import pytest
 from ecosystem.errors import DataError
 from ecosystem.interchange import import_files
 from ecosystem.interchange.store import write_atomically
+from ecosystem.storage import StorageError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "interchange"
 GEXF_HEAD = (
@@ -321,10 +322,11 @@ def test_an_interrupted_write_leaves_the_old_files(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", failing_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(StorageError, match="disk full"):
         write_atomically(tmp_path, {"entities.csv": b"new", "relations.csv": b"new"})
     monkeypatch.setattr(os, "replace", real_replace)
     assert (tmp_path / "entities.csv").read_text() == "old entities"
     assert (tmp_path / "relations.csv").read_text() == "old relations"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["entities.csv", "relations.csv"]
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == [".ecosystem.lock", "entities.csv", "relations.csv"]
     assert calls  # the rename was reached: both temporary files had been written

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ecosystem.app import create_app
-from ecosystem.security import MAX_REQUEST_BYTES, callback_body_problem
+from ecosystem.cli import build_parser
+from ecosystem.security import (
+    MAX_REQUEST_BYTES,
+    callback_body_problem,
+    check_origin,
+    host_filter,
+    served_hosts,
+)
 
 
 @pytest.fixture(scope="module")
@@ -147,3 +156,120 @@ def test_body_checker_accepts_what_dash_sends():
 
 def test_debug_is_off_unless_asked(app):
     assert not app.server.debug
+
+
+def _details_body(app, **changes):
+    """A well-formed request for the details panel, built from the callback's own inputs."""
+    output = _callback(app, "eco-details.children")
+    spec = app.callback_map[output]
+    body = {
+        "output": output,
+        "outputs": {"id": "eco-details", "property": "children"},
+        "inputs": [{**entry, "value": None} for entry in spec["inputs"]],
+        "state": [{**entry, "value": None} for entry in spec.get("state", [])],
+        "changedPropIds": [f"{spec['inputs'][0]['id']}.{spec['inputs'][0]['property']}"],
+    }
+    body["inputs"][0]["value"] = "ismc"
+    body.update(changes)
+    return {key: value for key, value in body.items() if value != "DROP"}
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"outputs": "DROP"},
+        {"outputs": "eco-details.children"},
+        {"outputs": [{"id": "eco-details", "property": "children"}]},
+        {"inputs": "DROP"},
+        {"inputs": {"id": "eco-search"}},
+        {"inputs": [{"id": "eco-search", "property": "value", "value": "ismc"}]},
+        {"inputs": [{"id": 1, "property": 2}, {"id": 3, "property": 4}]},
+        {"state": [{"id": "eco-metric", "property": "value"}]},
+        {"changedPropIds": "eco-search.value"},
+    ],
+)
+def test_missing_or_wrong_typed_outputs_and_inputs_get_400(app, client, changes):
+    response = client.post("/_dash-update-component", json=_details_body(app, **changes))
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert "malformed callback request" in response.get_data(as_text=True)
+
+
+def test_the_well_formed_body_of_the_same_callback_is_answered(app, client):
+    assert client.post("/_dash-update-component", json=_details_body(app)).status_code == 200
+
+
+@pytest.mark.parametrize("depth", [40, 10_000, 200_000])
+def test_deeply_nested_json_gets_400_not_500(app, client, depth):
+    value = "[" * depth + "]" * depth
+    body = _details_body(app)
+    text = json.dumps(body).replace('"ismc"', value)
+    response = client.post("/_dash-update-component", data=text, content_type="application/json")
+    assert response.status_code == 400
+    assert "nested more than" in response.get_data(as_text=True)
+
+
+def test_an_unknown_component_suite_file_is_a_404_without_a_traceback(client, caplog):
+    for path in ("/_dash-component-suites/nopkg/x.js", "/_dash-component-suites/dash/x.js"):
+        response = client.get(path)
+        assert response.status_code == 404
+    assert "Traceback" not in caplog.text and not caplog.records
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "*",
+        "https://a.example; script-src *",
+        "'unsafe-inline'",
+        "javascript:x",
+        "https://",
+        "https://a.example/path",
+        "https://a.example:99999",
+        "data:",
+        "https://a b",
+    ],
+)
+def test_frame_ancestors_refuse_anything_but_origins(shipped_graph, value):
+    with pytest.raises(ValueError, match="is not an origin"):
+        check_origin(value)
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["serve", "--frame-ancestors", value])
+
+
+def test_frame_ancestors_accept_origins():
+    for value in (
+        "https://partner.example",
+        "https://*.example.org",
+        "http://localhost:3000",
+        "'self'",
+        "https://[::1]:8443",
+    ):
+        assert check_origin(value) == value
+
+
+def test_the_host_filter_serves_only_the_names_it_is_given():
+    def app(environ, start_response):
+        start_response("200 OK", [])
+        return [b"ok"]
+
+    allowed = served_hosts("127.0.0.1", ["explorer.example.org"])
+    filtered = host_filter(app, allowed)
+    statuses = {}
+    for host in (
+        "localhost:8050",
+        "127.0.0.1",
+        "[::1]:8050",
+        "Explorer.Example.org",
+        "evil.example",
+        "",
+        "127.0.0.1.evil.example",
+        "localhost:80:80",
+    ):
+        filtered({"HTTP_HOST": host}, lambda status, headers, h=host: statuses.update({h: status}))
+    assert {h for h, s in statuses.items() if s.startswith("200")} == {
+        "localhost:8050",
+        "127.0.0.1",
+        "[::1]:8050",
+        "Explorer.Example.org",
+    }
+    assert "0.0.0.0" not in served_hosts("0.0.0.0")

@@ -7,7 +7,14 @@ import pytest
 
 from ecosystem.errors import DataError
 from ecosystem.graph import default_data_dir, load_graph
-from ecosystem.sources import catalogue, check_evidence, locate, normalise, source_labels
+from ecosystem.sources import (
+    catalogue,
+    check_evidence,
+    find_excerpt,
+    locate,
+    normalise,
+    source_labels,
+)
 from tests.helpers import TINY_ENTITIES, TINY_RELATIONS, write_dataset
 
 
@@ -38,6 +45,10 @@ def test_missing_document_is_reported(tmp_path):
 
 def test_normalise_keeps_real_hyphens():
     assert normalise("Pb-Zn-Cu and Covid-19") == "Pb-Zn-Cu and Covid-19"
+
+
+def test_find_excerpt_returns_none_when_absent():
+    assert find_excerpt("some text here", "other") is None
 
 
 def test_locate_returns_none_when_absent():

@@ -24,6 +24,7 @@ from datetime import date
 from pathlib import Path
 
 from benchmarks.load.requests import build_requests
+from benchmarks.load.slow_clients import SECTION
 from benchmarks.machine import describe
 from ecosystem.graph import default_data_dir
 from ecosystem.server import DEFAULT_WORKERS
@@ -150,9 +151,10 @@ def report(results: list[dict], users: int, seconds: int) -> str:
         "",
         f"Measured on {date.today().isoformat()} with `python -m benchmarks.load.run`: {users} "
         f"simulated viewers for {seconds} s (each waits 1-3 s between actions) against "
-        f"`ecosystem serve` with its default {DEFAULT_WORKERS} workers, on 127.0.0.1; Locust "
-        "runs on the same machine.",
-        describe("dash", "gunicorn"),
+        f"`ecosystem serve` with its default {DEFAULT_WORKERS} workers (gunicorn's master, "
+        "waitress in each), on 127.0.0.1; Locust runs on the same machine. The machine's load "
+        f"average (2 cores, shared with other work) was {os.getloadavg()[0]:.1f} at the end.",
+        describe("dash", "gunicorn", "waitress"),
         "",
         "Actions, in the proportions a forum audience uses them: open the page (index, layout and "
         "callback map), search (type-ahead), select an entity (details, then the redrawn "
@@ -205,7 +207,13 @@ def main() -> None:
     args = parser.parse_args()
     folders = args.data or [default_data_dir()]
     results = [run_one(folder, args.users, args.seconds) for folder in folders]
-    args.out.write_text(report(results, args.users, args.seconds), encoding="utf-8")
+    # The slow-client rounds (python -m benchmarks.load.slow_clients) keep their own section.
+    kept = ""
+    if args.out.exists():
+        current = args.out.read_text(encoding="utf-8")
+        if SECTION in current:
+            kept = "\n" + SECTION + current.split(SECTION, 1)[1]
+    args.out.write_text(report(results, args.users, args.seconds) + kept, encoding="utf-8")
     print(args.out.read_text(encoding="utf-8"))
 
 

@@ -28,7 +28,12 @@ from ecosystem.interchange.vocabulary import (
     reads_backwards,
     relation_reading,
 )
-from ecosystem.schema import ENTITY_COLUMNS, RELATION_COLUMNS, RELATION_TYPES
+from ecosystem.schema import (
+    ENTITY_COLUMNS,
+    RELATION_COLUMNS,
+    RELATION_TYPES,
+    relation_key,
+)
 
 _NUMBERED = re.compile(r"^[a-z]{0,2}\d+$")
 # Field names that state a relation's type outright; a bare ``label`` may only be a caption.
@@ -217,15 +222,6 @@ class _Edge:
     fields: dict[str, str]
     origin: Origin
     directed: bool = True
-
-
-def relation_key(row: dict[str, str]) -> tuple[str, ...]:
-    """What makes a relation unique: ends, type, role and dates (ends sorted when symmetric)."""
-    ends = (row["source"], row["target"])
-    kind = RELATION_TYPES.get(row["type"])
-    if kind is not None and kind.symmetric:
-        ends = tuple(sorted(ends))  # type: ignore[assignment]
-    return (*ends, row["type"], row.get("role", ""), row.get("start", ""), row.get("end", ""))
 
 
 def import_evidence(origin: Origin, statement: str) -> str:

@@ -14,7 +14,6 @@ from ecosystem.errors import Problem
 from ecosystem.graph import read_table
 from ecosystem.interchange.bundle import Imported, Report
 from ecosystem.interchange.files import Origin
-from ecosystem.interchange.store import csv_bytes
 from ecosystem.schema import (
     ENTITIES_FILE,
     ENTITY_COLUMNS,
@@ -23,6 +22,7 @@ from ecosystem.schema import (
     RELATION_REQUIRED,
     RELATIONS_FILE,
 )
+from ecosystem.tables import csv_bytes
 
 
 def read(

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from ecosystem.errors import Problem
 from ecosystem.interchange.bundle import GraphImport
-from ecosystem.interchange.files import Origin, decode
+from ecosystem.interchange.files import MAX_JSON_DEPTH, Origin, decode
+from ecosystem.limits import json_depth_exceeds
 from ecosystem.schema import RELATION_TYPES
 
 
@@ -25,6 +26,9 @@ def read(path: Path, builder: GraphImport, problems: list[Problem]) -> None:
         return
     try:
         document = json.loads(text)
+    except RecursionError:
+        problems.append(_too_deep(name))
+        return
     except json.JSONDecodeError as error:
         problems.append(
             Problem(
@@ -36,6 +40,9 @@ def read(path: Path, builder: GraphImport, problems: list[Problem]) -> None:
             )
         )
         return
+    if json_depth_exceeds(document, MAX_JSON_DEPTH):
+        problems.append(_too_deep(name))
+        return
     elements = document.get("elements") if isinstance(document, dict) else document
     if isinstance(elements, list):
         nodes = [e for e in elements if isinstance(e, dict) and _group(e) == "nodes"]
@@ -44,6 +51,19 @@ def read(path: Path, builder: GraphImport, problems: list[Problem]) -> None:
     elif isinstance(elements, dict):
         nodes, edges = elements.get("nodes") or [], elements.get("edges") or []
         places = ("elements.nodes", "elements.edges")
+        for place, part in zip(places, (nodes, edges), strict=True):
+            if not isinstance(part, list):
+                problems.append(
+                    Problem(
+                        name,
+                        1,
+                        place,
+                        f"a {type(part).__name__} where a list of elements belongs",
+                        "export the network from Cytoscape as Cytoscape.js JSON (.cyjs)",
+                    )
+                )
+        if problems:
+            return
     else:
         problems.append(
             Problem(
@@ -85,6 +105,16 @@ def read(path: Path, builder: GraphImport, problems: list[Problem]) -> None:
         builder.report.notes.append(
             f"positions of {positions} node(s) read and not kept: the explorer lays out the network"
         )
+
+
+def _too_deep(name: str) -> Problem:
+    return Problem(
+        name,
+        1,
+        "-",
+        f"JSON nested more than {MAX_JSON_DEPTH} deep: not a network file",
+        "export the network from Cytoscape as Cytoscape.js JSON (.cyjs)",
+    )
 
 
 def _group(element: dict) -> str:

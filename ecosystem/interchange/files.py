@@ -8,21 +8,32 @@ element, or sheet row) and what to do, and returns what it could read; the impor
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import re
+import stat
 import unicodedata
 import xml.etree.ElementTree as ET
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
 
 from ecosystem.analysis.lookup import fold
 from ecosystem.errors import Problem
+from ecosystem.tables import CsvTable, decode, parse_csv
+
+__all__ = ["CsvTable", "decode"]
 
 DEFAULT_MAX_MB = 100
 MEGABYTE = 1024 * 1024
+# Deeper than any network file needs (GEXF's nested nodes, yEd's groups go a few levels down);
+# deeper documents are refused before anything walks them, and the readers' recursion over nested
+# nodes (one level per two elements) stays well inside Python's limit of 1,000 frames.
+MAX_XML_DEPTH = 1000
+MAX_JSON_DEPTH = 64
+# A workbook member that unpacks to more than this many times its packed size is a bomb, not a
+# spreadsheet (sheet XML packs 5 to 30 times; a repeated cell of 100 MB packs 1,000 times).
+MAX_PACKING_RATIO = 200
 
 _DOC_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 SLUG_MAX = 60
@@ -60,10 +71,24 @@ def check_file(path: Path, max_bytes: int, problems: list[Problem]) -> bool:
     if not path.exists():
         problems.append(Problem(name, 0, "-", f"no such file in {path.parent}", "check the path"))
         return False
-    if not path.is_file():
+    try:
+        info = path.stat()
+    except OSError as error:
+        problems.append(
+            Problem(name, 0, "-", f"cannot read: {error.strerror or error}", "check the path")
+        )
+        return False
+    if stat.S_ISDIR(info.st_mode):
         problems.append(Problem(name, 0, "-", "is a folder, not a file", "name the file itself"))
         return False
-    size = path.stat().st_size
+    if not stat.S_ISREG(info.st_mode):
+        problems.append(
+            Problem(
+                name, 0, "-", "not a regular file (a pipe, a device or a socket)", "name a file"
+            )
+        )
+        return False
+    size = info.st_size
     if size > max_bytes:
         problems.append(
             Problem(
@@ -79,101 +104,13 @@ def check_file(path: Path, max_bytes: int, problems: list[Problem]) -> bool:
     return True
 
 
-def decode(raw: bytes, name: str, problems: list[Problem]) -> str | None:
-    """The text of a file that must be UTF-8 (a byte-order mark is allowed), or None.
-
-    The problem names the line and column of the first byte that is not UTF-8.
-    """
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        problems.append(
-            Problem(name, 1, "-", "the file is UTF-16, not UTF-8", "save the file as UTF-8")
-        )
-        return None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        problems.append(
-            Problem(
-                name,
-                line,
-                f"column {column}",
-                f"byte 0x{raw[error.start]:02x} is not UTF-8 (the file is in another encoding, "
-                "such as Windows-1252 or Latin-1)",
-                "save the file as UTF-8 (in a spreadsheet: Save As, CSV UTF-8)",
-            )
-        )
-        return None
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        problems.append(
-            Problem(name, line, "-", "NUL byte in text", "this is not a text file: export again")
-        )
-        return None
-    return text
-
-
-@dataclass(frozen=True)
-class CsvTable:
-    """A delimited text file: its header and its rows, each with the line it starts on."""
-
-    name: str
-    header: tuple[str, ...]
-    rows: tuple[tuple[int, dict[str, str]], ...]
-
-
 def read_delimited(
     text: str, name: str, delimiter: str, problems: list[Problem]
 ) -> CsvTable | None:
-    """Parse ``text`` strictly with ``delimiter``; every field stays text, stripped.
-
-    Rows of the wrong length and broken quoting are appended to ``problems`` with their line.
-    """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        header = tuple(column.strip() for column in next(reader))
-    except StopIteration:
-        problems.append(Problem(name, 1, "-", "the file is empty", "export it again"))
-        return None
-    except csv.Error as error:
-        problems.append(Problem(name, 1, "-", f"malformed header: {error}", "fix the header"))
-        return None
-    duplicated = sorted({column for column in header if column and header.count(column) > 1})
-    if duplicated:
-        problems.append(
-            Problem(name, 1, ", ".join(duplicated), "column named twice", "keep one of them")
-        )
-        return None
-    rows: list[tuple[int, dict[str, str]]] = []
-    line = reader.line_num + 1
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            problems.append(
-                Problem(name, line, "-", f"malformed row: {error}", "check the quotes on this row")
-            )
-            return None
-        start, line = line, reader.line_num + 1
-        if not values or all(not value.strip() for value in values):
-            continue
-        if len(values) != len(header):
-            separator = {";": "semicolons", ",": "commas", "\t": "tabs"}.get(delimiter, delimiter)
-            problems.append(
-                Problem(
-                    name,
-                    start,
-                    "-",
-                    f"{len(values)} fields where the header has {len(header)}",
-                    f"quote fields that contain {separator}",
-                )
-            )
-            continue
-        rows.append((start, {c: v.strip() for c, v in zip(header, values, strict=True)}))
-    return CsvTable(name, header, tuple(rows))
+    """Parse ``text`` strictly with ``delimiter`` (:func:`ecosystem.tables.parse_csv`); every
+    field stays text, stripped. A file whose reading stopped at a broken row gives None."""
+    table = parse_csv(text, name, problems, delimiter=delimiter)
+    return table if table is not None and table.complete else None
 
 
 def missing_columns(
@@ -228,11 +165,18 @@ def parse_xml(raw: bytes, name: str, tool: str, problems: list[Problem]) -> XmlD
     parser = expat.ParserCreate(namespace_separator="}")
     builder = ET.TreeBuilder()
     lines: dict[ET.Element, int] = {}
+    depth = 0
 
     def qualified(tag: str) -> str:
         return "{" + tag if "}" in tag else tag
 
     def start(tag: str, attributes: dict[str, str]) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_XML_DEPTH:
+            raise _Refused(
+                parser.CurrentLineNumber, f"elements nested more than {MAX_XML_DEPTH} deep"
+            )
         element = builder.start(
             qualified(tag), {qualified(key): value for key, value in attributes.items()}
         )
@@ -245,7 +189,13 @@ def parse_xml(raw: bytes, name: str, tool: str, problems: list[Problem]) -> XmlD
         raise _Refused(parser.CurrentLineNumber, "a reference to an external entity")
 
     parser.StartElementHandler = start
-    parser.EndElementHandler = lambda tag: builder.end(qualified(tag))
+
+    def end(tag: str) -> None:
+        nonlocal depth
+        depth -= 1
+        builder.end(qualified(tag))
+
+    parser.EndElementHandler = end
     parser.CharacterDataHandler = builder.data
     parser.EntityDeclHandler = refuse_entity
     parser.UnparsedEntityDeclHandler = refuse_entity
@@ -266,17 +216,68 @@ def parse_xml(raw: bytes, name: str, tool: str, problems: list[Problem]) -> XmlD
         )
         return None
     except _Refused as refused:
+        nested = refused.what.startswith("elements nested")
         problems.append(
             Problem(
                 name,
                 refused.line,
-                "<!DOCTYPE>",
+                "-" if nested else "<!DOCTYPE>",
                 f"the document contains {refused.what}, which is never accepted",
-                f"remove the DOCTYPE section, or export the file again from {tool}",
+                f"export the file again from {tool}"
+                if nested
+                else f"remove the DOCTYPE section, or export the file again from {tool}",
             )
         )
         return None
     return XmlDocument(name, builder.close(), lines)
+
+
+def check_workbook(path: Path, max_bytes: int, tool: str, problems: list[Problem]) -> bool:
+    """Whether the ``.xlsx`` at ``path`` may be opened: a zip archive whose members unpack to at
+    most ``max_bytes`` in all (the import's size limit applies to what is unpacked, not only to
+    the file), none packed suspiciously tightly, and whose XML declares no DOCTYPE. Else append
+    why not and answer False.
+    """
+    name = path.name
+
+    def refuse(message: str, fix: str) -> bool:
+        problems.append(Problem(name, 0, "-", message, fix))
+        return False
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            unpacked = sum(member.file_size for member in members)
+            if unpacked > max_bytes:
+                return refuse(
+                    f"the workbook unpacks to {unpacked / MEGABYTE:.3g} MB, more than the import "
+                    f"limit of {max_bytes / MEGABYTE:.3g} MB",
+                    "split it into smaller workbooks, or raise the limit with --max-size MB",
+                )
+            for member in members:
+                ratio = member.file_size / max(member.compress_size, 1)
+                if member.file_size > MEGABYTE and ratio > MAX_PACKING_RATIO:
+                    return refuse(
+                        f"{member.filename} unpacks {ratio:.0f} times its packed size "
+                        f"({member.file_size / MEGABYTE:.3g} MB): not a spreadsheet's contents",
+                        f"save the workbook again from {tool}",
+                    )
+            for member in members:
+                if member.filename.endswith((".xml", ".rels")):
+                    with archive.open(member) as stream:
+                        head = stream.read(4096)
+                    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+                        return refuse(
+                            f"{member.filename} declares a DOCTYPE, which is never accepted",
+                            f"save the workbook again from {tool}",
+                        )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error) as error:
+        return refuse(
+            f"not a readable .xlsx workbook ({type(error).__name__}: the file is damaged or cut "
+            "short)",
+            "save it from the spreadsheet as an Excel workbook (.xlsx)",
+        )
+    return True
 
 
 def describe(element: ET.Element) -> str:

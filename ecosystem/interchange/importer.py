@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ecosystem.errors import DataError, Problem
 from ecosystem.graph import Dataset, read_dataset
+from ecosystem.interchange import kumu
 from ecosystem.interchange.archive import unpack
 from ecosystem.interchange.bundle import Bundle, GraphImport, Report
 from ecosystem.interchange.duplicates import near_duplicates
@@ -19,9 +20,10 @@ from ecosystem.interchange.files import DEFAULT_MAX_MB, MEGABYTE, check_file
 from ecosystem.interchange.formats import IMPORT_FORMATS, get
 from ecosystem.interchange.merge import merge
 from ecosystem.interchange.sniff import wrong_format
-from ecosystem.interchange.store import validate, write_atomically
+from ecosystem.interchange.store import validate
 from ecosystem.interchange.vocabulary import DEFAULT_ENTITY_TYPE
 from ecosystem.schema import ENTITIES_FILE, RELATIONS_FILE
+from ecosystem.storage import check_folder, commit, folder_lock, recover
 
 __all__ = ["IMPORT_FORMATS", "existing_dataset", "import_files", "read_files"]
 
@@ -67,7 +69,7 @@ def read_files(
                 problems.append(wrong)
         if problems:
             raise DataError(problems)
-        entities, relations = _read(format_, readable, report, problems, default_type)
+        entities, relations = _read(format_, readable, report, problems, default_type, max_bytes)
     if problems:
         raise DataError(problems)
     if not entities and not relations:
@@ -86,11 +88,22 @@ def read_files(
     return Bundle(entities, relations, report)
 
 
-def _read(format_, paths: list[Path], report: Report, problems: list[Problem], default_type: str):
+def _read(
+    format_,
+    paths: list[Path],
+    report: Report,
+    problems: list[Problem],
+    default_type: str,
+    max_bytes: int,
+):
     if format_.table_reader is not None:
         return format_.table_reader(paths, report, problems, default_type)
     builder = GraphImport(report, problems, default_type=default_type)
-    format_.graph_reader(paths, builder, problems)
+    if format_.name == "kumu":
+        # A workbook is a zip archive: the size limit bounds what it unpacks to as well.
+        kumu.read(paths, builder, problems, max_bytes=max_bytes)
+    else:
+        format_.graph_reader(paths, builder, problems)
     return builder.finish() if not problems else ([], [])
 
 
@@ -147,10 +160,22 @@ def import_files(
     Raises :class:`DataError` naming the file and line (or element) of every problem; then
     nothing has been written.
     """
+    check_folder(into, write=not dry_run)
     bundle = read_files(fmt, paths, default_type=default_type, max_bytes=max_bytes)
     report = bundle.report
     report.target = str(into)
     report.dry_run = dry_run
+    if dry_run:
+        return _merge_and_write(bundle, into, dry_run=True)
+    # Under the folder's lock: the dataset is read, merged and written by one import at a time,
+    # so a second import merges into what the first wrote instead of overwriting it.
+    with folder_lock(into):
+        recover(into)
+        return _merge_and_write(bundle, into, dry_run=False)
+
+
+def _merge_and_write(bundle: Bundle, into: Path, *, dry_run: bool) -> Report:
+    report = bundle.report
     merged = merge(existing_dataset(into), bundle)
     if not merged.relations:
         raise DataError(
@@ -172,5 +197,5 @@ def import_files(
         merged.relation_origins,
     )
     if merged.changed and not dry_run:
-        report.written = [str(path) for path in write_atomically(into, files)]
+        report.written = [str(path) for path in commit(into, files)]
     return report

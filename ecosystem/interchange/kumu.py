@@ -15,7 +15,9 @@ The workbook written here starts each sheet with ``ID`` so that entities sharing
 from __future__ import annotations
 
 import io
+import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -23,11 +25,31 @@ from pathlib import Path
 from ecosystem.analysis.lookup import fold
 from ecosystem.errors import Problem
 from ecosystem.interchange.bundle import GraphImport
-from ecosystem.interchange.files import Origin, decode, read_delimited
+from ecosystem.interchange.files import (
+    DEFAULT_MAX_MB,
+    MEGABYTE,
+    Origin,
+    check_workbook,
+    decode,
+    read_delimited,
+)
 from ecosystem.interchange.vocabulary import entity_type
 from ecosystem.schema import RELATION_TYPES
 
 SPREADSHEETS = (".xlsx", ".xlsm")
+# What a damaged workbook raises, from the zip archive, the XML parser or openpyxl.
+_DAMAGED = (
+    zipfile.BadZipFile,
+    KeyError,
+    ValueError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    OSError,
+    EOFError,
+    zlib.error,
+    ET.ParseError,
+)
 
 
 @dataclass
@@ -46,7 +68,13 @@ class _Sheet:
         return next((c for c in self.header if fold(c) == fold(name)), None)
 
 
-def read(paths: list[Path], builder: GraphImport, problems: list[Problem]) -> None:
+def read(
+    paths: list[Path],
+    builder: GraphImport,
+    problems: list[Problem],
+    *,
+    max_bytes: int = DEFAULT_MAX_MB * MEGABYTE,
+) -> None:
     """Add the elements and connections of a Kumu workbook or CSV pair to ``builder``."""
     blueprints = [path for path in paths if path.suffix.casefold() == ".json"]
     if blueprints:
@@ -65,7 +93,7 @@ def read(paths: list[Path], builder: GraphImport, problems: list[Problem]) -> No
         return
     sheets: dict[str, _Sheet] = {}
     for path in paths:
-        for kind, sheet in _sheets(path, builder, problems):
+        for kind, sheet in _sheets(path, builder, problems, max_bytes):
             if kind in sheets:
                 problems.append(
                     sheet.origin(1).problem(
@@ -91,10 +119,10 @@ def read(paths: list[Path], builder: GraphImport, problems: list[Problem]) -> No
         _connections(sheets["Connections"], labels, builder, problems)
 
 
-def _sheets(path: Path, builder: GraphImport, problems: list[Problem]):
+def _sheets(path: Path, builder: GraphImport, problems: list[Problem], max_bytes: int):
     """(kind, sheet) for each table in the file; kind is Elements or Connections."""
     if path.suffix.casefold() in SPREADSHEETS:
-        yield from _workbook(path, builder, problems)
+        yield from _workbook(path, builder, problems, max_bytes)
         return
     text = decode(path.read_bytes(), path.name, problems)
     if text is None:
@@ -129,64 +157,69 @@ def _kind(sheet: _Sheet) -> str | None:
     return None
 
 
-def _workbook(path: Path, builder: GraphImport, problems: list[Problem]):
+def _workbook(path: Path, builder: GraphImport, problems: list[Problem], max_bytes: int):
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    if not check_workbook(path, max_bytes, "the spreadsheet", problems):
+        return
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
+    except _DAMAGED as error:
+        problems.append(_unreadable(path, error))
+        return
+    try:
+        yield from _worksheets(path, book, builder, problems)
+    except _DAMAGED as error:  # a sheet cut short or malformed shows only once it is read
+        problems.append(_unreadable(path, error))
+
+
+def _unreadable(path: Path, error: Exception) -> Problem:
+    return Problem(
+        path.name,
+        0,
+        "-",
+        f"not a readable .xlsx workbook ({type(error).__name__}: the file is damaged or cut short)",
+        "save it from the spreadsheet as an Excel workbook (.xlsx)",
+    )
+
+
+def _worksheets(path: Path, book, builder: GraphImport, problems: list[Problem]):
+    found = False
+    for worksheet in book.worksheets:
+        title = worksheet.title
+        if "(ignore)" in title.casefold():
+            continue
+        rows = worksheet.iter_rows(values_only=True)
+        header = tuple(_text(value) for value in next(rows, ()))
+        while header and not header[-1]:
+            header = header[:-1]
+        body = []
+        for number, values in enumerate(rows, start=2):
+            cells = [_text(value) for value in values[: len(header)]]
+            if any(cells):
+                cells += [""] * (len(header) - len(cells))
+                body.append((number, dict(zip(header, cells, strict=True))))
+        sheet = _Sheet(path.name, f"sheet {title}", "row", header, body)
+        kind = title.strip().capitalize() if fold(title) in ("elements", "connections") else None
+        kind = kind or _kind(sheet)
+        if kind is None:
+            builder.report.notes.append(
+                f"sheet {title!r} of {path.name} skipped: neither elements nor connections"
+            )
+            continue
+        found = True
+        yield kind, sheet
+    if not found:
+        names = ", ".join(repr(w.title) for w in book.worksheets)
         problems.append(
             Problem(
                 path.name,
                 0,
                 "-",
-                f"not a readable .xlsx workbook ({type(error).__name__})",
-                "save it from the spreadsheet as an Excel workbook (.xlsx)",
+                f"no Elements or Connections sheet (the sheets are {names})",
+                "name the sheets Elements and Connections, as Kumu expects",
             )
         )
-        return
-    try:
-        found = False
-        for worksheet in book.worksheets:
-            title = worksheet.title
-            if "(ignore)" in title.casefold():
-                continue
-            rows = worksheet.iter_rows(values_only=True)
-            header = tuple(_text(value) for value in next(rows, ()))
-            while header and not header[-1]:
-                header = header[:-1]
-            body = []
-            for number, values in enumerate(rows, start=2):
-                cells = [_text(value) for value in values[: len(header)]]
-                if any(cells):
-                    cells += [""] * (len(header) - len(cells))
-                    body.append((number, dict(zip(header, cells, strict=True))))
-            sheet = _Sheet(path.name, f"sheet {title}", "row", header, body)
-            kind = (
-                title.strip().capitalize() if fold(title) in ("elements", "connections") else None
-            )
-            kind = kind or _kind(sheet)
-            if kind is None:
-                builder.report.notes.append(
-                    f"sheet {title!r} of {path.name} skipped: neither elements nor connections"
-                )
-                continue
-            found = True
-            yield kind, sheet
-        if not found:
-            names = ", ".join(repr(w.title) for w in book.worksheets)
-            problems.append(
-                Problem(
-                    path.name,
-                    0,
-                    "-",
-                    f"no Elements or Connections sheet (the sheets are {names})",
-                    "name the sheets Elements and Connections, as Kumu expects",
-                )
-            )
-    finally:
-        book.close()
 
 
 def _text(value: object) -> str:

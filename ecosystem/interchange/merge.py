@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from ecosystem.analysis.lookup import fold
 from ecosystem.graph import Dataset
-from ecosystem.interchange.bundle import Bundle, Imported, relation_key, unique_id
+from ecosystem.interchange.bundle import Bundle, Imported, unique_id
 from ecosystem.interchange.files import Origin
 from ecosystem.schema import (
     ALIAS_SEPARATOR,
@@ -31,6 +31,7 @@ from ecosystem.schema import (
     ENTITY_COLUMNS,
     RELATION_COLUMNS,
     RELATIONS_FILE,
+    relation_key,
 )
 
 _REGISTRY = re.compile(r"^(PIC|CORDIS)\s+(\d+)$", re.IGNORECASE)

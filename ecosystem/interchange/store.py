@@ -1,47 +1,30 @@
-"""Validate a whole dataset before it is written, and write files so that none is half-written.
+"""Validate a whole dataset before it is written, and write it so that nothing is half-written.
 
-Validation is the loader's own: the rows are written to a temporary folder and read back with
-:func:`ecosystem.graph.read_dataset`, so imported data passes exactly the checks the shipped data
-passes. Its problems are then told about the file and row the data was imported from, not the
-temporary copy.
+Validation is the loader's own: the rows are turned into the bytes of both files and checked by
+:func:`ecosystem.graph.parse_dataset`, in memory, so imported data passes exactly the checks the
+shipped data passes and nothing is left on disk by an import that is stopped. Problems are then
+told about the file and row the data was imported from, not the generated files.
 
-Writing goes to a temporary file beside the target, flushed to disk, then renamed over it
-(``os.replace`` is atomic): a crash leaves the old file or the new one, never a mix.
+Writing is :func:`ecosystem.storage.commit`: both files change together or not at all, whatever
+instant a crash comes at, under the folder's writer lock (:func:`ecosystem.storage.folder_lock`).
+Cells that a spreadsheet would run as formulas are written with a guarding apostrophe, which the
+loader removes (see :mod:`ecosystem.tables`): the files stay safe to open and read back exactly.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from ecosystem.errors import DataError, Problem
-from ecosystem.graph import read_dataset
+from ecosystem.graph import parse_dataset
 from ecosystem.interchange.files import Origin
 from ecosystem.schema import ENTITIES_FILE, RELATIONS_FILE
+from ecosystem.storage import commit, folder_lock, recover, write_bytes_atomically
+from ecosystem.tables import csv_bytes
 
 _ON_LINE = re.compile(r"\bon line (\d+)")
-
-
-def csv_bytes(columns: Sequence[str], rows: Sequence[dict[str, str]]) -> tuple[bytes, list[int]]:
-    """Rows as UTF-8 CSV with a header, and the line each row starts on (quoted fields may span
-    lines, and a problem has to name the line the loader will report)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
-    lines = []
-    line = 2
-    for row in rows:
-        lines.append(line)
-        before = buffer.tell()
-        writer.writerow({column: row.get(column, "") for column in columns})
-        buffer.seek(before)
-        line += buffer.read().count("\n")
-    return buffer.getvalue().encode("utf-8"), lines
 
 
 def validate(
@@ -62,13 +45,10 @@ def validate(
         ENTITIES_FILE: dict(zip(entity_lines, entity_origins, strict=True)),
         RELATIONS_FILE: dict(zip(relation_lines, relation_origins, strict=True)),
     }
-    with tempfile.TemporaryDirectory(prefix="ecosystem-import-") as folder:
-        for name, content in files.items():
-            (Path(folder) / name).write_bytes(content)
-        try:
-            read_dataset(folder)
-        except DataError as error:
-            raise DataError([_relocate(p, origins) for p in error.problems]) from None
+    try:
+        parse_dataset(Path("."), dict(files))
+    except DataError as error:
+        raise DataError([_relocate(p, origins) for p in error.problems]) from None
     return files
 
 
@@ -87,27 +67,13 @@ def _relocate(problem: Problem, origins: dict[str, dict[int, Origin]]) -> Proble
 
 
 def write_atomically(folder: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write every file of ``files`` (name -> bytes) into ``folder``, each replaced atomically.
+    """Write every file of ``files`` (name -> bytes) into ``folder``: all of them or none.
 
-    Every file is written in full before the first is renamed into place, so a failure while
-    writing leaves the folder as it was.
+    One file is replaced atomically; several are committed together under the folder's lock.
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    temporary: dict[str, Path] = {}
-    try:
-        for name, content in files.items():
-            target = folder / name
-            handle, temporary_name = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
-            temporary[name] = Path(temporary_name)
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(content)
-                stream.flush()
-                os.fsync(stream.fileno())
-            mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-            os.chmod(temporary_name, mode)
-        for name, path in temporary.items():
-            os.replace(path, folder / name)
-    finally:
-        for path in temporary.values():
-            path.unlink(missing_ok=True)
-    return [folder / name for name in files]
+    if len(files) == 1:
+        ((name, content),) = files.items()
+        return [write_bytes_atomically(folder / name, content)]
+    with folder_lock(folder):
+        recover(folder)
+        return commit(folder, files)

@@ -17,7 +17,7 @@ from dash import Dash
 
 from ecosystem.explorer import Model
 from ecosystem.schema import DOC_SEPARATOR, RELATION_COLUMNS, RELATION_TYPES, SOURCES_DIR
-from ecosystem.sources import catalogue, locate, normalise, source_labels
+from ecosystem.sources import catalogue, find_excerpt, read_document, source_labels
 
 # What an importer writes at the start of a relation's evidence: the file and line it came from.
 _IMPORTED = re.compile(r"^Imported from (?P<origin>[^:]{1,300}): ")
@@ -43,10 +43,12 @@ def source_page(model: Model, doc: str, line: str | None, root: str = "") -> tup
     relation, cited = _citing(model, doc, number)
     if not cited:
         return _not_found("No relation cites a source of that name.", root)
-    if documents is not None and (documents / doc).is_file():
+    # Only a regular file directly in the folder, never a link out of it (read_document).
+    text = read_document(documents, doc) if documents is not None else None
+    if text is not None:
         record = catalogue(data_dir).get(doc)
         title = labels(model).get(doc) or f"Untitled document ({doc})"
-        return document_page(documents / doc, doc, title, record, relation, root), 200
+        return document_page(text, doc, title, record, relation, root), 200
     if relation is None:
         return _not_found(
             f"{doc} is not a document in {SOURCES_DIR}/: the relations citing it were imported "
@@ -71,16 +73,16 @@ def _citing(model: Model, doc: str, line: int | None) -> tuple[dict | None, bool
 
 
 def document_page(
-    path: Path,
+    text: str,
     doc: str,
     title: str,
     record: Mapping | None,
     relation: dict | None,
     root: str = "",
 ) -> str:
-    """The document under its title, its record's facts, and the relation's excerpt marked."""
-    text = normalise(path.read_text(encoding="utf-8"))
-    span = locate(text, relation["evidence"]) if relation else None
+    """The document's text (normalised) under its title, its record's facts, and the
+    relation's excerpt marked."""
+    span = find_excerpt(text, relation["evidence"]) if relation else None
     if span:
         start, end = span
         body = (
