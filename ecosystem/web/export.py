@@ -19,6 +19,7 @@ from ecosystem.explorer import Filters, Model, visible
 from ecosystem.interchange.formats import FORMATS as FILE_FORMATS
 from ecosystem.interchange.formats import download as file_download
 from ecosystem.schema import RELATION_COLUMNS
+from ecosystem.tables import guard_cell
 from ecosystem.web import paths, spec
 from ecosystem.web.ids import ID
 from ecosystem.web.picture import picture_title, svg_picture
@@ -104,18 +105,13 @@ def export_csv(model: Model, state: Filters) -> str:
     for source, target, data in rows:
         ends = [
             source,
-            _cell(subgraph.nodes[source].get("name", source)),
+            guard_cell(subgraph.nodes[source].get("name", source)),
             data["type"],
             target,
-            _cell(subgraph.nodes[target].get("name", target)),
+            guard_cell(subgraph.nodes[target].get("name", target)),
         ]
-        writer.writerow([*ends, *(_cell(str(data.get(column, ""))) for column in details)])
+        writer.writerow([*ends, *(guard_cell(str(data.get(column, ""))) for column in details)])
     return buffer.getvalue()
-
-
-def _cell(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def export_download(model: Model, state: Filters, fmt: str) -> dict:
