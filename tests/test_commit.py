@@ -20,7 +20,7 @@ import pytest
 from ecosystem.errors import EcosystemError
 from ecosystem.graph import read_dataset
 from ecosystem.interchange.importer import import_files
-from ecosystem.schema import ENTITIES_FILE, RELATIONS_FILE
+from ecosystem.schema import ENTITIES_FILE, RELATIONS_FILE, SOURCES_FILE
 from ecosystem.storage import JOURNAL, LOCK, current_files, folder_lock, recover
 from tests.helpers import write_dataset
 
@@ -144,7 +144,7 @@ def test_a_crash_at_any_step_leaves_the_old_dataset_or_the_new(tmp_path):
         with folder_lock(folder):
             recover(folder)
         assert on_disk(folder) == before
-        left = {path.name for path in folder.iterdir()} - {*NAMES, "sources", LOCK}
+        left = {path.name for path in folder.iterdir()} - {*NAMES, SOURCES_FILE, "sources", LOCK}
         assert not left, f"left behind after a crash at call {kill_at}: {left}"
         outcomes.append(before == new)
     assert outcomes[-1] is True  # the last run was not killed: the new dataset
