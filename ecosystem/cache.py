@@ -311,3 +311,96 @@ def _write_atomically(path: Path, write: Callable[[Any], None]) -> bool:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
         return False
+
+
+# --- the synergy ranker ------------------------------------------------------------------------
+# Self-contained: the learned ranker of a network, kept as plain arrays (``TreeModel``) in an
+# ``.npz`` read without pickle, keyed by the data's hash, the day it knows up to, its settings and
+# the feature list.
+
+RANKER_FORMAT = 1
+
+
+def _ranker_key(graph: nx.Graph, day: int, settings: Any) -> str | None:
+    from dataclasses import asdict
+
+    from ecosystem.analysis.ranker import FEATURES
+
+    return cache_key(
+        graph,
+        "ranker",
+        ranker_format=RANKER_FORMAT,
+        day=day,
+        settings=asdict(settings),
+        features=list(FEATURES),
+    )
+
+
+def load_ranker(graph: nx.Graph, day: int, settings: Any, *, directory: Path | None = None) -> Any:
+    """The cached ranker of ``graph`` as known on ``day`` (a ``TreeModel``), or None."""
+    from ecosystem.analysis.ranker import TreeModel
+
+    key = _ranker_key(graph, day, settings)
+    if key is None:
+        return None
+    path = _path(directory, "ranker", key, ".npz")
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            meta = json.loads(str(stored["meta"]))
+            arrays = {name: stored[name] for name in stored.files if name != "meta"}
+        if meta.get("key") != key:
+            log.warning("ignoring ranker cache %s: it is for another graph", path)
+            return None
+        return TreeModel.from_arrays(arrays)
+    except FileNotFoundError:
+        return None
+    except Exception as error:  # a damaged file of any kind: learn again
+        log.warning("ignoring unreadable ranker cache %s: %s", path, error)
+        return None
+
+
+def save_ranker(
+    graph: nx.Graph, day: int, settings: Any, model: Any, *, directory: Path | None = None
+) -> Path | None:
+    """Write ``model`` (a ``TreeModel``) to the cache; the file, or None when it cannot be."""
+    key = _ranker_key(graph, day, settings)
+    if key is None:
+        return None
+    arrays = dict(model.to_arrays())
+    arrays["meta"] = np.array(json.dumps({"key": key, "day": day}))
+    path = _path(directory, "ranker", key, ".npz")
+    return path if _write_atomically(path, lambda handle: np.savez(handle, **arrays)) else None
+
+
+def synergy_ranker(
+    graph: nx.Graph,
+    *,
+    directory: Path | None = None,
+    use_cache: bool = True,
+    settings: Any = None,
+) -> Callable[[Any, int], tuple[Any, str]]:
+    """A ranker factory for :func:`ecosystem.analysis.synergy.prepare`: on a network with enough
+    dated history, the learned ranker (from the cache, else learned and cached); else None and
+    why."""
+    from ecosystem.analysis.ranker import PRODUCT_SETTINGS, enough_history, fit_on_history
+
+    chosen = settings or PRODUCT_SETTINGS
+
+    def factory(history: Any, day: int) -> tuple[Any, str]:
+        known = history.until(day)
+        ok, why = enough_history(known)
+        if not ok:
+            return None, why
+        if use_cache:
+            cached = load_ranker(graph, day, chosen, directory=directory)
+            if cached is not None:
+                return cached, ""
+        try:
+            model = fit_on_history(known, chosen)
+        except ValueError as error:
+            return None, str(error)
+        if use_cache:
+            save_ranker(graph, day, chosen, model, directory=directory)
+        return model, ""
+
+    return factory
