@@ -181,7 +181,8 @@ def test_new_pairs_are_first_collaborations_of_known_actors():
 
 
 def synthetic(seed: int = 3, actors: int = 120, years: range = range(2014, 2021)) -> R.History:
-    """Projects of 2 to 5 actors a year, partners drawn mostly from partners' partners."""
+    """60 projects of 2 to 5 actors a year; partners drawn mostly from partners' partners, else
+    mostly from the lead's community (one of six)."""
     rng = np.random.default_rng(seed)
     kinds = ["company", "research", "government"]
     rows_a = [(f"o{i}", kinds[i % 3], ["ES", "FR", "DE", "IT"][i % 4]) for i in range(actors)]
@@ -195,8 +196,10 @@ def synthetic(seed: int = 3, actors: int = 120, years: range = range(2014, 2021)
             size = int(rng.integers(2, 6))
             while len(team) < size:
                 near = sorted({z for t in team for z in partners[t]} - team)
-                if near and rng.random() < 0.7:
+                if near and rng.random() < 0.5:
                     team.add(int(rng.choice(near)))
+                elif rng.random() < 0.9:
+                    team.add(int(rng.choice(np.arange(lead % 6, actors, 6))))
                 else:
                     team.add(int(rng.integers(actors)))
             day = date(year, int(rng.integers(1, 13)), 1).toordinal()

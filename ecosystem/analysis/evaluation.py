@@ -107,7 +107,7 @@ class Split:
 @dataclass(frozen=True)
 class Protocol:
     seeds: int = 1000
-    valid_seeds: int = 300
+    valid_seeds: int = 200
     negatives: int = 100_000
     hard_negatives: int = 100_000
     train_seeds: int = 1500
