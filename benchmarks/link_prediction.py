@@ -28,11 +28,17 @@ import os
 import platform
 import sys
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks.h2020 import DEFAULT_SOURCE, ENTITY_TYPE, ISO_COUNTRY, PARTICIPATIONS, PROGRAMME_PARTS
+from benchmarks.h2020 import (
+    DEFAULT_SOURCE,
+    ENTITY_TYPE,
+    ISO_COUNTRY,
+    PARTICIPATIONS,
+    PROGRAMME_PARTS,
+)
 from ecosystem.analysis.evaluation import Protocol, Split, evaluate, ratios
 from ecosystem.analysis.ranker import HEURISTIC_NAMES, History, build_history, day_of
 
@@ -88,7 +94,7 @@ def read_cordis(source: Path) -> History:
 
 
 def _cell(value: float) -> str:
-    return "–" if value != value else f"{value:.3f}"
+    return "–" if math.isnan(value) else f"{value:.3f}"
 
 
 def report(result: dict[str, Any], *, seconds: float, source: Path) -> str:
@@ -161,7 +167,10 @@ def report(result: dict[str, Any], *, seconds: float, source: Path) -> str:
             label = f"**{label}**"
         lines.append(f"| {label} | " + " | ".join(_cell(values[m]) for m, _ in METRICS) + " |")
     lines += ["", "Against the targets (the ranker over the best heuristic on each metric):", ""]
-    lines += ["| metric | ranker | best heuristic | ratio | target | met |", "|---|---|---|---|---|---|"]
+    lines += [
+        "| metric | ranker | best heuristic | ratio | target | met |",
+        "|---|---|---|---|---|---|",
+    ]
     for metric, found in ratios(methods, list(TARGETS)).items():
         target = TARGETS[metric]
         label = dict(METRICS)[metric]
@@ -287,7 +296,7 @@ def main(argv: list[str] | None = None) -> None:
     with threadpool_limits(limits=args.threads):
         result = evaluate(history, SPLIT, protocol, progress=progress)
     result["threads"] = args.threads
-    result["measured"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    result["measured"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     result["machine"] = machine()
     seconds = time.perf_counter() - started
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -44,7 +44,11 @@ def tiny() -> R.History:
         actors,
         venues,
         participations,
-        venue_contexts=[("p1", "X", "programme"), ("p2", "X", "programme"), ("p2", "Y", "programme")],
+        venue_contexts=[
+            ("p1", "X", "programme"),
+            ("p2", "X", "programme"),
+            ("p2", "Y", "programme"),
+        ],
         actor_contexts=[("a", "R", "region"), ("c", "R", "region"), ("d", "R", "region")],
     )
 
@@ -63,8 +67,11 @@ def feature(snap, u, v, name):
 def test_until_keeps_what_was_known_and_undated():
     history = tiny()
     assert history.until(D).actor.size == 5  # p3 starts after D
-    undated = R.build_history([("a", "company", ""), ("b", "company", "")], [("p", "project")],
-                              [("a", "p", R.UNDATED, False, math.nan)])
+    undated = R.build_history(
+        [("a", "company", ""), ("b", "company", "")],
+        [("p", "project")],
+        [("a", "p", R.UNDATED, False, math.nan)],
+    )
     assert undated.until(0).actor.size == 1
 
 
@@ -255,9 +262,7 @@ def test_fit_on_history_uses_only_the_known_days():
 def test_tree_model_gives_the_classifier_log_odds():
     history = synthetic()
     cut = date(2018, 12, 31).toordinal()
-    data = R.training_set(
-        R.snapshot(history, cut), R.new_pairs(history, cut, cut + YEAR), seeds=60
-    )
+    data = R.training_set(R.snapshot(history, cut), R.new_pairs(history, cut, cut + YEAR), seeds=60)
     classifier = R.fit_classifier(data, R.RankerSettings(max_iter=20, max_leaf_nodes=8))
     model = R.tree_model(classifier)
     np.testing.assert_allclose(

@@ -171,14 +171,22 @@ def test_shipped_history_has_actors_and_venues(shipped_view):
 
 
 def network_from(history: R.History) -> nx.Graph:
-    nodes = {a: (a.upper(), t, c) for a, t, c in zip(history.actors, history.actor_type,
-                                                        history.actor_country, strict=True)}
+    nodes = {
+        a: (a.upper(), t, c)
+        for a, t, c in zip(history.actors, history.actor_type, history.actor_country, strict=True)
+    }
     nodes.update({v: (v, "project", "") for v in history.venues})
     edges = [
-        (history.actors[a], history.venues[v], "coordinates" if c else "partner_in",
-         R.iso(int(d)), "")
-        for a, v, d, c in zip(history.actor, history.venue, history.day, history.coordinator,
-                              strict=True)
+        (
+            history.actors[a],
+            history.venues[v],
+            "coordinates" if c else "partner_in",
+            R.iso(int(d)),
+            "",
+        )
+        for a, v, d, c in zip(
+            history.actor, history.venue, history.day, history.coordinator, strict=True
+        )
     ]
     return dated_view(nodes, edges)
 
@@ -213,7 +221,12 @@ def test_network_wide_pairs_are_bounded_and_new(busy):
     calls = []
     synergy = prepare(busy)
     result = synergy_pairs(
-        busy, "company", "research", top=5, synergy=synergy, sources=20,
+        busy,
+        "company",
+        "research",
+        top=5,
+        synergy=synergy,
+        sources=20,
         progress=lambda done, total: calls.append((done, total)),
     )
     assert result["sources"] == 20 and result["of"] > 20

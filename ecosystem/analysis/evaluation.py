@@ -127,10 +127,13 @@ Scorer = Callable[[np.ndarray], np.ndarray]
 
 
 def _scorers(classifier: Any, rng: np.random.Generator) -> dict[str, Scorer]:
-    scorers: dict[str, Scorer] = {"random": lambda x: rng.random(x.shape[0])}
+    def random_scores(x: np.ndarray) -> np.ndarray:
+        return np.asarray(rng.random(x.shape[0]))
+
+    scorers: dict[str, Scorer] = {"random": random_scores}
     scorers.update(HEURISTICS)
     if classifier is not None:
-        scorers["ranker"] = lambda x: classifier.decision_function(x)
+        scorers["ranker"] = classifier.decision_function
     return scorers
 
 
@@ -143,7 +146,8 @@ def _random_negatives(
     snap: Snapshot, positives: set[tuple[int, int]], count: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
     known = np.flatnonzero(snap.known)
-    first, second = [], []
+    first: list[int] = []
+    second: list[int] = []
     seen: set[tuple[int, int]] = set()
     while len(first) < count:
         a = rng.choice(known, count)
@@ -241,8 +245,12 @@ def rank_rows(
                 out[name]["precision"].append(precision)
                 out[name]["reciprocal"].append(reciprocal)
                 out[name]["top"] += [
-                    (float(scores[i]), bool(relevant[i]), min(u, int(found[i])),
-                     max(u, int(found[i])))
+                    (
+                        float(scores[i]),
+                        bool(relevant[i]),
+                        min(u, int(found[i])),
+                        max(u, int(found[i])),
+                    )
                     for i in order[:network_k].tolist()
                 ]
         for name in scorers:
@@ -286,7 +294,7 @@ def evaluate(
     valid_pairs = new_pairs(history, split.valid, split.test)
     valid_seeds, valid_gained = _seed_rows(valid_snap, valid_pairs, protocol.valid_seeds, rng)
     lap("training year")
-    tuning = []
+    tuning: list[dict[str, Any]] = []
     for settings in protocol.grid:
         say(f"fitting on the training year: {settings.describe()}")
         classifier = fit_classifier(train_data, settings)
@@ -306,7 +314,7 @@ def evaluate(
                 "precision": float(np.mean(result["precision"])),
             }
         )
-    best = max(range(len(tuning)), key=lambda i: tuning[i]["mrr"])
+    best = max(range(len(tuning)), key=lambda i: float(tuning[i]["mrr"]))
     chosen = protocol.grid[best]
     heuristic_valid = rank_rows(
         valid_snap,
@@ -399,8 +407,10 @@ def evaluate(
         }
     candidates = int(candidate_mask(test_snap, seeds[:1]).sum()) if seeds.size else 0
     return {
-        "split": {name: date.fromordinal(getattr(split, name)).isoformat() for name in
-                  ("train", "valid", "test", "end")},
+        "split": {
+            name: date.fromordinal(getattr(split, name)).isoformat()
+            for name in ("train", "valid", "test", "end")
+        },
         "actors": len(history.actors),
         "participations": int(history.actor.size),
         "known_at_test": int(test_snap.known.sum()),

@@ -34,7 +34,7 @@ one year of first collaborations which pairs form. Its trees are kept as plain N
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -179,7 +179,9 @@ def build_history(
 
     venue_context = pairs(venue_contexts, venue_index)
     actor_context = pairs(actor_contexts, actor_index)
-    columns = list(zip(*rows, strict=True)) if rows else [[], [], [], [], []]
+    columns: list[Sequence[Any]] = (
+        list(zip(*rows, strict=True)) if rows else [(), (), (), (), ()]
+    )
     return History(
         tuple(row[0] for row in actors),
         tuple(row[1] for row in actors),
@@ -309,13 +311,9 @@ def snapshot(history: History, day: int) -> Snapshot:
     known = per_actor > 0
     coordinator_share = np.divide(coordinated, per_actor, out=np.zeros(n), where=known)
     has_amount = ~np.isnan(past.amount)
-    amount_sum = np.bincount(
-        past.actor[has_amount], weights=past.amount[has_amount], minlength=n
-    )
+    amount_sum = np.bincount(past.actor[has_amount], weights=past.amount[has_amount], minlength=n)
     amount_count = np.bincount(past.actor[has_amount], minlength=n)
-    amount = np.log1p(
-        np.divide(amount_sum, amount_count, out=np.zeros(n), where=amount_count > 0)
-    )
+    amount = np.log1p(np.divide(amount_sum, amount_count, out=np.zeros(n), where=amount_count > 0))
     dated = past.day != UNDATED
     last = np.full(n, UNDATED, dtype=np.int64)
     np.maximum.at(last, past.actor[dated], past.day[dated])
@@ -815,7 +813,7 @@ def tree_model(classifier: Any) -> TreeModel:
 
 
 def contributions(
-    model: TreeModel, x: np.ndarray, reference: np.ndarray, groups: dict[str, Sequence[str]]
+    model: TreeModel, x: np.ndarray, reference: np.ndarray, groups: Mapping[str, Sequence[str]]
 ) -> np.ndarray:
     """How much each feature group lifts each row's log-odds: the drop when the group's columns
     take the ``reference`` values (the median candidate). ``(rows, len(groups))``."""

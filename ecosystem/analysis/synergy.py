@@ -29,7 +29,8 @@ import math
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypedDict
+from itertools import pairwise
+from typing import TypedDict, cast
 
 import networkx as nx
 import numpy as np
@@ -228,8 +229,7 @@ def history_from_view(view: nx.Graph) -> History:
                         other,
                         _start(records),
                         any(
-                            r["type"] == "coordinates"
-                            and r.get("source") == actor
+                            (r["type"] == "coordinates" and r.get("source") == actor)
                             or r.get("role") == "coordinator"
                             for r in records
                         ),
@@ -243,12 +243,8 @@ def history_from_view(view: nx.Graph) -> History:
         elif b in VENUE_TYPES and a not in VENUE_TYPES:
             venue_contexts.append((second, first, a))
     for node in venue_ids:
-        description = str(view.nodes[node].get("description", ""))
-        marker = "programme part "
-        if marker in description:
-            tail = description.split(marker, 1)[1]
-            for part in tail.split(",")[0].split(")")[0].split():
-                venue_contexts.append((node, f"programme part {part.strip(',')}", "programme"))
+        for part in programme_parts(str(view.nodes[node].get("description", ""))):
+            venue_contexts.append((node, f"programme part {part}", "programme"))
     return build_history(
         [(node, kinds[node], str(view.nodes[node].get("country", ""))) for node in actors],
         venues,
@@ -256,6 +252,44 @@ def history_from_view(view: nx.Graph) -> History:
         venue_contexts=venue_contexts,
         actor_contexts=actor_contexts,
     )
+
+
+# Horizon 2020's programme parts, as CORDIS codes them.
+PROGRAMME_PARTS: dict[str, str] = {
+    "ERC": "European Research Council",
+    "FET": "Future and Emerging Technologies",
+    "MSCA": "Marie Skłodowska-Curie Actions",
+    "RI": "Research Infrastructures",
+    "LEIT": "Leadership in Enabling and Industrial Technologies",
+    "SC1": "Health, demographic change and wellbeing",
+    "SC2": "Food security, sustainable agriculture, marine research and the bioeconomy",
+    "SC3": "Secure, clean and efficient energy",
+    "SC4": "Smart, green and integrated transport",
+    "SC5": "Climate action, environment, resource efficiency and raw materials",
+    "SC6": "Inclusive, innovative and reflective societies",
+    "SC7": "Secure societies",
+    "SEWP": "Spreading excellence and widening participation",
+    "SWAFS": "Science with and for Society",
+}
+
+
+def programme_parts(description: str) -> list[str]:
+    """The programme parts a project's description names (as ``benchmarks.h2020`` writes it).
+
+    >>> programme_parts("Horizon 2020 project (CORDIS record 1, programme part LEIT, "
+    ...                 "Innovation in SMEs, 2019-05-01 to 2022-04-30).")
+    ['LEIT', 'Innovation in SMEs']
+    """
+    marker = "programme part "
+    if marker not in description:
+        return []
+    found = []
+    for raw in description.split(marker, 1)[1].split(", "):
+        token = raw.strip().rstrip(").")
+        if not token or token[:4].isdigit() or token.startswith("EU contribution"):
+            break
+        found.append(token)
+    return found
 
 
 def venue_ends(view: nx.Graph, venues: Sequence[str]) -> dict[str, int]:
@@ -289,6 +323,7 @@ class SynergyIndex:
     open_venue: np.ndarray  # bool per venue: still open on ``day``
     country_names: dict[str, str]
     reference: np.ndarray  # the median candidate's features (for the ranker's reasons)
+    days: dict[tuple[int, int], int]  # (actor, venue) -> first known day of taking part
 
 
 RankerFactory = Callable[[History, int], tuple[TreeModel | None, str]]
@@ -316,8 +351,10 @@ def prepare(
         day = max(last, date.today().toordinal()) if last != UNDATED else date.today().toordinal()
     model, why = (None, "no model given") if ranker is None else ranker(history, day)
     snap = snapshot(history, day)
-    ends = venue_ends(view, [v for v, k in zip(history.venues, history.venue_kind, strict=True)
-                             if k != "relation"])
+    ends = venue_ends(
+        view,
+        [v for v, k in zip(history.venues, history.venue_kind, strict=True) if k != "relation"],
+    )
     open_venue = np.array(
         [
             kind != "relation" and (ends.get(venue, UNDATED) == UNDATED or ends[venue] >= day)
@@ -335,6 +372,12 @@ def prepare(
         sample = known[:: max(1, known.size // 64)][:64]
         rows = row_features(snap, sample[:8])
         reference = np.median(rows.reshape(-1, rows.shape[-1]), axis=0)
+    past = history.until(day)
+    days: dict[tuple[int, int], int] = {}
+    for a, w, d in zip(past.actor.tolist(), past.venue.tolist(), past.day.tolist(), strict=True):
+        key = (a, w)
+        if key not in days or d == UNDATED or (days[key] != UNDATED and d < days[key]):
+            days[key] = d
     return SynergyIndex(
         view=view,
         history=history,
@@ -348,6 +391,7 @@ def prepare(
         open_venue=open_venue,
         country_names=names,
         reference=reference,
+        days=days,
     )
 
 
@@ -390,7 +434,9 @@ def _scores(index: SynergyIndex, x: np.ndarray) -> np.ndarray:
     spread = float(np.abs(main).max()) or 1.0
     place = HEURISTICS["typed_score"](x)
     paths = x[:, COLUMN["paths_of_three"]].astype(np.float64)
-    tie = place / (1.0 + float(place.max(initial=0.0))) + paths / (1.0 + float(paths.max(initial=0)))
+    tie = place / (1.0 + float(place.max(initial=0.0))) + paths / (
+        1.0 + float(paths.max(initial=0))
+    )
     return main + 1e-6 * spread * tie
 
 
@@ -419,8 +465,14 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "paths_of_three",
     ),
     "programme": ("programme_similarity",),
-    "kind": ("kind_share_uv", "kind_share_vu", "country_share_uv", "type_share_uv", "same_country",
-             "type_v"),
+    "kind": (
+        "kind_share_uv",
+        "kind_share_vu",
+        "country_share_uv",
+        "type_share_uv",
+        "same_country",
+        "type_v",
+    ),
     "activity": ("partners_v", "venues_v", "recent_v", "recency_v", "pref_attachment", "size_v"),
     "coordinator": ("coordinator_v", "amount_v"),
     "place": ("typed_score",),
@@ -513,8 +565,17 @@ def synergy_candidates(
         by_reason: dict[str, Suggestion] = {}
         for place, (v, value) in enumerate(zip(best.tolist(), best_scores.tolist(), strict=True)):
             made = _suggestion(
-                synergy, node, u, v, place + 1, int(candidates.size), value, features[v],
-                None if lifts is None else lifts[place], index, prepared,
+                synergy,
+                node,
+                u,
+                v,
+                place + 1,
+                int(candidates.size),
+                value,
+                features[v],
+                None if lifts is None else lifts[place],
+                index,
+                prepared,
                 explain_paths and len(by_reason) < top,
             )
             same = by_reason.get(made["reason"])
@@ -547,12 +608,7 @@ def _venues_of(snap: Snapshot, actor: int) -> np.ndarray:
 
 
 def _venue_day(index: SynergyIndex, actor: int, venue: int) -> int:
-    history = index.history
-    hit = (history.actor == actor) & (history.venue == venue) & (
-        (history.day <= index.day) | (history.day == UNDATED)
-    )
-    days = history.day[hit]
-    return int(days.min()) if days.size else UNDATED
+    return index.days.get((actor, venue), UNDATED)
 
 
 def _names(view: nx.Graph, nodes: Sequence[str]) -> str:
@@ -633,7 +689,8 @@ def _suggestion(
             reasons["partners"] = {
                 "kind": "reach",
                 "text": (
-                    f"two steps from your partners: your partner {entity_name(view, history.actors[a])} "
+                    "two steps from your partners: your partner "
+                    f"{entity_name(view, history.actors[a])} "
                     f"worked with {entity_name(view, history.actors[b])}, a partner of theirs"
                 ),
                 "entities": [history.actors[a], history.actors[b]],
@@ -683,7 +740,8 @@ def _suggestion(
     if snap.venues[v] > 0:
         recent = round(math.expm1(float(x[COLUMN["recent_v"]])))
         count = int(snap.venues[v])
-        text = f"{count} project{'s' if count != 1 else ''} or event{'s' if count != 1 else ''} behind it"
+        plural = "s" if count != 1 else ""
+        text = f"{count} project{plural} or event{plural} behind it"
         if recent:
             text += f", {recent} started in the last year"
         coordinated = round(snap.coordinator_share[v] * count)
@@ -694,10 +752,10 @@ def _suggestion(
     chosen = _order_reasons(reasons, lift)
     shared: dict[str, list[Shared]] = {}
     for reason in chosen:
-        for item in reason["entities"]:
-            if item in view:
+        for named in reason["entities"]:
+            if named in view:
                 shared.setdefault(reason["kind"], []).append(
-                    {"id": item, "name": entity_name(view, item)}
+                    {"id": named, "name": entity_name(view, named)}
                 )
     percentile, score_text = _percent_text(rank, total)
     path = None
@@ -716,7 +774,7 @@ def _suggestion(
                     edges.append(sorted([end, item["id"]]))
     if path:
         nodes += path["nodes"]
-        edges += [sorted(pair) for pair in zip(path["nodes"], path["nodes"][1:], strict=False)]
+        edges += [sorted(pair) for pair in pairwise(path["nodes"])]
     return {
         "rank": rank,
         "id": other,
@@ -759,7 +817,10 @@ def _place_order(history: History, p: int) -> tuple[int, str]:
 
 
 def _label(view: nx.Graph, label: str) -> str:
-    return entity_name(view, label) if label in view else label
+    if label in view:
+        return entity_name(view, label)
+    code = label.removeprefix("programme part ")
+    return f"{label} ({PROGRAMME_PARTS[code]})" if code in PROGRAMME_PARTS else label
 
 
 def _programmes(index: SynergyIndex, actor: int) -> list[int]:
@@ -796,7 +857,7 @@ def _partner_path(index: SynergyIndex, u: int, z: int, v: int) -> list[str] | No
 
 
 def _is_path(view: nx.Graph, nodes: Sequence[str]) -> bool:
-    return all(view.has_edge(a, b) for a, b in zip(nodes, nodes[1:], strict=False))
+    return all(view.has_edge(a, b) for a, b in pairwise(nodes))
 
 
 def _best_path(
@@ -825,13 +886,22 @@ def _strengthen(index: SynergyIndex, u: int, wanted: np.ndarray, top: int) -> li
         if real:
             words.append(
                 f"{len(real)} project{'s' if len(real) != 1 else ''} or event"
-                f"{'s' if len(real) != 1 else ''} together ({_names(view, [history.venues[w] for w in real])})"
+                f"{'s' if len(real) != 1 else ''} together "
+                f"({_names(view, [history.venues[w] for w in real])})"
             )
         if direct:
-            types = sorted(
-                {r["type"].replace("_", " ") for r in
-                 view.edges[history.actors[u], history.actors[z]].get("relations", [])}
-            ) if view.has_edge(history.actors[u], history.actors[z]) else []
+            types = (
+                sorted(
+                    {
+                        r["type"].replace("_", " ")
+                        for r in view.edges[history.actors[u], history.actors[z]].get(
+                            "relations", []
+                        )
+                    }
+                )
+                if view.has_edge(history.actors[u], history.actors[z])
+                else []
+            )
             words.append("linked directly" + (f" ({', '.join(types)})" if types else ""))
         if last != UNDATED:
             words.append(f"last in {date.fromordinal(last).year}")
@@ -855,7 +925,7 @@ def _strengthen(index: SynergyIndex, u: int, wanted: np.ndarray, top: int) -> li
             )
         )
     out.sort(key=lambda item: (item[1], item[0], item[2]))
-    return [item[3] for item in out[:top]]
+    return [cast(Strengthen, item[3]) for item in out[:top]]
 
 
 def _opportunities(
@@ -956,8 +1026,10 @@ def synergy_pairs(
                 best[pair] = max(best.get(pair, -math.inf), float(scores[i]))
         if progress is not None:
             progress(min(lo + block, chosen.size), chosen.size)
-    ranked = sorted(best.items(), key=lambda item: (-item[1], history.actors[item[0][0]],
-                                                      history.actors[item[0][1]]))[:top]
+    ranked = sorted(
+        best.items(),
+        key=lambda item: (-item[1], history.actors[item[0][0]], history.actors[item[0][1]]),
+    )[:top]
     pairs: list[PairSuggestion] = []
     for rank, ((u, v), value) in enumerate(ranked, 1):
         x = row_features(snap, [u])[0, v]
@@ -995,7 +1067,8 @@ def _pair_reasons(index: SynergyIndex, u: int, v: int, x: np.ndarray) -> list[Re
         reasons.append(
             {
                 "kind": "partners",
-                "text": f"{len(ids)} partner{'s' if len(ids) > 1 else ''} in common ({_names(view, ids)})",
+                "text": f"{len(ids)} partner{'s' if len(ids) > 1 else ''} in common "
+                f"({_names(view, ids)})",
                 "entities": ids[:NAMED],
             }
         )
@@ -1009,7 +1082,10 @@ def _pair_reasons(index: SynergyIndex, u: int, v: int, x: np.ndarray) -> list[Re
     if places and not reasons:
         ids = sorted(history.contexts[p] for p in places)
         reasons.append(
-            {"kind": "place", "text": "both linked to " + _names(view, ids), "entities": ids[:NAMED]}
+            {
+                "kind": "place",
+                "text": "both linked to " + _names(view, ids),
+                "entities": ids[:NAMED],
+            }
         )
     return reasons[:3]
-
