@@ -310,7 +310,12 @@ def cmd_path(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_synergy(args: argparse.Namespace, out: TextIO) -> int:
-    from ecosystem.analysis.synergy import prepare, synergy_candidates, synergy_pairs
+    from ecosystem.analysis.synergy import (
+        PAIR_SHORTLIST,
+        prepare,
+        synergy_candidates,
+        synergy_pairs,
+    )
     from ecosystem.cache import synergy_ranker
 
     view = _load_view(args.data)
@@ -333,9 +338,14 @@ def cmd_synergy(args: argparse.Namespace, out: TextIO) -> int:
             _dump(pairs, out)
             return EXIT_OK
         print(pairs["method_text"], file=out)
+        shortlist = (
+            f" (the trees re-rank each one's {PAIR_SHORTLIST} best by the heuristic)"
+            if pairs["method"] == "ranker"
+            else ""
+        )
         print(
             f"The {pairs['sources']} most active of {pairs['of']} {args.pairs[0]} entities, each "
-            f"ranked against every {args.pairs[1]}.",
+            f"ranked against every {args.pairs[1]}{shortlist}.",
             file=out,
         )
         rows = [

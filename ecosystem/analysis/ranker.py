@@ -179,9 +179,7 @@ def build_history(
 
     venue_context = pairs(venue_contexts, venue_index)
     actor_context = pairs(actor_contexts, actor_index)
-    columns: list[Sequence[Any]] = (
-        list(zip(*rows, strict=True)) if rows else [(), (), (), (), ()]
-    )
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [(), (), (), (), ()]
     return History(
         tuple(row[0] for row in actors),
         tuple(row[1] for row in actors),

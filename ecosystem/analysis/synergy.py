@@ -61,6 +61,7 @@ from ecosystem.errors import EcosystemError
 
 MAX_TOP = 200
 MAX_PAIR_SOURCES = 300
+PAIR_SHORTLIST = 200  # network-wide pairs: candidates per actor the learned ranker re-ranks
 NAMED = 3  # entities named in one reason
 
 
@@ -990,8 +991,9 @@ def synergy_pairs(
     """The best pairs of actors of the two types that never worked together, best first.
 
     Bounded: the ``sources`` most active actors of ``first_type`` (most partners, then most
-    projects) are each ranked against every actor of ``second_type``; ``progress(done, total)``
-    is told after each block.
+    projects) are each ranked against every actor of ``second_type`` (with the learned ranker,
+    its :data:`PAIR_SHORTLIST` best by the heuristic are re-ranked by the trees);
+    ``progress(done, total)`` is told after each block.
     """
     del max_hops
     if not 1 <= top <= MAX_TOP:
@@ -1019,6 +1021,10 @@ def synergy_pairs(
             candidates = np.flatnonzero(mask[j])
             if not candidates.size:
                 continue
+            if synergy.model is not None and candidates.size > PAIR_SHORTLIST:
+                # The trees re-rank each actor's shortlist by the heuristic: bounded time.
+                rough = HEURISTICS[FALLBACK](features[j, candidates])
+                candidates = candidates[np.argsort(-rough, kind="stable")[:PAIR_SHORTLIST]]
             scores = _scores(synergy, features[j, candidates])
             for i in np.argsort(-scores, kind="stable")[:top].tolist():
                 v = int(candidates[i])
