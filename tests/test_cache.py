@@ -218,7 +218,7 @@ def test_the_synergy_ranker_is_kept_as_arrays_and_read_back(tmp_path):
 
     from ecosystem.analysis import ranker as R
     from ecosystem.cache import load_ranker, save_ranker
-    from tests.test_ranker import synthetic
+    from tests.histories import synthetic
 
     history = synthetic()
     day = date(2018, 12, 31).toordinal()

@@ -18,7 +18,7 @@ from ecosystem.analysis.evaluation import (
     ratios,
     row_metrics,
 )
-from tests.test_ranker import synthetic
+from tests.histories import synthetic
 
 SPLIT = Split.years(2017, 2018, 2019, date(2020, 12, 31))
 QUICK = Protocol(

@@ -17,7 +17,7 @@ from ecosystem.analysis.synergy import (
     view_until,
 )
 from ecosystem.graph import simple_view
-from tests.test_ranker import synthetic
+from tests.histories import synthetic
 
 NODES = {
     "cl": ("Cluster", "cluster", "ES"),

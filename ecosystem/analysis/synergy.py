@@ -1095,3 +1095,39 @@ def _pair_reasons(index: SynergyIndex, u: int, v: int, x: np.ndarray) -> list[Re
             }
         )
     return reasons[:3]
+
+
+def explain_pair(
+    view: nx.Graph,
+    entity: str,
+    other: str,
+    *,
+    synergy: SynergyIndex,
+    index: EntityIndex | None = None,
+    prepared: PathIndex | None = None,
+) -> Suggestion | None:
+    """Why ``other`` is suggested to ``entity``: its reasons, path and highlight, as a
+    :class:`Suggestion` ranked alone (``rank`` 1 of 1); None unless both are actors of the
+    network that never worked together."""
+    u, v = synergy.position.get(entity), synergy.position.get(other)
+    if u is None or v is None or u == v or synergy.snap.together[u, v]:
+        return None
+    x = row_features(synergy.snap, [u])[0, v]
+    lift = None
+    if synergy.model is not None:
+        lift = contributions(synergy.model, x[None, :], synergy.reference, GROUPS)[0]
+    value = float(_scores(synergy, x[None, :])[0])
+    return _suggestion(
+        synergy,
+        entity,
+        u,
+        v,
+        1,
+        1,
+        value,
+        x,
+        lift,
+        index or build_index(view),
+        prepared,
+        True,
+    )
