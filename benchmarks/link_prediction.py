@@ -122,8 +122,8 @@ def report(result: dict[str, Any], *, seconds: float, source: Path) -> str:
         f"- **Fitting**: features on {split['train']}, labels the first collaborations in "
         f"projects starting in 2017 ({result['train_pairs']:,} pairs; "
         f"{result['train_rows']:,} training rows from {result['protocol']['train_seeds']:,} "
-        "organisations: every new partner, 100 random and the 50 best Adamic-Adar "
-        "non-partners each).",
+        "organisations: every new partner, the 200 best Adamic-Adar non-partners and 200 drawn "
+        "at random from the rest, weighted for the rest they stand for).",
         f"- **Validation** (the one year any choice sees): features on {split['valid']}, "
         f"labels 2018 ({result['valid_pairs']:,} pairs), per-organisation MRR of "
         f"{result['protocol']['valid_seeds']} organisations. The ranker's settings were chosen "

@@ -223,7 +223,7 @@ def test_the_synergy_ranker_is_kept_as_arrays_and_read_back(tmp_path):
     history = synthetic()
     day = date(2018, 12, 31).toordinal()
     settings = R.RankerSettings(max_iter=4)
-    model = R.fit_on_history(history.until(day), settings, seeds=40)
+    model = R.fit_on_history(history.until(day), settings, seeds=40, min_pairs=50)
     graph = nx.Graph(content_hash="abc")
     graph.add_edge("a", "b")
     assert load_ranker(graph, day, settings, directory=tmp_path) is None

@@ -122,6 +122,31 @@ def test_attribute_features(snap):
     assert feature(snap, "a", "c", "size_v") == pytest.approx(math.log1p(2.5))
 
 
+def test_relative_and_recent_features(snap):
+    # a's best Adamic-Adar is with c, through b (2 partners): 1 / log 2; with d it is 1 / log 3.
+    assert feature(snap, "a", "d", "adamic_adar_rel_u") == pytest.approx(math.log(2) / math.log(3))
+    assert feature(snap, "a", "d", "common_partners_rel_u") == pytest.approx(1.0)
+    # d's best is with a or b, both through c: the pair is d's best.
+    assert feature(snap, "a", "d", "adamic_adar_rel_v") == pytest.approx(1.0)
+    # Only p2 started in the year before D: c and d met there.
+    assert feature(snap, "a", "d", "met_recently_v") == pytest.approx(math.log1p(1))
+    assert feature(snap, "a", "d", "met_recently_u") == 0
+
+
+def test_sampled_negatives_stand_for_the_rest():
+    history = synthetic()
+    cut = date(2018, 12, 31).toordinal()
+    snap = R.snapshot(history, cut)
+    pairs = R.new_pairs(history, cut, cut + YEAR)
+    data = R.training_set(snap, pairs, seeds=30, hard_negatives=5, random_negatives=10)
+    negative = data.labels == 0
+    assert (data.weights[~negative] == 1).all()
+    # After scaling, the negatives weigh five times the positives.
+    assert data.weights[negative].sum() == pytest.approx(5 * data.labels.sum())
+    # Random negatives weigh more than the best-by-Adamic-Adar ones they are drawn beside.
+    assert data.weights[negative].max() > data.weights[negative].min()
+
+
 def test_programme_profile_similarity(snap):
     # a: X once; d: X and Y once each: cosine 1 / sqrt(2).
     assert feature(snap, "a", "d", "programme_similarity") == pytest.approx(1 / math.sqrt(2))
@@ -227,7 +252,7 @@ def test_fit_on_history_uses_only_the_known_days():
     known = history.until(cut)
     assert known.last_day <= cut
     assert R.enough_history(known, min_pairs=50)[0]
-    model = R.fit_on_history(known, R.RankerSettings(max_iter=10), seeds=60)
+    model = R.fit_on_history(known, R.RankerSettings(max_iter=10), seeds=60, min_pairs=50)
     assert model.roots.size == 10
 
 
@@ -248,7 +273,9 @@ def test_tree_model_gives_the_classifier_log_odds():
 def test_damaged_tree_arrays_are_refused():
     history = synthetic()
     cut = date(2018, 12, 31).toordinal()
-    model = R.fit_on_history(history.until(cut), R.RankerSettings(max_iter=3), seeds=40)
+    model = R.fit_on_history(
+        history.until(cut), R.RankerSettings(max_iter=3), seeds=40, min_pairs=50
+    )
     arrays = model.to_arrays()
     broken = {**arrays, "left": np.zeros_like(arrays["left"])}
     with pytest.raises(ValueError):

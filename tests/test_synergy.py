@@ -201,7 +201,9 @@ def test_a_network_with_history_is_ranked_by_the_learned_ranker(busy):
 
     def factory(history, day):
         seen["last"] = history.until(day).last_day
-        model = R.fit_on_history(history.until(day), R.RankerSettings(max_iter=15), seeds=80)
+        model = R.fit_on_history(
+            history.until(day), R.RankerSettings(max_iter=15), seeds=80, min_pairs=50
+        )
         return model, ""
 
     day = "2019-12-31"

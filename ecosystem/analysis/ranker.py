@@ -235,6 +235,8 @@ class Snapshot:
     recent: np.ndarray  # log1p participations in the year before ``day``
     size: np.ndarray  # log1p mean consortium size
     first_day: np.ndarray  # first dated participation per actor (UNDATED when none)
+    best: np.ndarray  # actors x 3: the highest common partners, Adamic-Adar, resource allocation
+    met_recently: np.ndarray  # log1p partners met in venues of the year before ``day``
 
 
 def snapshot(history: History, day: int) -> Snapshot:
@@ -352,7 +354,45 @@ def snapshot(history: History, day: int) -> Snapshot:
         recent=recent,
         size=size,
         first_day=first,
+        best=_row_maxima(linked, aa_weight, ra_weight, known),
+        met_recently=_met_recently(past, day, n, m),
     )
+
+
+def _met_recently(past: History, day: int, n: int, m: int) -> np.ndarray:
+    """log1p of how many partners each actor met in venues dated in the year before ``day``."""
+    recent = (past.day != UNDATED) & (past.day > day - DAY_PER_YEAR)
+    every = sp.csr_matrix((np.ones(past.actor.size), (past.actor, past.venue)), shape=(n, m))
+    every.data[:] = 1.0
+    fresh = sp.csr_matrix(
+        (np.ones(int(recent.sum())), (past.actor[recent], past.venue[recent])), shape=(n, m)
+    )
+    fresh.data[:] = 1.0
+    met = (fresh @ every.T).tocsr()
+    met.setdiag(0)
+    met.eliminate_zeros()
+    return np.log1p(np.diff(met.indptr).astype(np.float64))
+
+
+def _row_maxima(
+    linked: sp.csr_matrix, aa_weight: np.ndarray, ra_weight: np.ndarray, known: np.ndarray
+) -> np.ndarray:
+    """Per actor, the highest common-partner count, Adamic-Adar and resource allocation it has
+    with any other actor: what makes a pair's figure high or low *for that actor*."""
+    n = linked.shape[0]
+    out = np.zeros((n, 3))
+    rows = np.flatnonzero(known & (np.diff(linked.indptr) > 0))
+    aa, ra = sp.diags(aa_weight) @ linked, sp.diags(ra_weight) @ linked
+    for lo in range(0, rows.size, 256):
+        block = rows[lo : lo + 256]
+        part = linked[block]
+        local = np.arange(block.size)
+        for column, right in enumerate((linked, aa, ra)):
+            found = (part @ right).tocsr()
+            own = np.asarray(found[local, block]).ravel()
+            found = found - sp.csr_matrix((own, (local, block)), shape=found.shape)
+            out[block, column] = found.max(axis=1).toarray().ravel()
+    return out
 
 
 def _group_share(
@@ -396,6 +436,13 @@ FEATURES: tuple[str, ...] = (
     "size_u",
     "size_v",
     "typed_score",
+    "common_partners_rel_u",
+    "adamic_adar_rel_u",
+    "resource_allocation_rel_u",
+    "adamic_adar_rel_v",
+    "resource_allocation_rel_v",
+    "met_recently_u",
+    "met_recently_v",
 )
 COLUMN = {name: i for i, name in enumerate(FEATURES)}
 
@@ -443,7 +490,24 @@ def row_features(snap: Snapshot, rows: Sequence[int] | np.ndarray) -> np.ndarray
     shared_place = (snap.place[rows] @ snap.place.T).toarray()
     factor = snap.complementary[snap.type_code[rows]][:, snap.type_code]
     out[:, :, 28] = shared_place * factor
+    _relative(out, snap.best[rows][:, None, :], snap.best[None, :, :])
+    out[:, :, 34] = snap.met_recently[rows][:, None]
+    out[:, :, 35] = snap.met_recently[None, :]
     return out
+
+
+def _relative(out: np.ndarray, best_u: np.ndarray, best_v: np.ndarray) -> None:
+    """A pair's common partners, Adamic-Adar and resource allocation as shares of the highest
+    each end has with anyone (in place; columns 29 to 33)."""
+
+    def share(value: np.ndarray, best: np.ndarray) -> np.ndarray:
+        return np.divide(value, best, out=np.zeros(np.broadcast(value, best).shape), where=best > 0)
+
+    out[..., 29] = share(out[..., 0], best_u[..., 0])
+    out[..., 30] = share(out[..., 1], best_u[..., 1])
+    out[..., 31] = share(out[..., 2], best_u[..., 2])
+    out[..., 32] = share(out[..., 1], best_v[..., 1])
+    out[..., 33] = share(out[..., 2], best_v[..., 2])
 
 
 def candidate_mask(snap: Snapshot, rows: Sequence[int] | np.ndarray) -> np.ndarray:
@@ -474,7 +538,12 @@ def pair_features(
         x[:, 1] = np.asarray(lu.multiply(lv @ aa).sum(axis=1)).ravel()
         x[:, 2] = np.asarray(lu.multiply(lv @ ra).sum(axis=1)).ravel()
         x[:, 3] = np.asarray(snap.decayed[u].multiply(snap.decayed[v] @ aa).sum(axis=1)).ravel()
-        x[:, 4] = np.asarray((lu @ snap.linked).multiply(lv).sum(axis=1)).ravel()
+        # Paths of three steps count the same both ways: walk from the end with fewer partners.
+        swap = snap.partners[u] > snap.partners[v]
+        small, large = np.where(swap, v, u), np.where(swap, u, v)
+        x[:, 4] = np.asarray(
+            (snap.linked[small] @ snap.linked).multiply(snap.linked[large]).sum(axis=1)
+        ).ravel()
         x[:, 5] = np.log1p(snap.partners[u] * snap.partners[v])
         x[:, 6] = np.log1p(snap.partners[u])
         x[:, 7] = np.log1p(snap.partners[v])
@@ -500,6 +569,9 @@ def pair_features(
         x[:, 27] = snap.size[v]
         shared_place = np.asarray(snap.place[u].multiply(snap.place[v]).sum(axis=1)).ravel()
         x[:, 28] = shared_place * snap.complementary[snap.type_code[u], snap.type_code[v]]
+        _relative(x, snap.best[u], snap.best[v])
+        x[:, 34] = snap.met_recently[u]
+        x[:, 35] = snap.met_recently[v]
     return out
 
 
@@ -547,10 +619,13 @@ FALLBACK = "resource_allocation"
 
 @dataclass(frozen=True)
 class TrainingSet:
+    """Rows to learn from; ``weights`` make the sampled negatives stand for all of them."""
+
     features: np.ndarray
     labels: np.ndarray
     seeds: int
     positives: int
+    weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 def new_pairs(history: History, start: int, end: int) -> set[tuple[int, int]]:
@@ -596,14 +671,20 @@ def training_set(
     positives: set[tuple[int, int]],
     *,
     seeds: int = 1500,
-    random_negatives: int = 100,
-    hard_negatives: int = 50,
+    random_negatives: int = 200,
+    hard_negatives: int = 200,
     seed: int = 0,
     block: int = 32,
 ) -> TrainingSet:
     """Rows to learn from: for up to ``seeds`` actors that gain partners, every new partner
-    (label 1) and, from the actors they did not start working with, ``random_negatives`` drawn
-    at random and the ``hard_negatives`` best by Adamic-Adar (label 0)."""
+    (label 1) and, from the actors they did not start working with, the ``hard_negatives`` best
+    by Adamic-Adar and ``random_negatives`` drawn at random from the rest (label 0).
+
+    Each random negative is weighted by how many of the rest it stands for, so that the trees
+    learn the odds among *all* candidates (unweighted, the over-sampled best-by-Adamic-Adar
+    negatives would teach that a high Adamic-Adar is a bad sign). Negative weights are then
+    scaled by one constant, five negatives' weight to a positive, which moves every log-odds by
+    the same amount and leaves the ranking alone."""
     rng = np.random.default_rng(seed)
     gained: dict[int, set[int]] = {}
     for a, b in positives:
@@ -612,7 +693,7 @@ def training_set(
     chosen = np.array(sorted(gained), dtype=np.int64)
     if chosen.size > seeds:
         chosen = np.sort(rng.choice(chosen, seeds, replace=False))
-    blocks_x, blocks_y = [], []
+    blocks_x, blocks_y, blocks_w = [], [], []
     for lo in range(0, chosen.size, block):
         rows = chosen[lo : lo + block]
         features = row_features(snap, rows)
@@ -625,16 +706,28 @@ def training_set(
             candidates = np.flatnonzero(pool)
             if candidates.size == 0 or good.size == 0:
                 continue
-            picked = rng.choice(candidates, min(random_negatives, candidates.size), replace=False)
             aa = features[j, candidates, COLUMN["adamic_adar"]]
-            hard = candidates[np.argsort(-aa, kind="stable")[:hard_negatives]]
-            bad = np.unique(np.concatenate([picked, hard]))
-            blocks_x += [features[j, good], features[j, bad]]
-            blocks_y += [np.ones(good.size), np.zeros(bad.size)]
+            ranked = np.argsort(-aa, kind="stable")
+            hard = candidates[ranked[:hard_negatives]]
+            rest = candidates[ranked[hard_negatives:]]
+            picked = rng.choice(rest, min(random_negatives, rest.size), replace=False)
+            blocks_x += [features[j, good], features[j, hard], features[j, picked]]
+            blocks_y += [np.ones(good.size), np.zeros(hard.size), np.zeros(picked.size)]
+            blocks_w += [
+                np.ones(good.size),
+                np.ones(hard.size),
+                np.full(picked.size, rest.size / max(picked.size, 1)),
+            ]
     if not blocks_x:
         return TrainingSet(np.zeros((0, len(FEATURES)), np.float32), np.zeros(0), 0, 0)
     labels = np.concatenate(blocks_y)
-    return TrainingSet(np.concatenate(blocks_x), labels, int(chosen.size), int(labels.sum()))
+    weights = np.concatenate(blocks_w)
+    negative = labels == 0
+    if negative.any() and labels.sum() > 0:
+        weights[negative] *= 5.0 * labels.sum() / weights[negative].sum()
+    return TrainingSet(
+        np.concatenate(blocks_x), labels, int(chosen.size), int(labels.sum()), weights
+    )
 
 
 @dataclass(frozen=True)
@@ -772,7 +865,8 @@ def fit_classifier(data: TrainingSet, settings: RankerSettings = RankerSettings(
         early_stopping=False,
         random_state=settings.seed,
     )
-    classifier.fit(data.features, data.labels.astype(int))
+    weights = data.weights if data.weights.size == data.labels.size else None
+    classifier.fit(data.features, data.labels.astype(int), sample_weight=weights)
     return classifier
 
 
@@ -825,30 +919,52 @@ def contributions(
     return out
 
 
-def enough_history(history: History, *, min_pairs: int = 200) -> tuple[bool, str]:
-    """Whether ``history`` has a year of first collaborations to learn from, and why not."""
+LOOK_BACK_YEARS = 5
+
+
+def label_window(
+    history: History, *, min_pairs: int = 200
+) -> tuple[tuple[int, int, set[tuple[int, int]]] | None, str]:
+    """The most recent year (of the last :data:`LOOK_BACK_YEARS`, counted back from the last
+    dated participation) with at least ``min_pairs`` first collaborations to learn from: its
+    start, end and pairs; or None and why not."""
     last = history.last_day
     if last == UNDATED:
-        return False, "no dated participations"
-    label_start = last - int(DAY_PER_YEAR)
-    pairs = new_pairs(history, label_start, last)
-    if len(pairs) < min_pairs:
-        return False, (
-            f"{len(pairs)} first collaborations in the last year of the data "
-            f"(at least {min_pairs} are needed to learn from)"
-        )
-    return True, ""
+        return None, "no dated participations"
+    most = 0
+    for back in range(LOOK_BACK_YEARS):
+        end = last - round(back * DAY_PER_YEAR)
+        start = end - round(DAY_PER_YEAR)
+        pairs = new_pairs(history, start, end)
+        if len(pairs) >= min_pairs:
+            return (start, end, pairs), ""
+        most = max(most, len(pairs))
+    return None, (
+        f"at most {most} first collaborations in a year of the data "
+        f"(at least {min_pairs} are needed to learn from)"
+    )
+
+
+def enough_history(history: History, *, min_pairs: int = 200) -> tuple[bool, str]:
+    """Whether ``history`` has a year of first collaborations to learn from, and why not."""
+    window, why = label_window(history, min_pairs=min_pairs)
+    return window is not None, why
 
 
 def fit_on_history(
-    history: History, settings: RankerSettings = RankerSettings(), *, seeds: int = 1500
+    history: History,
+    settings: RankerSettings = RankerSettings(),
+    *,
+    seeds: int = 1500,
+    min_pairs: int = 200,
 ) -> TreeModel:
-    """A ranker learned from ``history``'s last year of first collaborations, the features taken
-    from the day before that year began."""
-    last = history.last_day
-    label_start = last - int(DAY_PER_YEAR)
-    positives = new_pairs(history, label_start, last)
-    data = training_set(snapshot(history, label_start), positives, seeds=seeds)
+    """A ranker learned from the most recent year of first collaborations in ``history``
+    (:func:`label_window`), the features taken on the day before that year began."""
+    window, why = label_window(history, min_pairs=min_pairs)
+    if window is None:
+        raise ValueError(why)
+    start, _end, positives = window
+    data = training_set(snapshot(history, start), positives, seeds=seeds)
     return train_ranker(data, settings)
 
 

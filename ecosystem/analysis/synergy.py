@@ -169,14 +169,27 @@ class PairsResult(TypedDict):
 # --- the collaboration history of a network -----------------------------------------------------
 
 
-def _start(records: Sequence[dict]) -> int:
-    days = [day_of(record.get("start", "")) for record in records]
+def _start(records: Sequence[dict], parse: Callable[[str], int] = day_of) -> int:
+    days = [parse(record.get("start", "")) for record in records]
     return UNDATED if UNDATED in days or not days else min(days)
 
 
-def _end(records: Sequence[dict]) -> int:
-    days = [day_of(record.get("end", "")) for record in records]
+def _end(records: Sequence[dict], parse: Callable[[str], int] = day_of) -> int:
+    days = [parse(record.get("end", "")) for record in records]
     return UNDATED if UNDATED in days or not days else max(days)
+
+
+def _date_parser() -> Callable[[str], int]:
+    """:func:`day_of` with each distinct text parsed once (a network repeats its dates)."""
+    seen: dict[str, int] = {}
+
+    def parse(text: str) -> int:
+        found = seen.get(text)
+        if found is None:
+            found = seen[text] = day_of(text)
+        return found
+
+    return parse
 
 
 def view_until(view: nx.Graph, day: int) -> nx.Graph:
@@ -205,6 +218,7 @@ def history_from_view(view: nx.Graph) -> History:
     events and platforms (dated by the relation's start), direct relations between actors as
     venues of their own, and the context (places, programmes...) of actors and venues."""
     kinds = {node: str(data.get("type", "")) for node, data in view.nodes(data=True)}
+    parse = _date_parser()
     actors = sorted(node for node, kind in kinds.items() if kind in ACTOR_TYPES)
     venue_ids = sorted(node for node, kind in kinds.items() if kind in VENUE_TYPES)
     venues = [(node, kinds[node]) for node in venue_ids]
@@ -217,7 +231,7 @@ def history_from_view(view: nx.Graph) -> History:
         if a in ACTOR_TYPES and b in ACTOR_TYPES:
             pseudo = f"relation:{min(first, second)}|{max(first, second)}"
             venues.append((pseudo, "relation"))
-            day = _start(records)
+            day = _start(records, parse)
             rows += [(first, pseudo, day, False, math.nan), (second, pseudo, day, False, math.nan)]
         elif a in ACTOR_TYPES or b in ACTOR_TYPES:
             actor, other = (first, second) if a in ACTOR_TYPES else (second, first)
@@ -228,7 +242,7 @@ def history_from_view(view: nx.Graph) -> History:
                     (
                         actor,
                         other,
-                        _start(records),
+                        _start(records, parse),
                         any(
                             (r["type"] == "coordinates" and r.get("source") == actor)
                             or r.get("role") == "coordinator"
@@ -296,11 +310,12 @@ def programme_parts(description: str) -> list[str]:
 def venue_ends(view: nx.Graph, venues: Sequence[str]) -> dict[str, int]:
     """The latest end date of the relations of each venue (UNDATED when any has none)."""
     ends: dict[str, int] = {}
+    parse = _date_parser()
     for venue in venues:
         if venue not in view:
             continue
         records = [r for z in view[venue] for r in view.edges[venue, z].get("relations", [])]
-        ends[venue] = _end(records) if records else UNDATED
+        ends[venue] = _end(records, parse) if records else UNDATED
     return ends
 
 
@@ -464,6 +479,11 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "resource_allocation",
         "adamic_adar_decay",
         "paths_of_three",
+        "common_partners_rel_u",
+        "adamic_adar_rel_u",
+        "resource_allocation_rel_u",
+        "adamic_adar_rel_v",
+        "resource_allocation_rel_v",
     ),
     "programme": ("programme_similarity",),
     "kind": (
@@ -474,7 +494,15 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "same_country",
         "type_v",
     ),
-    "activity": ("partners_v", "venues_v", "recent_v", "recency_v", "pref_attachment", "size_v"),
+    "activity": (
+        "partners_v",
+        "venues_v",
+        "recent_v",
+        "recency_v",
+        "pref_attachment",
+        "size_v",
+        "met_recently_v",
+    ),
     "coordinator": ("coordinator_v", "amount_v"),
     "place": ("typed_score",),
 }
@@ -872,12 +900,16 @@ def _best_path(
 
 
 def _strengthen(index: SynergyIndex, u: int, wanted: np.ndarray, top: int) -> list[Strengthen]:
+    """The actors ``u`` already works with, those it shares most with first (then the most
+    recent); only the best few are told in full."""
     snap, history, view = index.snap, index.history, index.view
     row = snap.together[u]
-    partners = [z for z in row.indices.tolist() if wanted[z]]
+    keep = wanted[row.indices]
+    partners, counts = row.indices[keep], row.data[keep]
+    order = np.lexsort((partners, -counts))[: top * 5]
     mine = _venues_of(snap, u)
     out = []
-    for z in partners:
+    for z in partners[order].tolist():
         both = np.intersect1d(mine, _venues_of(snap, z)).tolist()
         real = [w for w in both if history.venue_kind[w] != "relation"]
         days = [d for d in (_venue_day(index, z, w) for w in real) if d != UNDATED]
