@@ -57,6 +57,7 @@ from ecosystem.analysis.ranker import (
     row_features,
     snapshot,
 )
+from ecosystem.analysis.results import Path as PathRecord
 from ecosystem.errors import EcosystemError
 
 MAX_TOP = 200
@@ -108,7 +109,7 @@ class Suggestion(TypedDict):
     reason: str  # the reasons in one line
     alike: list[Brief]  # lower-ranked candidates with the very same reasons, folded into this one
     shared: dict[str, list[Shared]]  # reason entities grouped by kind of reason
-    path: dict | None  # a path record (paths.path_record) with evidence
+    path: PathRecord | None  # the connecting path, each step with its evidence
     highlight: Highlight
 
 
@@ -891,7 +892,7 @@ def _is_path(view: nx.Graph, nodes: Sequence[str]) -> bool:
 
 def _best_path(
     view: nx.Graph, node: str, other: str, index: EntityIndex, prepared: PathIndex | None
-) -> dict | None:
+) -> PathRecord | None:
     try:
         found = collaboration_paths(view, node, other, k=1, index=index, prepared=prepared)
     except (NoPath, EcosystemError):
