@@ -40,7 +40,13 @@ from benchmarks.h2020 import (
     PROGRAMME_PARTS,
 )
 from ecosystem.analysis.evaluation import Protocol, Split, evaluate, ratios
-from ecosystem.analysis.ranker import HEURISTIC_NAMES, History, build_history, day_of
+from ecosystem.analysis.ranker import (
+    FALLBACK,
+    HEURISTIC_NAMES,
+    History,
+    build_history,
+    day_of,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SPLIT = Split.years(2016, 2017, 2018, date(2021, 12, 31))
@@ -211,10 +217,16 @@ def report(result: dict[str, Any], *, seconds: float, source: Path) -> str:
     lines += ["", "| heuristic | validation MRR |", "|---|---|"]
     for name, value in sorted(result["heuristic_valid_mrr"].items(), key=lambda i: -i[1]):
         lines.append(f"| {HEURISTIC_NAMES[name]} | {value:.3f} |")
+    best_valid = max(result["heuristic_valid_mrr"], key=result["heuristic_valid_mrr"].get)
     lines += [
         "",
-        "The best heuristic on the validation year is what the product ranks with when a "
-        "network has too little dated history to learn from.",
+        f"The best heuristic on the validation year, {HEURISTIC_NAMES[best_valid]}, is what the "
+        "product ranks with when a network has too little dated history to learn from"
+        + (
+            "."
+            if best_valid == FALLBACK
+            else f" (the product uses {HEURISTIC_NAMES[FALLBACK]}: it must be changed to match)."
+        ),
         "",
         "## What drives the ranker",
         "",
@@ -276,7 +288,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--negatives", type=int, default=100_000)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "link-prediction.md")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
+    parser.add_argument(
+        "--report-from",
+        type=Path,
+        metavar="JSON",
+        help="write the tables again from the figures of an earlier run (--json) instead of "
+        "measuring",
+    )
     args = parser.parse_args(argv)
+    if args.report_from:
+        stored = json.loads(args.report_from.read_text(encoding="utf-8"))
+        args.out.write_text(
+            report(stored, seconds=stored["seconds"], source=args.source), encoding="utf-8"
+        )
+        print(args.out.read_text(encoding="utf-8"))
+        return
     started = time.perf_counter()
 
     def progress(message: str) -> None:
@@ -299,6 +325,7 @@ def main(argv: list[str] | None = None) -> None:
     result["measured"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     result["machine"] = machine()
     seconds = time.perf_counter() - started
+    result["seconds"] = seconds
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report(result, seconds=seconds, source=args.source), encoding="utf-8")
     if args.json:

@@ -113,7 +113,7 @@ def test_synergy_lists_explained_candidates():
     code, out, _ = run("synergy", "ismc", "--type", "company", "--top", "3")
     assert code == 0
     assert out.startswith("Partners to consider for Iberian Sustainable Mining Cluster (cluster)")
-    assert "Ranked by resource allocation" in out
+    assert "Ranked by Adamic-Adar" in out
     assert "1. Managem (company, MA)  top " in out
     assert "has worked with your partner" in out
     assert "path: Iberian Sustainable Mining Cluster →" in out
@@ -125,7 +125,7 @@ def test_synergy_filters_by_country_and_dates_as_json():
     result = json.loads(out)
     assert result["as_of"] == "2023-06-30" and result["country"] == "ES"
     assert {c["country"] for c in result["candidates"]} == {"ES"}
-    assert result["method"] == "resource_allocation"
+    assert result["method"] == "adamic_adar"
 
 
 def test_synergy_refuses_context_types():

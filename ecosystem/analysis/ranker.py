@@ -611,7 +611,7 @@ HEURISTIC_NAMES: dict[str, str] = {
 }
 # The heuristic the product falls back on when there is too little history to learn from: the
 # best heuristic on the H2020 validation year (docs/link-prediction.md).
-FALLBACK = "resource_allocation"
+FALLBACK = "adamic_adar"
 
 
 # --- the learned ranker ------------------------------------------------------------------------

@@ -14,7 +14,7 @@ How candidates are ranked
 -------------------------
 With enough dated history (a year of first collaborations to learn from) a learned ranker
 (:mod:`ecosystem.analysis.ranker`) ranks every actor the entity never worked with; otherwise the
-best heuristic on real history, resource allocation over partners in common (shared places
+best heuristic on real history, Adamic-Adar over partners in common (shared places
 break ties). ``method`` and ``method_text`` say which ranked the list. The score a person reads
 is the rank among all candidates, as a percentile ("top 2% of 340").
 

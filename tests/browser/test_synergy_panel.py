@@ -29,7 +29,7 @@ def test_suggestions_are_actors_with_reasons_in_words(browser, server_url, entit
     items = _open(browser, server_url, entity)
     assert len(items) >= 5
     panel = text_of(browser, "eco-synergy-result")
-    assert "Ranked by resource allocation" in panel
+    assert "Ranked by Adamic-Adar" in panel
     assert "No learned ranker" in panel
     reasons = []
     for item in items[:5]:
