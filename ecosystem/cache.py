@@ -387,14 +387,14 @@ def synergy_ranker(
     chosen = settings or PRODUCT_SETTINGS
 
     def factory(history: Any, day: int) -> tuple[Any, str]:
-        known = history.until(day)
-        ok, why = enough_history(known)
-        if not ok:
-            return None, why
         if use_cache:
             cached = load_ranker(graph, day, chosen, directory=directory)
             if cached is not None:
                 return cached, ""
+        known = history.until(day)
+        ok, why = enough_history(known)
+        if not ok:
+            return None, why
         try:
             model = fit_on_history(known, chosen)
         except ValueError as error:
@@ -404,3 +404,39 @@ def synergy_ranker(
         return model, ""
 
     return factory
+
+
+def synergy_maxima(
+    graph: nx.Graph, *, directory: Path | None = None, use_cache: bool = True
+) -> Callable[[int, Callable[[], np.ndarray]], np.ndarray]:
+    """Per-actor best figures of a synergy snapshot (``Snapshot.best``), kept like the ranker:
+    ``maxima(day, compute)`` reads them from the cache, else computes and stores them."""
+
+    def maxima(day: int, compute: Callable[[], np.ndarray]) -> np.ndarray:
+        key = cache_key(graph, "synergy-maxima", ranker_format=RANKER_FORMAT, day=day)
+        path = _path(directory, "synergy-maxima", key, ".npz") if key and use_cache else None
+        if path is not None:
+            try:
+                with np.load(path, allow_pickle=False) as stored:
+                    meta = json.loads(str(stored["meta"]))
+                    found = stored["best"]
+                if (
+                    meta.get("key") == key
+                    and found.ndim == 2
+                    and found.shape[1] == 3
+                    and found.dtype == np.float64
+                    and np.isfinite(found).all()
+                ):
+                    return found
+                log.warning("ignoring synergy cache %s: it is for another graph", path)
+            except FileNotFoundError:
+                pass
+            except Exception as error:  # a damaged file of any kind: compute again
+                log.warning("ignoring unreadable synergy cache %s: %s", path, error)
+        best = compute()
+        if path is not None:
+            meta = np.array(json.dumps({"key": key}))
+            _write_atomically(path, lambda handle: np.savez(handle, best=best, meta=meta))
+        return best
+
+    return maxima

@@ -316,7 +316,7 @@ def cmd_synergy(args: argparse.Namespace, out: TextIO) -> int:
         synergy_candidates,
         synergy_pairs,
     )
-    from ecosystem.cache import synergy_ranker
+    from ecosystem.cache import synergy_maxima, synergy_ranker
 
     view = _load_view(args.data)
     if args.pairs and args.entity:
@@ -324,7 +324,8 @@ def cmd_synergy(args: argparse.Namespace, out: TextIO) -> int:
     if not args.pairs and not args.entity:
         raise UsageError("name an entity, or ask for --pairs TYPE_A TYPE_B")
     ranker = synergy_ranker(view, directory=args.cache, use_cache=not args.no_cache)
-    prepared = prepare(view, as_of=args.as_of, ranker=ranker)
+    maxima = synergy_maxima(view, directory=args.cache, use_cache=not args.no_cache)
+    prepared = prepare(view, as_of=args.as_of, ranker=ranker, maxima=maxima)
     if args.pairs:
         with progress_bar("Ranking pairs") as progress:
             pairs = synergy_pairs(

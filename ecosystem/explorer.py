@@ -23,7 +23,13 @@ from ecosystem.analysis.communities import membership
 from ecosystem.analysis.lookup import EntityIndex, build_index
 from ecosystem.analysis.paths import PathIndex, path_index
 from ecosystem.analysis.synergy import SynergyIndex, prepare
-from ecosystem.cache import compute_communities, compute_layout, compute_metrics, synergy_ranker
+from ecosystem.cache import (
+    compute_communities,
+    compute_layout,
+    compute_metrics,
+    synergy_maxima,
+    synergy_ranker,
+)
 from ecosystem.graph import bulk_allocation, simple_view
 from ecosystem.settings import Settings
 
@@ -100,7 +106,11 @@ def _build_model(
     report(len(METRICS) + 1, BUILD_STEPS, "layout")
     layout = compute_layout(view, settings=settings.layout, directory=cache, use_cache=use_cache)
     report(len(METRICS) + 2, BUILD_STEPS, "synergy ranker")
-    synergy = prepare(view, ranker=synergy_ranker(view, directory=cache, use_cache=use_cache))
+    synergy = prepare(
+        view,
+        ranker=synergy_ranker(view, directory=cache, use_cache=use_cache),
+        maxima=synergy_maxima(view, directory=cache, use_cache=use_cache),
+    )
     report(BUILD_STEPS, BUILD_STEPS, "")
     return Model(
         settings=settings,

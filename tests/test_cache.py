@@ -250,3 +250,27 @@ def test_a_network_without_history_gets_no_ranker_and_says_why(tmp_path, shipped
     assert model is None
     assert "first collaborations" in why
     assert list(tmp_path.iterdir()) == []
+
+
+def test_synergy_maxima_are_kept_and_read_back(tmp_path):
+    from ecosystem.cache import synergy_maxima
+
+    graph = nx.Graph(content_hash="abc")
+    graph.add_edge("a", "b")
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return np.arange(6, dtype=np.float64).reshape(2, 3)
+
+    maxima = synergy_maxima(graph, directory=tmp_path)
+    first = maxima(100, compute)
+    again = maxima(100, compute)
+    np.testing.assert_array_equal(first, again)
+    assert len(calls) == 1
+    maxima(101, compute)  # another day: computed afresh
+    assert len(calls) == 2
+    for path in tmp_path.glob("synergy-maxima-*.npz"):
+        path.write_bytes(b"damaged")
+    np.testing.assert_array_equal(maxima(100, compute), first)
+    assert len(calls) == 3

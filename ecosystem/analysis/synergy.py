@@ -47,6 +47,7 @@ from ecosystem.analysis.ranker import (
     UNDATED,
     VENUE_TYPES,
     History,
+    Maxima,
     Snapshot,
     TreeModel,
     build_history,
@@ -351,11 +352,13 @@ def prepare(
     *,
     as_of: str | date | None = None,
     ranker: RankerFactory | None = None,
+    maxima: Maxima | None = None,
 ) -> SynergyIndex:
     """Everything synergy queries on ``view`` share. ``as_of`` (an ISO date) leaves out the
     relations that start after it, for the ranker too. ``ranker(history, day)`` gives the model
     and, when it gives none, why (:func:`ecosystem.cache.synergy_ranker` learns and caches one);
-    without it the heuristic ranks."""
+    without it the heuristic ranks. ``maxima`` keeps the costliest per-actor figures
+    (:func:`ecosystem.cache.synergy_maxima`)."""
     if as_of is not None:
         text = as_of.isoformat() if isinstance(as_of, date) else str(as_of)
         day = day_of(text)
@@ -367,7 +370,7 @@ def prepare(
         last = history.last_day
         day = max(last, date.today().toordinal()) if last != UNDATED else date.today().toordinal()
     model, why = (None, "no model given") if ranker is None else ranker(history, day)
-    snap = snapshot(history, day)
+    snap = snapshot(history, day, maxima=maxima)
     ends = venue_ends(
         view,
         [v for v, k in zip(history.venues, history.venue_kind, strict=True) if k != "relation"],
