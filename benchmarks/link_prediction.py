@@ -1,6 +1,10 @@
 """Partner suggestions against real history: the H2020 time machine; writes docs/link-prediction.md.
 
     python -m benchmarks.link_prediction [--source DIR] [--seeds 1000] [--out FILE] [--json FILE]
+    python -m benchmarks.link_prediction --report-from docs/link-prediction.json
+
+The second form writes the tables again from the figures of the run kept in
+``docs/link-prediction.json``, without measuring.
 
 Reads the CORDIS Horizon 2020 participations (``h2020.csv.gz``: project start dates, roles,
 contributions, countries, activity types; ``programme_parts.csv.gz``) from ``--source`` (the
