@@ -424,3 +424,148 @@ def check_cache_folder(directory: Path | None = None) -> str | None:
             f"make it private (chmod 700 {folder}) or pass --cache DIR"
         )
     return None
+
+
+# --- the synergy ranker ------------------------------------------------------------------------
+# Self-contained: the learned ranker of a network, kept as plain arrays (``TreeModel``) in an
+# ``.npz`` read without pickle, keyed by the data's hash, the day it knows up to, its settings and
+# the feature list.
+
+RANKER_FORMAT = 1
+RANKER_LIMIT = 64_000_000  # a ranker's trees, as plain arrays, stay well under this
+
+
+def _npz(raw: bytes, limit: int = RANKER_LIMIT) -> Any:
+    """Arrays of an ``.npz`` already read into memory, refused when they unpack to more than
+    ``limit`` bytes; read without pickle."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        if sum(member.file_size for member in archive.infolist()) > limit:
+            raise ValueError("unpacks to more than a cache file of this kind can hold")
+    return np.load(io.BytesIO(raw), allow_pickle=False)
+
+
+def _ranker_key(graph: nx.Graph, day: int, settings: Any) -> str | None:
+    from dataclasses import asdict
+
+    from ecosystem.analysis.ranker import FEATURES
+
+    return cache_key(
+        graph,
+        "ranker",
+        ranker_format=RANKER_FORMAT,
+        day=day,
+        settings=asdict(settings),
+        features=list(FEATURES),
+    )
+
+
+def load_ranker(graph: nx.Graph, day: int, settings: Any, *, directory: Path | None = None) -> Any:
+    """The cached ranker of ``graph`` as known on ``day`` (a ``TreeModel``), or None."""
+    from ecosystem.analysis.ranker import TreeModel
+
+    key = _ranker_key(graph, day, settings)
+    if key is None:
+        return None
+    path = _path(directory, "ranker", key, ".npz")
+    try:
+        raw = _read_cache_file(path, RANKER_LIMIT)
+        if raw is None:
+            return None
+        with _npz(raw) as stored:
+            meta = json.loads(str(stored["meta"]))
+            arrays = {name: stored[name] for name in stored.files if name != "meta"}
+        if meta.get("key") != key:
+            log.warning("ignoring ranker cache %s: it is for another graph", path)
+            return None
+        return TreeModel.from_arrays(arrays)
+    except FileNotFoundError:
+        return None
+    except Exception as error:  # a damaged file of any kind: learn again
+        log.warning("ignoring unreadable ranker cache %s: %s", path, error)
+        return None
+
+
+def save_ranker(
+    graph: nx.Graph, day: int, settings: Any, model: Any, *, directory: Path | None = None
+) -> Path | None:
+    """Write ``model`` (a ``TreeModel``) to the cache; the file, or None when it cannot be."""
+    key = _ranker_key(graph, day, settings)
+    if key is None:
+        return None
+    arrays = dict(model.to_arrays())
+    arrays["meta"] = np.array(json.dumps({"key": key, "day": day}))
+    path = _path(directory, "ranker", key, ".npz")
+    return path if _write(path, lambda handle: np.savez(handle, **arrays)) else None
+
+
+def synergy_ranker(
+    graph: nx.Graph,
+    *,
+    directory: Path | None = None,
+    use_cache: bool = True,
+    settings: Any = None,
+) -> Callable[[Any, int], tuple[Any, str]]:
+    """A ranker factory for :func:`ecosystem.analysis.synergy.prepare`: on a network with enough
+    dated history, the learned ranker (from the cache, else learned and cached); else None and
+    why."""
+    from ecosystem.analysis.ranker import PRODUCT_SETTINGS, enough_history, fit_on_history
+
+    chosen = settings or PRODUCT_SETTINGS
+
+    def factory(history: Any, day: int) -> tuple[Any, str]:
+        if use_cache:
+            cached = load_ranker(graph, day, chosen, directory=directory)
+            if cached is not None:
+                return cached, ""
+        known = history.until(day)
+        ok, why = enough_history(known)
+        if not ok:
+            return None, why
+        try:
+            model = fit_on_history(known, chosen)
+        except ValueError as error:
+            return None, str(error)
+        if use_cache:
+            save_ranker(graph, day, chosen, model, directory=directory)
+        return model, ""
+
+    return factory
+
+
+def synergy_maxima(
+    graph: nx.Graph, *, directory: Path | None = None, use_cache: bool = True
+) -> Callable[[int, Callable[[], np.ndarray]], np.ndarray]:
+    """Per-actor best figures of a synergy snapshot (``Snapshot.best``), kept like the ranker:
+    ``maxima(day, compute)`` reads them from the cache, else computes and stores them."""
+
+    def maxima(day: int, compute: Callable[[], np.ndarray]) -> np.ndarray:
+        key = cache_key(graph, "synergy-maxima", ranker_format=RANKER_FORMAT, day=day)
+        path = _path(directory, "synergy-maxima", key, ".npz") if key and use_cache else None
+        if path is not None:
+            try:
+                raw = _read_cache_file(path, _size_limit(graph, per_node=32))
+                if raw is None:
+                    raise FileNotFoundError(path)
+                with _npz(raw) as stored:
+                    meta = json.loads(str(stored["meta"]))
+                    found = stored["best"]
+                if (
+                    meta.get("key") == key
+                    and found.ndim == 2
+                    and found.shape[1] == 3
+                    and found.dtype == np.float64
+                    and np.isfinite(found).all()
+                ):
+                    return found
+                log.warning("ignoring synergy cache %s: it is for another graph", path)
+            except FileNotFoundError:
+                pass
+            except Exception as error:  # a damaged file of any kind: compute again
+                log.warning("ignoring unreadable synergy cache %s: %s", path, error)
+        best = compute()
+        if path is not None:
+            meta = np.array(json.dumps({"key": key}))
+            _write(path, lambda handle: np.savez(handle, best=best, meta=meta))
+        return best
+
+    return maxima

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from ecosystem.errors import DataError, EcosystemError
 
@@ -138,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     path.set_defaults(handler=cmd_path)
 
     synergy = commands.add_parser(
-        "synergy", parents=[common, as_json], help="who an entity should link with next, and why"
+        "synergy", parents=[common, as_json], help="who an actor should work with next, and why"
     )
     synergy.add_argument("entity", nargs="?", help="id, name or alias")
     synergy.add_argument(
@@ -148,21 +148,27 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="T",
         choices=list(ENTITY_TYPES),
-        help="only candidates of these types",
+        help="only partners (or opportunities) of these types; repeat for several",
+    )
+    synergy.add_argument("--country", metavar="C", help="only partners from this country (ISO)")
+    synergy.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="ignore every relation that starts after DATE (YYYY-MM-DD), the ranker's training too",
     )
     synergy.add_argument(
         "--pairs",
         nargs=2,
         metavar=("TYPE_A", "TYPE_B"),
         choices=list(ENTITY_TYPES),
-        help="network-wide: the best unlinked pairs of these two types",
+        help="network-wide: the best pairs of these two actor types that never worked together",
     )
     synergy.add_argument("--top", "-n", type=_positive, default=10)
     synergy.add_argument(
-        "--hops",
-        type=int,
-        choices=(2, 3),
-        help="how far to look (default: 2, widened to 3 when too few)",
+        "--cache", type=Path, metavar="DIR", help="where the learned ranker is kept"
+    )
+    synergy.add_argument(
+        "--no-cache", action="store_true", help="learn the ranker afresh and keep nothing"
     )
     synergy.set_defaults(handler=cmd_synergy)
 
@@ -329,52 +335,104 @@ def cmd_path(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_synergy(args: argparse.Namespace, out: TextIO) -> int:
-    from ecosystem.analysis.synergy import synergy_candidates, synergy_pairs
+    from ecosystem.analysis.synergy import (
+        PAIR_SHORTLIST,
+        prepare,
+        synergy_candidates,
+        synergy_pairs,
+    )
+    from ecosystem.cache import synergy_maxima, synergy_ranker
 
     view = _load_view(args.data)
-    if args.pairs:
-        if args.entity:
-            raise UsageError("give an entity or --pairs TYPE_A TYPE_B, not both")
-        pairs = synergy_pairs(view, *args.pairs, top=args.top, max_hops=args.hops or 2)
-        if args.json:
-            _dump({"types": args.pairs, "pairs": pairs}, out)
-            return EXIT_OK
-        rows = [
-            (p["rank"], p["first"]["name"], p["second"]["name"], f"{p['score']:.3f}", p["reason"])
-            for p in pairs
-        ]
-        print(format_table(["#", args.pairs[0], args.pairs[1], "score", "why"], rows), file=out)
-        return EXIT_OK
-    if not args.entity:
+    if args.pairs and args.entity:
+        raise UsageError("give an entity or --pairs TYPE_A TYPE_B, not both")
+    if not args.pairs and not args.entity:
         raise UsageError("name an entity, or ask for --pairs TYPE_A TYPE_B")
+    ranker = synergy_ranker(view, directory=args.cache, use_cache=not args.no_cache)
+    maxima = synergy_maxima(view, directory=args.cache, use_cache=not args.no_cache)
+    prepared = prepare(view, as_of=args.as_of, ranker=ranker, maxima=maxima)
+    if args.pairs:
+        with progress_bar("Ranking pairs") as progress:
+            pairs = synergy_pairs(
+                view,
+                *args.pairs,
+                top=args.top,
+                synergy=prepared,
+                progress=lambda done, total: progress(done, total, ""),
+            )
+        if args.json:
+            _dump(pairs, out)
+            return EXIT_OK
+        print(pairs["method_text"], file=out)
+        shortlist = (
+            f" (the trees re-rank each one's {PAIR_SHORTLIST} best by the heuristic)"
+            if pairs["method"] == "ranker"
+            else ""
+        )
+        print(
+            f"The {pairs['sources']} most active of {pairs['of']} {args.pairs[0]} entities, each "
+            f"ranked against every {args.pairs[1]}{shortlist}.",
+            file=out,
+        )
+        rows = [
+            (p["rank"], p["first"]["name"], p["second"]["name"], p["reason"] or "-")
+            for p in pairs["pairs"]
+        ]
+        print(format_table(["#", args.pairs[0], args.pairs[1], "why"], rows), file=out)
+        return EXIT_OK
     result = synergy_candidates(
-        view, args.entity, types=args.types, top=args.top, max_hops=args.hops
+        view,
+        args.entity,
+        types=args.types,
+        country=args.country,
+        top=args.top,
+        as_of=args.as_of,
+        synergy=prepared,
     )
     if args.json:
         _dump(result, out)
         return EXIT_OK
+    print_synergy(result, out)
+    return EXIT_OK
+
+
+def print_synergy(result: Any, out: TextIO) -> None:
+    """A synergy result as a manager reads it."""
     entity = result["entity"]
-    print(
-        f"Synergy candidates for {entity['name']} ({entity['type']}), "
-        f"{len(result['candidates'])} of {result['considered']} within {result['max_hops']} hops",
-        file=out,
-    )
+    when = f" as of {result['as_of']}" if result["as_of"] else ""
+    print(f"Partners to consider for {entity['name']} ({entity['type']}){when}", file=out)
+    print(result["method_text"], file=out)
+    print(f"Score: {result['score_note']}", file=out)
     for candidate in result["candidates"]:
         print(file=out)
+        country = f", {candidate['country']}" if candidate["country"] else ""
         print(
-            f"{candidate['rank']}. {candidate['name']} ({candidate['type']})  "
-            f"score {candidate['score']:.3f}",
+            f"{candidate['rank']}. {candidate['name']} ({candidate['type']}{country})  "
+            f"{candidate['score_text']}",
             file=out,
         )
-        print(f"   {candidate['reason']}", file=out)
+        for reason in candidate["reasons"]:
+            print(f"   - {reason['text']}", file=out)
+        if candidate["alike"]:
+            names = ", ".join(item["name"] for item in candidate["alike"])
+            print(f"   alike, for the same reasons: {names}", file=out)
         if candidate.get("path"):
             print(f"   path: {' → '.join(candidate['path']['names'])}", file=out)
             for step in candidate["path"]["steps"]:
                 relation = step["relations"][0]
                 print(f"     • {relation['sentence']} [{', '.join(relation['docs'])}]", file=out)
     if not result["candidates"]:
-        print("No unlinked entity of those types is close enough to suggest.", file=out)
-    return EXIT_OK
+        print("No actor of those types and country is left to suggest.", file=out)
+    if result["opportunities"]:
+        print(file=out)
+        print("Opportunities (open projects, platforms and events to join):", file=out)
+        for item in result["opportunities"]:
+            print(f"{item['rank']}. {item['name']} ({item['type']}): {item['reason']}", file=out)
+    if result["strengthen"]:
+        print(file=out)
+        print("Already working together (to strengthen):", file=out)
+        for item in result["strengthen"]:
+            print(f"- {item['name']} ({item['type']}): {item['reason']}", file=out)
 
 
 def cmd_communities(args: argparse.Namespace, out: TextIO) -> int:

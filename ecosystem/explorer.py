@@ -22,7 +22,14 @@ from ecosystem.analysis.centrality import METRICS, Progress
 from ecosystem.analysis.communities import membership
 from ecosystem.analysis.lookup import EntityIndex, build_index
 from ecosystem.analysis.paths import PathIndex, path_index
-from ecosystem.cache import compute_communities, compute_layout, compute_metrics
+from ecosystem.analysis.synergy import SynergyIndex, prepare
+from ecosystem.cache import (
+    compute_communities,
+    compute_layout,
+    compute_metrics,
+    synergy_maxima,
+    synergy_ranker,
+)
 from ecosystem.graph import bulk_allocation, simple_view
 from ecosystem.settings import Settings
 
@@ -49,9 +56,10 @@ class Model:
     country_counts: dict[str, int]  # entities by their country column, where it is filled
     links: MappingProxyType  # entity -> how many entities it is linked to
     link_count: int  # links in the view (NetworkX counts them anew on every call)
+    synergy: SynergyIndex  # the collaboration history and the ranker partner suggestions use
 
 
-BUILD_STEPS = len(METRICS) + 2  # every metric, the communities, the layout
+BUILD_STEPS = len(METRICS) + 3  # every metric, the communities, the layout, the synergy ranker
 
 
 def build_model(
@@ -62,7 +70,9 @@ def build_model(
     use_cache: bool = True,
     progress: Progress | None = None,
 ) -> Model:
-    """Precompute the view, the lookup index, every metric, communities and the fixed layout.
+    """Precompute the view, the lookup index, every metric, communities, the fixed layout and
+    what partner suggestions share (the collaboration history, and the learned ranker when the
+    data has the history to learn it).
 
     Metrics, communities and the layout are read from the cache folder ``cache`` (default
     :func:`ecosystem.cache.cache_dir`) when it holds them for this data, else computed and
@@ -95,6 +105,12 @@ def _build_model(
     )
     report(len(METRICS) + 1, BUILD_STEPS, "layout")
     layout = compute_layout(view, settings=settings.layout, directory=cache, use_cache=use_cache)
+    report(len(METRICS) + 2, BUILD_STEPS, "synergy ranker")
+    synergy = prepare(
+        view,
+        ranker=synergy_ranker(view, directory=cache, use_cache=use_cache),
+        maxima=synergy_maxima(view, directory=cache, use_cache=use_cache),
+    )
     report(BUILD_STEPS, BUILD_STEPS, "")
     return Model(
         settings=settings,
@@ -115,6 +131,7 @@ def _build_model(
         country_counts=dict(Counter(c for _, c in view.nodes(data="country") if c)),
         links=MappingProxyType(dict(view.degree())),
         link_count=view.number_of_edges(),
+        synergy=synergy,
     )
 
 

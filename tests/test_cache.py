@@ -211,3 +211,66 @@ def test_a_new_version_of_an_algorithm_is_computed_afresh(view, folder, monkeypa
     monkeypatch.setattr(LayoutSettings, "ALGORITHM", "layout-test")
     compute_layout(view, directory=folder)
     assert len(list(folder.glob("layout-*.json"))) == 2
+
+
+def test_the_synergy_ranker_is_kept_as_arrays_and_read_back(tmp_path):
+    from datetime import date
+
+    from ecosystem.analysis import ranker as R
+    from ecosystem.cache import load_ranker, save_ranker
+    from tests.histories import synthetic
+
+    history = synthetic()
+    day = date(2018, 12, 31).toordinal()
+    settings = R.RankerSettings(max_iter=4)
+    model = R.fit_on_history(history.until(day), settings, seeds=40, min_pairs=50)
+    graph = nx.Graph(content_hash="abc")
+    graph.add_edge("a", "b")
+    assert load_ranker(graph, day, settings, directory=tmp_path) is None
+    path = save_ranker(graph, day, settings, model, directory=tmp_path)
+    assert path is not None and path.suffix == ".npz"
+    again = load_ranker(graph, day, settings, directory=tmp_path)
+    x = np.random.default_rng(0).random((50, len(R.FEATURES)))
+    np.testing.assert_array_equal(again.decision(x), model.decision(x))
+    # Another day, other settings or other data: not this model.
+    assert load_ranker(graph, day + 1, settings, directory=tmp_path) is None
+    assert load_ranker(graph, day, R.RankerSettings(max_iter=5), directory=tmp_path) is None
+    # A damaged file is ignored, never an error.
+    path.write_bytes(b"not a zip file")
+    assert load_ranker(graph, day, settings, directory=tmp_path) is None
+
+
+def test_a_network_without_history_gets_no_ranker_and_says_why(tmp_path, shipped_view):
+    from ecosystem.analysis.synergy import history_from_view
+    from ecosystem.cache import synergy_ranker
+
+    factory = synergy_ranker(shipped_view, directory=tmp_path)
+    history = history_from_view(shipped_view)
+    model, why = factory(history, history.last_day)
+    assert model is None
+    assert "first collaborations" in why
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_synergy_maxima_are_kept_and_read_back(tmp_path):
+    from ecosystem.cache import synergy_maxima
+
+    graph = nx.Graph(content_hash="abc")
+    graph.add_edge("a", "b")
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return np.arange(6, dtype=np.float64).reshape(2, 3)
+
+    maxima = synergy_maxima(graph, directory=tmp_path)
+    first = maxima(100, compute)
+    again = maxima(100, compute)
+    np.testing.assert_array_equal(first, again)
+    assert len(calls) == 1
+    maxima(101, compute)  # another day: computed afresh
+    assert len(calls) == 2
+    for path in tmp_path.glob("synergy-maxima-*.npz"):
+        path.write_bytes(b"damaged")
+    np.testing.assert_array_equal(maxima(100, compute), first)
+    assert len(calls) == 3

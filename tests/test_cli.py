@@ -112,18 +112,35 @@ def test_path_same_entity_twice():
 def test_synergy_lists_explained_candidates():
     code, out, _ = run("synergy", "ismc", "--type", "company", "--top", "3")
     assert code == 0
-    assert out.startswith("Synergy candidates for Iberian Sustainable Mining Cluster (cluster)")
-    assert "1. Technology Minerals Europe (company)" in out
-    assert "shares event:" in out
+    assert out.startswith("Partners to consider for Iberian Sustainable Mining Cluster (cluster)")
+    assert "Ranked by Adamic-Adar" in out
+    assert "1. Managem (company, MA)  top " in out
+    assert "has worked with your partner" in out
     assert "path: Iberian Sustainable Mining Cluster →" in out
 
 
-def test_synergy_pairs_json():
-    code, out, _ = run("synergy", "--pairs", "company", "project", "--top", "3", "--json")
+def test_synergy_filters_by_country_and_dates_as_json():
+    code, out, _ = run("synergy", "ismc", "--country", "ES", "--as-of", "2023-06-30", "--json")
     assert code == 0
-    pairs = json.loads(out)["pairs"]
-    assert len(pairs) == 3
-    assert {p["first"]["type"] for p in pairs} == {"company"}
+    result = json.loads(out)
+    assert result["as_of"] == "2023-06-30" and result["country"] == "ES"
+    assert {c["country"] for c in result["candidates"]} == {"ES"}
+    assert result["method"] == "adamic_adar"
+
+
+def test_synergy_refuses_context_types():
+    code, _, err = run("synergy", "ismc", "--type", "city")
+    assert code == 2
+    assert "city cannot be suggested" in err
+
+
+def test_synergy_pairs_json():
+    code, out, _ = run("synergy", "--pairs", "company", "research", "--top", "3", "--json")
+    assert code == 0
+    result = json.loads(out)
+    assert len(result["pairs"]) == 3
+    assert {p["first"]["type"] for p in result["pairs"]} == {"company"}
+    assert {p["second"]["type"] for p in result["pairs"]} == {"research"}
 
 
 def test_synergy_needs_an_entity_or_pairs():

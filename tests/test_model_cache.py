@@ -42,7 +42,13 @@ def test_without_the_cache_nothing_is_written(shipped_graph, tmp_path):
 def test_every_step_is_reported(shipped_graph, tmp_path):
     steps = []
     build_model(shipped_graph, cache=tmp_path, progress=lambda *step: steps.append(step))
-    assert [name for _, _, name in steps] == [*METRICS, "communities", "layout", ""]
+    assert [name for _, _, name in steps] == [
+        *METRICS,
+        "communities",
+        "layout",
+        "synergy ranker",
+        "",
+    ]
     assert [done for done, _, _ in steps] == list(range(BUILD_STEPS + 1))
     assert {total for _, total, _ in steps} == {BUILD_STEPS}
 

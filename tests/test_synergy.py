@@ -1,129 +1,251 @@
-"""Synergy candidates: known scores on tiny graphs, explanations, limits."""
+"""Partner suggestions: actors only, reasons in words, filters, strengthen, opportunities, the
+method named, and --as-of leaving later data out (the ranker's training too)."""
 
 from __future__ import annotations
 
-import math
-
+import networkx as nx
+import numpy as np
 import pytest
 
-from ecosystem.analysis.paths import path_index
+from ecosystem.analysis import ranker as R
 from ecosystem.analysis.synergy import (
     SynergyQueryError,
-    candidate_scores,
+    history_from_view,
+    prepare,
     synergy_candidates,
     synergy_pairs,
+    view_until,
 )
-from tests.helpers import make_view
+from ecosystem.graph import simple_view
+from tests.histories import synthetic
 
 NODES = {
-    "cl": ("Cluster", "cluster"),
-    "co1": ("Company One", "company"),
-    "co2": ("Company Two", "company"),
-    "co3": ("Company Three", "company"),
-    "pr": ("Project", "project"),
-    "rg": ("Region", "region"),
-    "far": ("Far Away", "company"),
-    "co4": ("Company Four", "company"),
+    "cl": ("Cluster", "cluster", "ES"),
+    "co1": ("Company One", "company", "ES"),
+    "co2": ("Company Two", "company", "FR"),
+    "co3": ("Company Three", "company", "ES"),
+    "uni": ("University", "research", "FR"),
+    "pr1": ("Project One", "project", ""),
+    "pr2": ("Project Two", "project", ""),
+    "pr3": ("Project Three", "project", ""),
+    "rg": ("Region", "region", ""),
+    "ev": ("Old Forum", "event", ""),
 }
+# (source, target, type, start, end)
 EDGES = [
-    ("co1", "cl", "member_of"),
-    ("co2", "cl", "member_of"),
-    ("co1", "pr", "partner_in"),
-    ("co2", "pr", "partner_in"),
-    ("co3", "rg", "located_in"),
-    ("co1", "rg", "located_in"),
-    ("cl", "pr", "coordinates"),
-    ("far", "co3", "collaborates_with"),
-    ("co4", "pr", "partner_in"),
+    ("cl", "pr1", "coordinates", "2019-01-01", "2021-12-31"),
+    ("co1", "pr1", "partner_in", "2019-01-01", "2021-12-31"),
+    ("co1", "pr2", "partner_in", "2020-01-01", ""),
+    ("co2", "pr2", "partner_in", "2020-01-01", ""),
+    ("uni", "pr2", "partner_in", "2020-01-01", ""),
+    ("co3", "pr3", "partner_in", "2023-01-01", "2024-12-31"),
+    ("cl", "pr3", "partner_in", "2023-01-01", "2024-12-31"),
+    ("cl", "rg", "located_in", "", ""),
+    ("co3", "rg", "located_in", "", ""),
+    ("co2", "ev", "speaks_at", "2018-05-01", "2018-05-01"),
+    ("uni", "ev", "speaks_at", "2018-05-01", "2018-05-01"),
 ]
+
+
+def dated_view(nodes, edges):
+    graph = nx.MultiDiGraph()
+    for node, (name, kind, country) in nodes.items():
+        graph.add_node(node, name=name, type=kind, aliases="", country=country, description="")
+    for line, (source, target, kind, start, end) in enumerate(edges, start=2):
+        graph.add_edge(
+            source,
+            target,
+            key=f"r{line}",
+            line=line,
+            type=kind,
+            role="",
+            start=start,
+            end=end,
+            amount_eur="",
+            evidence=f"{source} {kind} {target} says the source.",
+            doc="doc.txt",
+        )
+    return simple_view(graph)
 
 
 @pytest.fixture
 def view():
-    return make_view(NODES, EDGES)
+    return dated_view(NODES, EDGES)
 
 
-def test_typed_adamic_adar_score(view):
-    scores = candidate_scores(view, "co1")
-    # co2 shares the cluster (3 links, weight 1.0) and the project (4 links, weight 1.5)
-    assert scores["co2"].score == pytest.approx(1.0 / math.log(3) + 1.5 / math.log(4))
-    # co3 shares the region (2 links, weight 0.75)
-    assert scores["co3"].score == pytest.approx(0.75 / math.log(2))
+def ids(items):
+    return [item["id"] for item in items]
 
 
-def test_linked_entities_and_self_are_never_candidates(view):
-    assert set(candidate_scores(view, "co1")) == {"co2", "co3", "co4"}
+def test_partners_of_partners_are_suggested_with_named_reasons(view):
+    result = synergy_candidates(view, "cl")
+    assert result["method"] == R.FALLBACK
+    assert "No learned ranker" in result["method_text"]
+    first = result["candidates"][0]
+    # The cluster's partner Company One worked with Company Two and the University in Project Two.
+    assert {c["id"] for c in result["candidates"][:2]} == {"co2", "uni"}
+    assert "has worked with your partner Company One in Project Two since 2020" in first["reason"]
+    assert "co1" in first["highlight"]["nodes"] and "pr2" in first["highlight"]["nodes"]
+    assert first["path"]["nodes"] == ["cl", "pr1", "co1", "pr2", first["id"]]
+    assert first["path"]["steps"][0]["relations"][0]["evidence"]
+    assert first["score_text"].startswith("top ")
 
 
-def test_complementary_types_count_more(view):
-    # co4 reaches the cluster and Company One through the same project (4 links);
-    # company-cluster is a complementary pair, company-company is not.
-    scores = candidate_scores(view, "co4")
-    assert scores["co1"].score == pytest.approx(1.5 / math.log(4))
-    assert scores["cl"].score == pytest.approx(1.5 * 1.5 / math.log(4))
+def test_only_actors_are_suggested(view):
+    result = synergy_candidates(view, "cl", top=20)
+    assert {c["type"] for c in result["candidates"]} <= R.ACTOR_TYPES
+    assert not {"rg", "ev", "pr2"} & set(ids(result["candidates"]))
 
 
-def test_three_hops_only_when_asked(view):
-    assert "far" not in candidate_scores(view, "co1")
-    far = candidate_scores(view, "co1", max_hops=3)["far"]
-    assert 0 < far.score < candidate_scores(view, "co1")["co3"].score
-    assert far.via == ["co3"]
+def test_already_working_together_is_strengthen_not_a_suggestion(view):
+    result = synergy_candidates(view, "cl", top=20)
+    assert not {"co1", "co3"} & set(ids(result["candidates"]))
+    assert set(ids(result["strengthen"])) == {"co1", "co3"}
+    (three,) = [s for s in result["strengthen"] if s["id"] == "co3"]
+    assert "Project Three" in three["reason"] and three["last"] == "2023-01-01"
 
 
-def test_type_filter(view):
-    result = synergy_candidates(view, "co4", types=["cluster"])
-    assert [c["id"] for c in result["candidates"]] == ["cl"]
+def test_opportunities_are_open_venues_the_actor_is_not_in(view):
+    result = synergy_candidates(view, "cl")
+    # Project Two has no end date and Company One is in it; the 2018 forum is over.
+    assert ids(result["opportunities"]) == ["pr2"]
+    assert result["opportunities"][0]["reason"] == "your partner Company One takes part"
 
 
-def test_candidates_are_explained(view):
-    (best, *_) = synergy_candidates(view, "co1")["candidates"]
-    assert best["id"] == "co2"
-    assert sorted(best["shared"]) == ["cluster", "project"]
-    assert best["shared"]["project"][0]["with_entity"] == ["partner_in"]
-    assert best["reason"] == "shares cluster: Cluster; project: Project"
-    assert best["path"]["nodes"][0] == "co1"
-    assert best["path"]["nodes"][-1] == "co2"
-    assert best["path"]["steps"][0]["relations"][0]["evidence"]
+def test_type_and_country_filters(view):
+    only = synergy_candidates(view, "cl", types=["research"])
+    assert ids(only["candidates"]) == ["uni"]
+    french = synergy_candidates(view, "cl", country="fr")
+    assert set(ids(french["candidates"])) == {"co2", "uni"}
+    # Both Spanish actors already work with the cluster.
+    assert synergy_candidates(view, "cl", country="ES")["candidates"] == []
+    with pytest.raises(SynergyQueryError, match="cannot be suggested"):
+        synergy_candidates(view, "cl", types=["region"])
+    with pytest.raises(SynergyQueryError, match="no actor"):
+        synergy_candidates(view, "cl", country="JP")
 
 
-def test_ranking_is_best_first(view):
-    scores = [c["score"] for c in synergy_candidates(view, "co1")["candidates"]]
-    assert scores == sorted(scores, reverse=True)
+def test_as_of_leaves_later_relations_out(view):
+    now = synergy_candidates(view, "cl", top=20)
+    assert "co3" in ids(now["strengthen"])
+    before = synergy_candidates(view, "cl", top=20, as_of="2022-06-30")
+    assert before["as_of"] == "2022-06-30"
+    # Project Three starts in 2023: on 2022-06-30 the cluster and Company Three only share the
+    # region, so Company Three is a suggestion, for that reason.
+    assert "co3" not in ids(before["strengthen"])
+    (three,) = [c for c in before["candidates"] if c["id"] == "co3"]
+    assert "also linked to Region" in three["reason"]
+    assert not view_until(view, R.day_of("2022-06-30")).has_edge("cl", "pr3")
+    with pytest.raises(SynergyQueryError, match="YYYY-MM-DD"):
+        synergy_candidates(view, "cl", as_of="soon")
+
+
+def test_a_non_actor_gets_no_partners_and_is_told_why(view):
+    result = synergy_candidates(view, "pr1")
+    assert result["candidates"] == []
+    assert "not an actor" in result["method_text"]
 
 
 def test_top_out_of_range(view):
     with pytest.raises(SynergyQueryError):
-        synergy_candidates(view, "co1", top=0)
+        synergy_candidates(view, "cl", top=0)
 
 
-def test_network_wide_pairs_by_type(view):
-    pairs = synergy_pairs(view, "company", "company", top=5)
-    assert next((p["first"]["id"], p["second"]["id"]) for p in pairs) == ("co1", "co2")
-    assert all(p["first"]["id"] < p["second"]["id"] for p in pairs)
+@pytest.mark.parametrize("entity", ["ismc", "pizarras-la-bana"])
+def test_shipped_top_five_are_actors_with_distinct_reasons(shipped_view, entity):
+    result = synergy_candidates(shipped_view, entity, top=5)
+    top = result["candidates"]
+    assert len(top) == 5
+    assert {c["type"] for c in top} <= R.ACTOR_TYPES
+    assert len({c["reason"] for c in top}) == 5
+    for candidate in top:
+        assert candidate["reasons"] and all(r["text"] for r in candidate["reasons"])
+        assert len(candidate["reason"]) < 400  # a few named reasons, not hundreds of ids
+    assert result["method"] == R.FALLBACK
 
 
-def test_widens_to_three_hops_only_when_two_are_not_enough(view):
-    assert synergy_candidates(view, "co1", top=3)["max_hops"] == 2
-    wide = synergy_candidates(view, "co1", top=10)
-    assert wide["max_hops"] == 3
-    (far,) = [c for c in wide["candidates"] if c["id"] == "far"]
-    assert far["reason"] == "no shared neighbour yet; three hops away, through Company Three"
+def test_shipped_history_has_actors_and_venues(shipped_view):
+    history = history_from_view(shipped_view)
+    assert "ismc" in history.actors and "leon" not in history.actors
+    assert "batmass" in history.venues
 
 
-def test_max_hops_must_be_two_or_three(view):
+def network_from(history: R.History) -> nx.Graph:
+    nodes = {
+        a: (a.upper(), t, c)
+        for a, t, c in zip(history.actors, history.actor_type, history.actor_country, strict=True)
+    }
+    nodes.update({v: (v, "project", "") for v in history.venues})
+    edges = [
+        (
+            history.actors[a],
+            history.venues[v],
+            "coordinates" if c else "partner_in",
+            R.iso(int(d)),
+            "",
+        )
+        for a, v, d, c in zip(
+            history.actor, history.venue, history.day, history.coordinator, strict=True
+        )
+    ]
+    return dated_view(nodes, edges)
+
+
+@pytest.fixture(scope="module")
+def busy():
+    return network_from(synthetic(actors=150, years=range(2014, 2022), seed=5))
+
+
+def test_a_network_with_history_is_ranked_by_the_learned_ranker(busy):
+    seen = {}
+
+    def factory(history, day):
+        seen["last"] = history.until(day).last_day
+        model = R.fit_on_history(
+            history.until(day), R.RankerSettings(max_iter=15), seeds=80, min_pairs=50
+        )
+        return model, ""
+
+    day = "2019-12-31"
+    synergy = prepare(busy, as_of=day, ranker=factory)
+    assert seen["last"] <= R.day_of(day)
+    assert history_from_view(synergy.view).last_day <= R.day_of(day)
+    result = synergy_candidates(busy, "o1", synergy=synergy, as_of=day)
+    assert result["method"] == "ranker"
+    assert result["candidates"]
+    scores = [c["score"] for c in result["candidates"]]
+    assert scores == sorted(scores, reverse=True)
+    for candidate in result["candidates"]:
+        assert 1 <= len(candidate["reasons"]) <= 3
+
+
+def test_network_wide_pairs_are_bounded_and_new(busy):
+    calls = []
+    synergy = prepare(busy)
+    result = synergy_pairs(
+        busy,
+        "company",
+        "research",
+        top=5,
+        synergy=synergy,
+        sources=20,
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert result["sources"] == 20 and result["of"] > 20
+    assert calls and calls[-1] == (20, 20)
+    assert len(result["pairs"]) == 5
+    snap = synergy.snap
+    position = synergy.position
+    for pair in result["pairs"]:
+        assert pair["first"]["type"] == "company" and pair["second"]["type"] == "research"
+        assert snap.together[position[pair["first"]["id"]], position[pair["second"]["id"]]] == 0
     with pytest.raises(SynergyQueryError):
-        candidate_scores(view, "co1", max_hops=4)
+        synergy_pairs(busy, "company", "project", synergy=synergy)
 
 
-@pytest.mark.parametrize(
-    "entity", ["ismc", "pizarras-la-bana", "dg-grow", "junta-de-castilla-y-leon"]
-)
-def test_prepared_paths_explain_the_same_candidates_as_cheaply(shipped_view, entity):
-    prepared = path_index(shipped_view)
-    plain = synergy_candidates(shipped_view, entity)
-    fast = synergy_candidates(shipped_view, entity, prepared=prepared)
-    assert [c["id"] for c in fast["candidates"]] == [c["id"] for c in plain["candidates"]]
-    for quick, slow in zip(fast["candidates"], plain["candidates"], strict=True):
-        assert quick["path"]["cost"] == slow["path"]["cost"]
-        assert quick["path"]["nodes"][0] == entity
-        assert quick["path"]["nodes"][-1] == quick["id"]
+def test_percentiles_fall_with_rank(view):
+    result = synergy_candidates(view, "cl", top=20)
+    values = [c["percentile"] for c in result["candidates"]]
+    assert values == sorted(values, reverse=True)
+    assert all(0 <= v < 100 for v in values)
+    assert np.isfinite(values).all()

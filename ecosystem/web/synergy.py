@@ -1,20 +1,24 @@
-"""The synergy panel: for the selection, who it should link with next, and why.
+"""The synergy panel: for the selection, who it should work with next, and why.
 
-Inputs: the selection, the candidate types and the pick (view-state fields). Outputs: the ranked
-candidates, and the highlight store of the picked candidate (both ends, the entities they share
-and the best path between them). Picking a candidate is an intent of this panel.
+Inputs: the selection, the candidate types and the pick (view-state fields). Outputs: the
+suggested partners (actors only) with their reasons, the open projects, platforms and events to
+join, the partners already working with the selection, and the highlight store of the picked
+candidate (both ends, the entities its reasons name and the connecting path). Picking a
+candidate is an intent of this panel.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
 from dash import ALL, Dash, Input, Output, dcc, html
 
 from ecosystem.analysis.paths import collaboration_paths
-from ecosystem.analysis.synergy import synergy_candidates
+from ecosystem.analysis.ranker import ACTOR_TYPES, VENUE_TYPES
+from ecosystem.analysis.synergy import explain_pair, synergy_candidates
 from ecosystem.elements import edge_id
 from ecosystem.errors import EcosystemError
 from ecosystem.explorer import Model
@@ -28,13 +32,18 @@ TOP = 10
 
 
 def layout(model: Model) -> list:
+    suggestible = {
+        kind: count
+        for kind, count in model.type_counts.items()
+        if kind in ACTOR_TYPES or kind in VENUE_TYPES
+    }
     return [
-        html.Label("Candidate types"),
+        html.Label("Partner and opportunity types"),
         dcc.Dropdown(
             id=ID.SYNERGY_TYPES,
-            options=type_options(model.type_counts),
+            options=type_options(suggestible),
             multi=True,
-            placeholder="All types",
+            placeholder="All actors and opportunities",
         ),
         dcc.Loading(html.Div(id=ID.SYNERGY_RESULT, className="synergy")),
     ]
@@ -42,13 +51,14 @@ def layout(model: Model) -> list:
 
 def handle_synergy(model: Model, state: ViewState) -> list:
     if not state.selected:
-        return [message("Select an entity to see who it should link with next, and why.")]
+        return [message("Select an entity to see who it should work with next, and why.")]
     try:
         result = synergy_candidates(
             model.view,
             state.selected,
             types=state.synergy_types or None,
             top=TOP,
+            synergy=model.synergy,
             index=model.index,
             prepared=model.paths,
         )
@@ -58,22 +68,31 @@ def handle_synergy(model: Model, state: ViewState) -> list:
 
 
 def handle_pick(model: Model, state: ViewState) -> dict | None:
-    """Highlight for the picked candidate: both ends, the shared neighbours and the best path."""
+    """Highlight for the picked candidate: both ends, the entities its reasons name and the
+    connecting path; for an entity that is not a suggestion, the neighbours both share and the
+    best path."""
     node, other = state.selected, state.pick
     if not node or not other or node == other:
         return None
-    shared = sorted(set(model.view[node]) & set(model.view[other]))
-    links = [[end, z] for z in shared for end in (node, other)]
-    nodes = [node, other, *shared]
-    try:
-        best = collaboration_paths(
-            model.view, node, other, k=1, index=model.index, prepared=model.paths
-        )["paths"][0]
-    except EcosystemError:
-        best = None
-    if best:
-        nodes += [n for n in best["nodes"] if n not in nodes]
-        links += [list(pair) for pair in itertools.pairwise(best["nodes"])]
+    explained = explain_pair(
+        model.view, node, other, synergy=model.synergy, index=model.index, prepared=model.paths
+    )
+    if explained is not None:
+        nodes = explained["highlight"]["nodes"]
+        links = [list(pair) for pair in explained["highlight"]["edges"]]
+    else:
+        shared = sorted(set(model.view[node]) & set(model.view[other]))
+        links = [[end, z] for z in shared for end in (node, other)]
+        nodes = [node, other, *shared]
+        try:
+            best = collaboration_paths(
+                model.view, node, other, k=1, index=model.index, prepared=model.paths
+            )["paths"][0]
+        except EcosystemError:
+            best = None
+        if best:
+            nodes += [n for n in best["nodes"] if n not in nodes]
+            links += [list(pair) for pair in itertools.pairwise(best["nodes"])]
     edges = sorted({edge_id(first, second) for first, second in links})
     return {"candidate": other, "nodes": nodes, "edges": edges, "links": links}
 
@@ -103,44 +122,96 @@ def register_callbacks(app: Dash, model: Model) -> None:
         return handle_pick(model, spec.from_client(model, fields))
 
 
-def synergy_report(result: dict) -> list:
-    """Ranked candidates with score and reasons; each can be picked to highlight it."""
+def synergy_report(result: Mapping[str, Any]) -> list:
+    """The suggested partners with their reasons (each can be picked to highlight it), the
+    opportunities and the partners to strengthen; which method ranked, said once."""
     entity = result["entity"]
-    if not result["candidates"]:
-        return [message(f"No unlinked entity of those types is close enough to {entity['name']}.")]
-    items = []
-    for candidate in result["candidates"]:
-        shared = [
-            html.Li(f"{kind.replace('_', ' ')}: " + ", ".join(item["name"] for item in group))
-            for kind, group in candidate["shared"].items()
-        ]
-        path = candidate.get("path")
-        items.append(
-            html.Li(
-                [
-                    html.Button(
-                        candidate["name"],
-                        id={"type": ID.SYNERGY_PICK, "index": candidate["id"]},
-                        className="link-button synergy-name",
-                        n_clicks=0,
-                    ),
-                    " ",
-                    type_badge(candidate["type"]),
-                    html.Span(f" score {candidate['score']:.3f}", className="muted"),
-                    html.Div(candidate["reason"], className="reason"),
-                    html.Ul(shared, className="shared") if shared else None,
-                    html.Div("Path: " + " → ".join(path["names"]), className="path-names")
-                    if path
-                    else None,
-                ],
-                className="candidate",
+    blocks: list = [
+        html.P(result["method_text"], className="muted synergy-method"),
+    ]
+    if result["candidates"]:
+        blocks.append(
+            html.P(
+                f"{len(result['candidates'])} partners to consider for {entity['name']}, of "
+                f"{result['considered']} not yet working with it. {result['score_note']} "
+                "Pick one to see why.",
+                className="muted",
             )
         )
-    return [
-        html.P(
-            f"{len(result['candidates'])} of {result['considered']} candidates within "
-            f"{result['max_hops']} hops of {entity['name']}. Pick one to see why.",
-            className="muted",
-        ),
-        html.Ol(items, className="candidates"),
-    ]
+        blocks.append(
+            html.Ol([_candidate(c) for c in result["candidates"]], className="candidates")
+        )
+    else:
+        blocks.append(message(f"No actor of those types is left to suggest to {entity['name']}."))
+    if result["opportunities"]:
+        blocks += [
+            html.H4("Opportunities: open projects, platforms and events"),
+            html.Ol(
+                [
+                    html.Li(
+                        [
+                            html.Strong(item["name"]),
+                            " ",
+                            type_badge(item["type"]),
+                            html.Div(item["reason"], className="reason"),
+                        ],
+                        className="opportunity",
+                    )
+                    for item in result["opportunities"]
+                ],
+                className="opportunities",
+            ),
+        ]
+    if result["strengthen"]:
+        blocks += [
+            html.H4("Already working together: to strengthen"),
+            html.Ul(
+                [
+                    html.Li(
+                        [
+                            html.Strong(item["name"]),
+                            " ",
+                            type_badge(item["type"]),
+                            html.Div(item["reason"], className="reason"),
+                        ],
+                        className="strengthen",
+                    )
+                    for item in result["strengthen"]
+                ],
+                className="strengthen-list",
+            ),
+        ]
+    return blocks
+
+
+def _candidate(candidate: Mapping[str, Any]) -> html.Li:
+    path = candidate.get("path")
+    country = f" {candidate['country']}" if candidate["country"] else ""
+    return html.Li(
+        [
+            html.Button(
+                candidate["name"],
+                id={"type": ID.SYNERGY_PICK, "index": candidate["id"]},
+                className="link-button synergy-name",
+                n_clicks=0,
+            ),
+            " ",
+            type_badge(candidate["type"]),
+            html.Span(f"{country} · {candidate['score_text']}", className="muted synergy-score"),
+            html.Ul(
+                [html.Li(reason["text"], className="reason") for reason in candidate["reasons"]],
+                className="reasons",
+            ),
+            html.Div(
+                "Alike, for the same reasons: "
+                + ", ".join(item["name"] for item in candidate["alike"]),
+                className="alike muted",
+            )
+            if candidate["alike"]
+            else None,
+            html.Div("Path: " + " → ".join(path["names"]), className="path-names")
+            if path
+            else None,
+        ],
+        className="candidate",
+    )

@@ -67,7 +67,7 @@ def test_synergy_panel_lists_explained_candidates(browser, server_url):
     tab(browser, "Synergy")
     wait(
         browser,
-        lambda: "candidates within" in text_of(browser, "eco-synergy-result"),
+        lambda: "partners to consider" in text_of(browser, "eco-synergy-result"),
         what="synergy candidates",
     )
     items = browser.find_elements(By.CSS_SELECTOR, "#eco-synergy-result .candidate")

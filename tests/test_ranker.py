@@ -1,0 +1,291 @@
+"""The collaboration history, pair features, heuristics and the learned ranker: known answers on
+tiny histories, and no information from after a cut-off day."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import numpy as np
+import pytest
+
+from ecosystem.analysis import ranker as R
+from tests.histories import synthetic
+
+D = date(2020, 1, 1).toordinal()
+YEAR = 365
+
+
+def tiny() -> R.History:
+    """a-b-c in p1 (2018, a coordinates, b gets 100); c-d in p2 (2019); e-f in p3 (2021).
+
+    Actors: a, b companies in ES; c research in FR; d company in FR; e, f government in DE.
+    p1 is in programme part X; p2 in X and Y. a and c are in region R.
+    """
+    actors = [
+        ("a", "company", "ES"),
+        ("b", "company", "ES"),
+        ("c", "research", "FR"),
+        ("d", "company", "FR"),
+        ("e", "government", "DE"),
+        ("f", "government", "DE"),
+    ]
+    venues = [("p1", "project"), ("p2", "project"), ("p3", "project")]
+    d1, d2, d3 = D - 2 * YEAR, D - YEAR // 2, D + YEAR
+    participations = [
+        ("a", "p1", d1, True, math.nan),
+        ("b", "p1", d1, False, 100.0),
+        ("c", "p1", d1, False, math.nan),
+        ("c", "p2", d2, False, 50.0),
+        ("d", "p2", d2, True, 150.0),
+        ("e", "p3", d3, False, math.nan),
+        ("f", "p3", d3, False, math.nan),
+    ]
+    return R.build_history(
+        actors,
+        venues,
+        participations,
+        venue_contexts=[
+            ("p1", "X", "programme"),
+            ("p2", "X", "programme"),
+            ("p2", "Y", "programme"),
+        ],
+        actor_contexts=[("a", "R", "region"), ("c", "R", "region"), ("d", "R", "region")],
+    )
+
+
+@pytest.fixture
+def snap():
+    return R.snapshot(tiny(), D)
+
+
+def feature(snap, u, v, name):
+    history = snap.history
+    i, j = history.actors.index(u), history.actors.index(v)
+    return float(R.row_features(snap, [i])[0, j, R.COLUMN[name]])
+
+
+def test_until_keeps_what_was_known_and_undated():
+    history = tiny()
+    assert history.until(D).actor.size == 5  # p3 starts after D
+    undated = R.build_history(
+        [("a", "company", ""), ("b", "company", "")],
+        [("p", "project")],
+        [("a", "p", R.UNDATED, False, math.nan)],
+    )
+    assert undated.until(0).actor.size == 1
+
+
+def test_projection_and_counts(snap):
+    a, b, c, d, e = (snap.history.actors.index(x) for x in "abcde")
+    assert snap.together[a, b] == 1 and snap.together[c, d] == 1 and snap.together[a, d] == 0
+    assert snap.partners.tolist() == [2, 2, 3, 1, 0, 0]
+    assert snap.known.tolist() == [True, True, True, True, False, False]
+    assert snap.venues[c] == 2 and snap.venues[e] == 0
+
+
+def test_neighbourhood_features(snap):
+    # a and d share one partner, c (3 partners).
+    assert feature(snap, "a", "d", "common_partners") == 1
+    assert feature(snap, "a", "d", "adamic_adar") == pytest.approx(1 / math.log(3))
+    assert feature(snap, "a", "d", "resource_allocation") == pytest.approx(1 / 3)
+    # a -> b -> c -> d and a -> c -> ... : paths of three steps from a to d: a-b-c-d only.
+    assert feature(snap, "a", "d", "paths_of_three") == 1
+    assert feature(snap, "a", "d", "pref_attachment") == pytest.approx(math.log1p(2 * 1))
+    assert feature(snap, "a", "e", "common_partners") == 0
+
+
+def test_time_decay_weighs_older_links_less(snap):
+    # a-c is two years old, d-c half a year: each link's root strength is DECAY ** (age / 2).
+    age_ac = 2 * YEAR / R.DAY_PER_YEAR
+    age_dc = (YEAR // 2) / R.DAY_PER_YEAR
+    expected = math.sqrt(R.DECAY**age_ac * R.DECAY**age_dc) / math.log(3)
+    assert feature(snap, "a", "d", "adamic_adar_decay") == pytest.approx(expected, rel=1e-5)
+
+
+def test_attribute_features(snap):
+    assert feature(snap, "a", "b", "same_country") == 1
+    assert feature(snap, "a", "d", "same_country") == 0
+    # a's partners: b (company ES), c (research FR): half of them are French.
+    assert feature(snap, "a", "d", "country_share_uv") == pytest.approx(0.5)
+    assert feature(snap, "a", "d", "kind_share_uv") == 0  # no French company among them
+    assert feature(snap, "d", "b", "kind_share_uv") == 0
+    assert feature(snap, "b", "c", "type_share_uv") == pytest.approx(0.5)
+    assert feature(snap, "a", "d", "coordinator_u") == 1
+    assert feature(snap, "c", "d", "coordinator_u") == 0
+    assert feature(snap, "a", "b", "amount_v") == pytest.approx(math.log1p(100))
+    assert feature(snap, "a", "c", "amount_v") == pytest.approx(math.log1p(50))
+    assert feature(snap, "a", "d", "recency_u") == pytest.approx(2 * YEAR / R.DAY_PER_YEAR)
+    assert feature(snap, "a", "d", "recent_v") == pytest.approx(math.log1p(1))
+    assert feature(snap, "a", "d", "recent_u") == 0
+    # c: p1 of 3 and p2 of 2: mean consortium 2.5.
+    assert feature(snap, "a", "c", "size_v") == pytest.approx(math.log1p(2.5))
+
+
+def test_relative_and_recent_features(snap):
+    # a's best Adamic-Adar is with c, through b (2 partners): 1 / log 2; with d it is 1 / log 3.
+    assert feature(snap, "a", "d", "adamic_adar_rel_u") == pytest.approx(math.log(2) / math.log(3))
+    assert feature(snap, "a", "d", "common_partners_rel_u") == pytest.approx(1.0)
+    # d's best is with a or b, both through c: the pair is d's best.
+    assert feature(snap, "a", "d", "adamic_adar_rel_v") == pytest.approx(1.0)
+    # Only p2 started in the year before D: c and d met there.
+    assert feature(snap, "a", "d", "met_recently_v") == pytest.approx(math.log1p(1))
+    assert feature(snap, "a", "d", "met_recently_u") == 0
+
+
+def test_sampled_negatives_stand_for_the_rest():
+    history = synthetic()
+    cut = date(2018, 12, 31).toordinal()
+    snap = R.snapshot(history, cut)
+    pairs = R.new_pairs(history, cut, cut + YEAR)
+    data = R.training_set(snap, pairs, seeds=30, hard_negatives=5, random_negatives=10)
+    negative = data.labels == 0
+    assert (data.weights[~negative] == 1).all()
+    # After scaling, the negatives weigh five times the positives.
+    assert data.weights[negative].sum() == pytest.approx(5 * data.labels.sum())
+    # Random negatives weigh more than the best-by-Adamic-Adar ones they are drawn beside.
+    assert data.weights[negative].max() > data.weights[negative].min()
+
+
+def test_programme_profile_similarity(snap):
+    # a: X once; d: X and Y once each: cosine 1 / sqrt(2).
+    assert feature(snap, "a", "d", "programme_similarity") == pytest.approx(1 / math.sqrt(2))
+    assert feature(snap, "a", "e", "programme_similarity") == 0
+
+
+def test_typed_score_is_the_former_shared_place_score(snap):
+    # Region R is held by three actors: weight 0.75 / log 3; company-research counts 1.5 times.
+    assert feature(snap, "a", "d", "typed_score") == pytest.approx(0.75 / math.log(3))
+    assert feature(snap, "a", "c", "typed_score") == pytest.approx(1.5 * 0.75 / math.log(3))
+    assert feature(snap, "a", "b", "typed_score") == 0
+
+
+def test_pair_features_match_row_features(snap):
+    n = len(snap.history.actors)
+    first, second = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    pairs = R.pair_features(snap, first.ravel(), second.ravel(), block=5)
+    rows = R.row_features(snap, np.arange(n)).reshape(n * n, -1)
+    np.testing.assert_allclose(pairs, rows, rtol=1e-5, atol=1e-6)
+
+
+def test_candidates_exclude_self_partners_and_unknown(snap):
+    a = snap.history.actors.index("a")
+    mask = R.candidate_mask(snap, [a])[0]
+    assert [snap.history.actors[i] for i in np.flatnonzero(mask)] == ["d"]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("common_neighbours", 1.0),
+        ("adamic_adar", 1 / math.log(3)),
+        ("resource_allocation", 1 / 3),
+        ("katz", R.KATZ_BETA**2 * 1 + R.KATZ_BETA**3 * 1),
+        ("preferential_attachment", math.log1p(2)),
+        ("typed_score", 0.75 / math.log(3)),
+    ],
+)
+def test_heuristics_known_answers(snap, name, expected):
+    a, d = snap.history.actors.index("a"), snap.history.actors.index("d")
+    x = R.row_features(snap, [a])[0, d][None, :]
+    assert R.HEURISTICS[name](x)[0] == pytest.approx(expected, rel=1e-5)
+
+
+def test_new_pairs_are_first_collaborations_of_known_actors():
+    history = tiny()
+    # After D only p3 starts, and e, f were unknown on D: no pair of known actors.
+    assert R.new_pairs(history, D, D + 2 * YEAR) == set()
+    # From the day before p2: c and d first meet in p2 (d is known only from p2 on: left out).
+    before_p2 = D - YEAR // 2 - 1
+    assert R.new_pairs(history, before_p2, D) == set()
+    more = R.build_history(
+        [("a", "company", "ES"), ("b", "company", "ES"), ("c", "company", "ES")],
+        [("p1", "project"), ("p2", "project")],
+        [
+            ("a", "p1", D - YEAR, False, math.nan),
+            ("b", "p1", D - YEAR, False, math.nan),
+            ("c", "p2", D - YEAR, False, math.nan),
+            ("a", "p2", D + 10, False, math.nan),
+            ("b", "p2", D + 10, False, math.nan),
+        ],
+    )
+    # a and b worked together before; each meets c (known) in p2 after D.
+    assert R.new_pairs(more, D, D + YEAR) == {(0, 2), (1, 2)}
+
+
+def test_nothing_after_the_cut_off_reaches_features_or_training():
+    history = synthetic()
+    cut = date(2018, 12, 31).toordinal()
+    label_end = date(2019, 12, 31).toordinal()
+    # The same history with everything after the label year scrambled: other actors, days.
+    later = history.day > label_end
+    rng = np.random.default_rng(9)
+    scrambled = R.History(
+        history.actors,
+        history.actor_type,
+        history.actor_country,
+        history.venues,
+        history.venue_kind,
+        np.where(later, rng.permutation(history.actor), history.actor),
+        history.venue,
+        np.where(later, history.day + rng.integers(0, 300, history.day.size), history.day),
+        np.where(later, ~history.coordinator, history.coordinator),
+        np.where(later, 1e9, history.amount),
+    )
+    one, two = R.snapshot(history, cut), R.snapshot(scrambled, cut)
+    rows = np.arange(len(history.actors))
+    np.testing.assert_array_equal(R.row_features(one, rows), R.row_features(two, rows))
+    pairs_one = R.new_pairs(history, cut, label_end)
+    assert pairs_one == R.new_pairs(scrambled, cut, label_end)
+    data_one = R.training_set(one, pairs_one, seeds=50)
+    data_two = R.training_set(two, pairs_one, seeds=50)
+    np.testing.assert_array_equal(data_one.features, data_two.features)
+    # And the features on the cut-off day differ from those a year later: the test can fail.
+    assert not np.array_equal(
+        R.row_features(one, rows), R.row_features(R.snapshot(history, label_end), rows)
+    )
+
+
+def test_fit_on_history_uses_only_the_known_days():
+    history = synthetic()
+    cut = date(2018, 12, 31).toordinal()
+    known = history.until(cut)
+    assert known.last_day <= cut
+    assert R.enough_history(known, min_pairs=50)[0]
+    model = R.fit_on_history(known, R.RankerSettings(max_iter=10), seeds=60, min_pairs=50)
+    assert model.roots.size == 10
+
+
+def test_tree_model_gives_the_classifier_log_odds():
+    history = synthetic()
+    cut = date(2018, 12, 31).toordinal()
+    data = R.training_set(R.snapshot(history, cut), R.new_pairs(history, cut, cut + YEAR), seeds=60)
+    classifier = R.fit_classifier(data, R.RankerSettings(max_iter=20, max_leaf_nodes=8))
+    model = R.tree_model(classifier)
+    np.testing.assert_allclose(
+        model.decision(data.features), classifier.decision_function(data.features), rtol=1e-9
+    )
+    again = R.TreeModel.from_arrays(model.to_arrays())
+    np.testing.assert_array_equal(again.decision(data.features), model.decision(data.features))
+    assert model.importance.sum() == pytest.approx(1.0)
+
+
+def test_damaged_tree_arrays_are_refused():
+    history = synthetic()
+    cut = date(2018, 12, 31).toordinal()
+    model = R.fit_on_history(
+        history.until(cut), R.RankerSettings(max_iter=3), seeds=40, min_pairs=50
+    )
+    arrays = model.to_arrays()
+    broken = {**arrays, "left": np.zeros_like(arrays["left"])}
+    with pytest.raises(ValueError):
+        R.TreeModel.from_arrays(broken)
+    short = {**arrays, "value": arrays["value"][:-1]}
+    with pytest.raises(ValueError):
+        R.TreeModel.from_arrays(short)
+
+
+def test_too_little_history_says_why():
+    ok, why = R.enough_history(tiny())
+    assert not ok
+    assert "first collaborations" in why
