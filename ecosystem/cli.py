@@ -550,7 +550,8 @@ class UsageError(EcosystemError):
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
-    from ecosystem.graph import build_graph, name_warnings, read_dataset
+    from ecosystem.checks import name_warnings
+    from ecosystem.graph import build_graph, read_dataset
     from ecosystem.sources import check_evidence
 
     dataset = read_dataset(args.data)

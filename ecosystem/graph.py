@@ -12,68 +12,37 @@ field is a ``str`` by construction, so an id such as ``NA`` stays an id.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import errno
-import functools
 import gc
 import hashlib
 import os
-import re
 import stat
-import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
 
+from ecosystem.checks import (
+    Row,
+    Table,
+    check_entities,
+    check_relations,
+    shorten,
+)
 from ecosystem.errors import DataError, Problem
 from ecosystem.resources import default_data_dir
 from ecosystem.schema import (
-    DOC_SEPARATOR,
     ENTITIES_FILE,
     ENTITY_COLUMNS,
     ENTITY_REQUIRED,
-    ENTITY_TYPES,
-    MIN_EVIDENCE_CHARS,
     RELATION_COLUMNS,
     RELATION_REQUIRED,
-    RELATION_TYPES,
     RELATIONS_FILE,
-    relation_key,
 )
 from ecosystem.sources import check_sources
 from ecosystem.storage import current_files
 from ecosystem.tables import decode, parse_csv
-
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
-DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-AMOUNT_PATTERN = re.compile(r"^\d+(?:\.\d+)?$")
-DOC_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-URL_PATTERN = re.compile(r"^https?://[^\s<>\"']+$")
-MAX_HINTS = 10
-
-
-@dataclass(frozen=True)
-class Row:
-    """A data row: its fields (every column as text) and the line of the file it starts on."""
-
-    line: int
-    fields: dict[str, str]
-
-    def __getitem__(self, column: str) -> str:
-        return self.fields.get(column, "")
-
-
-@dataclass
-class _Table:
-    path: Path
-    name: str = ""
-    columns: tuple[str, ...] = ()
-    rows: list[Row] = field(default_factory=list)
-    complete: bool = True  # read to its end; else unknown-id checks against it are noise
 
 
 @contextlib.contextmanager
@@ -95,7 +64,7 @@ def bulk_allocation() -> Iterator[None]:
 
 def read_table(
     path: Path, required: Sequence[str], problems: list[Problem], label: str | None = None
-) -> _Table:
+) -> Table:
     """Read one CSV file strictly (:func:`ecosystem.tables.parse_csv`); append what is wrong to
     ``problems``. A guarding apostrophe (see :mod:`ecosystem.tables`) is removed from each cell.
 
@@ -110,11 +79,11 @@ def read_table(
                 name, 0, "-", f"file not found in {path.parent}", "create it or pass --data DIR"
             )
         )
-        return _Table(path, name, complete=False)
+        return Table(path, name, complete=False)
     except OSError as error:
         reason = error.strerror or str(error)
         problems.append(Problem(name, 0, "-", f"cannot read: {reason}", "check the path"))
-        return _Table(path, name, complete=False)
+        return Table(path, name, complete=False)
     return table_from_bytes(path, raw, required, problems, label=name)
 
 
@@ -139,10 +108,10 @@ def read_regular_file(path: Path, *, limit: int | None = None) -> bytes:
 
 def table_from_bytes(
     path: Path, raw: bytes, required: Sequence[str], problems: list[Problem], label: str
-) -> _Table:
+) -> Table:
     """:func:`read_table` on bytes already read."""
     name = label
-    table = _Table(path, name, complete=False)
+    table = Table(path, name, complete=False)
     text = decode(raw, name, problems)
     if text is None:
         return table
@@ -163,7 +132,7 @@ def table_from_bytes(
                 1,
                 ", ".join(missing),
                 f"missing column{'s' if len(missing) > 1 else ''} "
-                f"(header is {_shorten(','.join(columns), 200)})",
+                f"(header is {shorten(','.join(columns), 200)})",
                 "add the column to the header row",
             )
         )
@@ -174,230 +143,6 @@ def table_from_bytes(
     if not table.rows and parsed.complete:
         problems.append(Problem(name, 2, "-", "no data rows", "add at least one row"))
     return table
-
-
-def _shorten(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _closest(value: str, choices: Iterable[str]) -> str:
-    matches = difflib.get_close_matches(value, list(choices), n=3, cutoff=0.6)
-    return f"did you mean {' or '.join(matches)}?" if matches else ""
-
-
-class _Hints:
-    """ "Did you mean" for unknown ids: each distinct id looked up once, and at most
-    :data:`MAX_HINTS` looked up per file (a lookup among 8,000 ids takes a tenth of a second,
-    and a broken file can hold thousands of unknown ids)."""
-
-    def __init__(self, choices: Iterable[str]):
-        self.choices = list(choices)
-        self.found: dict[str, str] = {}
-
-    def __call__(self, value: str) -> str:
-        if value not in self.found:
-            budget = len(self.found) < MAX_HINTS and len(value) <= 200
-            self.found[value] = _closest(value, self.choices) if budget else ""
-        return self.found[value]
-
-
-def _one_of(value: str, vocabulary: Iterable[str]) -> str:
-    vocabulary = sorted(vocabulary)
-    hint = _closest(value, vocabulary)
-    return hint or f"use one of {', '.join(vocabulary)}"
-
-
-@functools.lru_cache(maxsize=4096)  # a network's relations share few distinct dates
-def _parse_date(value: str) -> date | None:
-    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` to the first day it can mean, else None."""
-    match = DATE_PATTERN.match(value)
-    if not match:
-        return None
-    year, month, day = (int(part) if part else 1 for part in match.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _check_entities(table: _Table, problems: list[Problem]) -> dict[str, Row]:
-    name = table.name or table.path.name
-    entities: dict[str, Row] = {}
-    for row in table.rows:
-        for column in ENTITY_REQUIRED:
-            if not row[column]:
-                problems.append(
-                    Problem(name, row.line, column, "empty", f"give the entity a {column}")
-                )
-        entity_id = row["id"]
-        if entity_id and not ID_PATTERN.match(entity_id):
-            problems.append(
-                Problem(
-                    name,
-                    row.line,
-                    "id",
-                    f"{entity_id!r} is not a slug",
-                    "use lowercase letters, digits and single hyphens, e.g. 'dg-grow'",
-                )
-            )
-        elif entity_id in entities:
-            problems.append(
-                Problem(
-                    name,
-                    row.line,
-                    "id",
-                    f"duplicate id {entity_id!r} (first on line {entities[entity_id].line})",
-                    "give each entity its own id, or merge the two rows",
-                )
-            )
-        elif entity_id:
-            entities[entity_id] = row
-        entity_type = row["type"]
-        if entity_type and entity_type not in ENTITY_TYPES:
-            problems.append(
-                Problem(
-                    name,
-                    row.line,
-                    "type",
-                    f"unknown entity type {entity_type!r}",
-                    _one_of(entity_type, ENTITY_TYPES),
-                )
-            )
-        country = row["country"]
-        if country and not COUNTRY_PATTERN.match(country):
-            from ecosystem.countries import country_problem
-
-            # Text that names no country ("International") is kept as text.
-            wrong = country_problem(country)
-            if wrong:
-                problems.append(Problem(name, row.line, "country", *wrong))
-        url = row["url"]
-        if url and not URL_PATTERN.match(url):
-            problems.append(
-                Problem(
-                    name,
-                    row.line,
-                    "url",
-                    f"{url[:60]!r} is not an http(s) address",
-                    "use an address starting with https:// or leave it empty",
-                )
-            )
-    return entities
-
-
-def _check_relations(
-    table: _Table, entities: dict[str, Row], entities_ok: bool, problems: list[Problem]
-) -> None:
-    name = table.name or table.path.name
-    seen: dict[tuple[str, ...], int] = {}
-    hints = _Hints(entities)
-    for row in table.rows:
-        field = row.fields.get
-        for column in RELATION_REQUIRED:
-            if not field(column, ""):
-                problems.append(Problem(name, row.line, column, "empty", f"fill in the {column}"))
-        for column in ("source", "target"):
-            entity_id = field(column, "")
-            if entity_id and entities_ok and entity_id not in entities:
-                hint = hints(entity_id)
-                problems.append(
-                    Problem(
-                        name,
-                        row.line,
-                        column,
-                        f"unknown entity id {entity_id!r}",
-                        hint or f"add {entity_id!r} to {ENTITIES_FILE} or fix the id",
-                    )
-                )
-        if field("source", "") and field("source", "") == field("target", ""):
-            problems.append(
-                Problem(
-                    name,
-                    row.line,
-                    "target",
-                    f"self-relation of {row['source']!r}",
-                    "a relation links two different entities",
-                )
-            )
-        relation_type = field("type", "")
-        if relation_type and relation_type not in RELATION_TYPES:
-            problems.append(
-                Problem(
-                    name,
-                    row.line,
-                    "type",
-                    f"unknown relation type {relation_type!r}",
-                    _one_of(relation_type, RELATION_TYPES),
-                )
-            )
-        dates: dict[str, date] = {}
-        for column in ("start", "end"):
-            value = field(column, "")
-            if not value:
-                continue
-            parsed = _parse_date(value)
-            if parsed is None:
-                problems.append(
-                    Problem(
-                        name,
-                        row.line,
-                        column,
-                        f"{value!r} is not an ISO 8601 date",
-                        "write YYYY-MM-DD, YYYY-MM or YYYY",
-                    )
-                )
-            else:
-                dates[column] = parsed
-        if len(dates) == 2 and dates["end"] < dates["start"]:
-            problems.append(
-                Problem(name, row.line, "end", "ends before it starts", "swap or correct the dates")
-            )
-        amount = field("amount_eur", "")
-        if amount and not AMOUNT_PATTERN.match(amount):
-            problems.append(
-                Problem(
-                    name,
-                    row.line,
-                    "amount_eur",
-                    f"{amount!r} is not an amount in euros",
-                    "write a plain number such as 9765017.65 (no currency sign or separators)",
-                )
-            )
-        evidence = field("evidence", "")
-        if evidence and len(evidence) < MIN_EVIDENCE_CHARS:
-            problems.append(
-                Problem(
-                    name,
-                    row.line,
-                    "evidence",
-                    f"excerpt of {len(evidence)} characters is too short",
-                    f"quote at least {MIN_EVIDENCE_CHARS} characters of the source sentence",
-                )
-            )
-        for doc in filter(None, field("doc", "").split(DOC_SEPARATOR)):
-            if not DOC_NAME_PATTERN.match(doc):
-                problems.append(
-                    Problem(
-                        name,
-                        row.line,
-                        "doc",
-                        f"{doc[:60]!r} is not a document file name",
-                        "name a file in data/sources/, without folders",
-                    )
-                )
-        key = relation_key(row.fields)
-        if field("source", "") and field("target", "") and key in seen:
-            problems.append(
-                Problem(
-                    name,
-                    row.line,
-                    "-",
-                    f"duplicate of the relation on line {seen[key]}",
-                    "delete one of the two rows",
-                )
-            )
-        else:
-            seen.setdefault(key, row.line)
 
 
 @dataclass(frozen=True)
@@ -456,15 +201,15 @@ def parse_dataset(
             raw = contents.get(name)
             path = data_dir / name
             tables[name] = (
-                _Table(path, name, complete=False)
+                Table(path, name, complete=False)
                 if raw is None
                 else table_from_bytes(path, raw, required, problems, label=name)
             )
         entity_table, relation_table = tables[ENTITIES_FILE], tables[RELATIONS_FILE]
-        entities = _check_entities(entity_table, problems)
+        entities = check_entities(entity_table, problems)
         # Unknown-id checks against an unreadable or half-read entities file would only add noise.
         entities_ok = bool(entity_table.rows) and entity_table.complete
-        _check_relations(relation_table, entities, entities_ok, problems)
+        check_relations(relation_table, entities, entities_ok, problems)
         problems.extend(check_sources(data_dir, relation_table.rows))
     if problems:
         raise DataError(sorted(problems, key=_problem_order))
@@ -474,58 +219,6 @@ def parse_dataset(
     return Dataset(
         data_dir, tuple(entity_table.rows), tuple(relation_table.rows), digest.hexdigest()
     )
-
-
-def _invisible(text: str) -> list[str]:
-    """The invisible format characters in ``text`` (zero-width spaces and joiners, bidirectional
-    marks, overrides and isolates, soft hyphens), as U+XXXX names."""
-    return sorted(
-        {
-            f"U+{ord(char):04X} {unicodedata.name(char, 'format character')}"
-            for char in text
-            if unicodedata.category(char) == "Cf"
-        }
-    )
-
-
-def visible_form(text: str) -> str:
-    """``text`` as a reader sees it: format characters removed, compatibility forms folded.
-
-    >>> visible_form("IC\u200bAMCyL") == visible_form("ICAMCyL")
-    True
-    """
-    kept = "".join(char for char in text if unicodedata.category(char) != "Cf")
-    return unicodedata.normalize("NFKC", kept).casefold()
-
-
-def name_warnings(dataset: Dataset) -> list[Problem]:
-    """Names and aliases holding invisible characters (zero-width, bidirectional overrides):
-    they make an entity look like another in search and on screen. Warnings, not errors."""
-    seen: dict[str, tuple[str, int]] = {}
-    for row in dataset.entities:
-        seen.setdefault(visible_form(row["name"]), (row["id"], row.line))
-    warnings = []
-    for row in dataset.entities:
-        for column in ("name", "aliases"):
-            found = _invisible(row[column])
-            if not found:
-                continue
-            twin = seen.get(visible_form(row[column])) if column == "name" else None
-            looks = (
-                f"; it looks the same as {twin[0]!r} (line {twin[1]})"
-                if twin and twin[0] != row["id"]
-                else ""
-            )
-            warnings.append(
-                Problem(
-                    ENTITIES_FILE,
-                    row.line,
-                    column,
-                    f"invisible character{'s' if len(found) > 1 else ''} {', '.join(found)}{looks}",
-                    "delete them: they make names that look alike but do not match in search",
-                )
-            )
-    return warnings
 
 
 def _problem_order(problem: Problem) -> tuple[int, int]:

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pytest
 
+from ecosystem.checks import MAX_HINTS
 from ecosystem.cli import main
 from ecosystem.errors import DataError
-from ecosystem.graph import MAX_HINTS, read_dataset
+from ecosystem.graph import read_dataset
 from ecosystem.schema import ENTITY_COLUMNS
 from tests.helpers import write_dataset
 
@@ -102,12 +103,12 @@ def test_one_huge_field_is_one_message_not_hundreds(tmp_path):
 
 
 def test_did_you_mean_is_looked_up_a_bounded_number_of_times(tmp_path, monkeypatch):
-    import ecosystem.graph
+    import ecosystem.checks
 
     lookups = []
-    real = ecosystem.graph._closest
+    real = ecosystem.checks._closest
     monkeypatch.setattr(
-        ecosystem.graph,
+        ecosystem.checks,
         "_closest",
         lambda value, choices: lookups.append(value) or real(value, choices),
     )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from ecosystem.checks import name_warnings, visible_form
 from ecosystem.cli import main
-from ecosystem.graph import name_warnings, read_dataset, visible_form
+from ecosystem.graph import read_dataset
 from tests.helpers import TINY_ENTITIES, write_dataset
 
 

@@ -13,9 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ecosystem.analysis.lookup import fold
+from ecosystem.checks import ID_PATTERN
 from ecosystem.countries import alpha2
 from ecosystem.errors import Problem
-from ecosystem.graph import ID_PATTERN
 from ecosystem.interchange.files import Origin, doc_name, slugify
 from ecosystem.interchange.vocabulary import (
     DEFAULT_RELATION_TYPE,

@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ecosystem.checks import URL_PATTERN
 from ecosystem.errors import Problem
-from ecosystem.graph import URL_PATTERN
 from ecosystem.interchange.bundle import Imported, Report, import_evidence, unique_id
 from ecosystem.interchange.files import (
     CsvTable,
