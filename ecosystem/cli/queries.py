@@ -1,0 +1,347 @@
+"""The questions asked of the network: `centrality`, `path`, `synergy` and `communities`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any, TextIO
+
+from ecosystem.cli.support import (
+    EXIT_OK,
+    UsageError,
+    _dump,
+    _load_view,
+    _positive,
+    format_table,
+    progress_bar,
+)
+
+
+def register(
+    commands: Any, common: argparse.ArgumentParser, as_json: argparse.ArgumentParser
+) -> None:
+    _add_centrality(commands, common, as_json)
+    _add_path(commands, common, as_json)
+    _add_synergy(commands, common, as_json)
+    _add_communities(commands, common, as_json)
+
+
+def _add_centrality(
+    commands: Any, common: argparse.ArgumentParser, as_json: argparse.ArgumentParser
+) -> None:
+    from ecosystem.analysis.centrality import METRICS
+    from ecosystem.schema import ENTITY_TYPES
+
+    types_help = "entity types: " + ", ".join(ENTITY_TYPES)
+    centrality = commands.add_parser(
+        "centrality", parents=[common, as_json], help="rank entities by a centrality metric"
+    )
+    centrality.add_argument(
+        "--metric",
+        "-m",
+        choices=list(METRICS),
+        default="betweenness",
+        metavar="M",
+        help="; ".join(f"{name}: {what.rstrip('.')}" for name, what in METRICS.items())
+        + " (default: %(default)s)",
+    )
+    centrality.add_argument(
+        "--type",
+        "-t",
+        dest="types",
+        action="append",
+        metavar="T",
+        choices=list(ENTITY_TYPES),
+        help=f"only these ({types_help})",
+    )
+    centrality.add_argument("--top", "-n", type=_positive, default=10)
+    centrality.add_argument("--raw", action="store_true", help="raw values, not normalised")
+    from ecosystem.analysis.conventions import CONVENTIONS
+
+    centrality.add_argument(
+        "--convention",
+        choices=list(CONVENTIONS),
+        default="graph",
+        help="; ".join(f"{name}: {what}" for name, what in CONVENTIONS.items())
+        + " (default: %(default)s)",
+    )
+    centrality.add_argument(
+        "--two-mode",
+        nargs=2,
+        metavar=("TYPE_A", "TYPE_B"),
+        choices=list(ENTITY_TYPES),
+        help="with --convention two-mode: the entity types of the two modes (e.g. person "
+        "event); only links between the two count",
+    )
+    centrality.set_defaults(handler=cmd_centrality)
+
+
+def _add_path(
+    commands: Any, common: argparse.ArgumentParser, as_json: argparse.ArgumentParser
+) -> None:
+    from ecosystem.schema import ENTITY_TYPES, RELATION_TYPES
+
+    path = commands.add_parser(
+        "path", parents=[common, as_json], help="collaboration paths between two entities"
+    )
+    path.add_argument("source", help="id, name or alias")
+    path.add_argument("target", help="id, name or alias")
+    path.add_argument("--k", type=_positive, default=3, help="how many alternative paths")
+    path.add_argument("--avoid", nargs="+", default=[], metavar="X", help="entities to avoid")
+    path.add_argument(
+        "--via-types",
+        nargs="+",
+        metavar="T",
+        choices=list(ENTITY_TYPES),
+        help="entity types a path may pass through",
+    )
+    path.add_argument(
+        "--relation-types",
+        nargs="+",
+        metavar="R",
+        choices=list(RELATION_TYPES),
+        help="relation types a path may use",
+    )
+    path.add_argument(
+        "--through-hubs",
+        action="store_true",
+        help="count every hop the same instead of avoiding generic hubs",
+    )
+    path.set_defaults(handler=cmd_path)
+
+
+def _add_synergy(
+    commands: Any, common: argparse.ArgumentParser, as_json: argparse.ArgumentParser
+) -> None:
+    from ecosystem.schema import ENTITY_TYPES
+
+    synergy = commands.add_parser(
+        "synergy", parents=[common, as_json], help="who an actor should work with next, and why"
+    )
+    synergy.add_argument("entity", nargs="?", help="id, name or alias")
+    synergy.add_argument(
+        "--type",
+        "-t",
+        dest="types",
+        action="append",
+        metavar="T",
+        choices=list(ENTITY_TYPES),
+        help="only partners (or opportunities) of these types; repeat for several",
+    )
+    synergy.add_argument("--country", metavar="C", help="only partners from this country (ISO)")
+    synergy.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="ignore every relation that starts after DATE (YYYY-MM-DD), the ranker's training too",
+    )
+    synergy.add_argument(
+        "--pairs",
+        nargs=2,
+        metavar=("TYPE_A", "TYPE_B"),
+        choices=list(ENTITY_TYPES),
+        help="network-wide: the best pairs of these two actor types that never worked together",
+    )
+    synergy.add_argument("--top", "-n", type=_positive, default=10)
+    synergy.add_argument(
+        "--cache", type=Path, metavar="DIR", help="where the learned ranker is kept"
+    )
+    synergy.add_argument(
+        "--no-cache", action="store_true", help="learn the ranker afresh and keep nothing"
+    )
+    synergy.set_defaults(handler=cmd_synergy)
+
+
+def _add_communities(
+    commands: Any, common: argparse.ArgumentParser, as_json: argparse.ArgumentParser
+) -> None:
+    communities = commands.add_parser(
+        "communities", parents=[common, as_json], help="Louvain communities, seeded"
+    )
+    communities.add_argument("--seed", type=int, default=42)
+    communities.add_argument("--resolution", type=float, default=1.0)
+    communities.set_defaults(handler=cmd_communities)
+
+
+def cmd_centrality(args: argparse.Namespace, out: TextIO) -> int:
+    from ecosystem.analysis.centrality import METRICS, method, ranking
+    from ecosystem.analysis.conventions import CONVENTIONS, convention_scores
+
+    view = _load_view(args.data)
+    view, scores = convention_scores(view, args.metric, args.convention, args.two_mode)
+    how = method(view, args.metric).describe() if scores is None else "exact"
+    rows = ranking(
+        view,
+        args.metric,
+        entity_type=args.types,
+        top=args.top,
+        normalized=not args.raw,
+        scores=scores,
+    )
+    if args.json:
+        report = {
+            "metric": args.metric,
+            "normalized": not args.raw,
+            "convention": args.convention,
+            "method": how,
+        }
+        _dump({**report, "ranking": rows}, out)
+        return EXIT_OK
+    print(f"{args.metric}: {METRICS[args.metric]}", file=out)
+    print(f"Computed: {how}.", file=out)
+    if args.convention != "graph":
+        print(f"Convention: {CONVENTIONS[args.convention]}.", file=out)
+    print(file=out)
+    table = [(r["rank"], r["name"], r["type"], f"{r['value']:.4f}") for r in rows]
+    print(format_table(["#", "entity", "type", args.metric], table), file=out)
+    return EXIT_OK
+
+
+def cmd_path(args: argparse.Namespace, out: TextIO) -> int:
+    from ecosystem.analysis.paths import collaboration_paths
+
+    result = collaboration_paths(
+        _load_view(args.data),
+        args.source,
+        args.target,
+        k=args.k,
+        avoid=args.avoid,
+        via_types=args.via_types,
+        relation_types=args.relation_types,
+        avoid_hubs=not args.through_hubs,
+    )
+    if args.json:
+        _dump(result, out)
+        return EXIT_OK
+    for number, path in enumerate(result["paths"], start=1):
+        print(
+            f"Path {number}: {' → '.join(path['names'])}  "
+            f"({path['hops']} hop{'s' if path['hops'] != 1 else ''}, cost {path['cost']:.2f})",
+            file=out,
+        )
+        for step in path["steps"]:
+            for relation in step["relations"]:
+                print(f"  • {relation['sentence']}", file=out)
+                print(f"    “{relation['evidence']}”", file=out)
+                print(f"    source: {', '.join(relation['docs'])}", file=out)
+        print(file=out)
+    fewest = result["fewest_hops"]
+    print(f"{len(fewest)} path(s) with the fewest hops ({len(fewest[0]) - 1}).", file=out)
+    return EXIT_OK
+
+
+def cmd_synergy(args: argparse.Namespace, out: TextIO) -> int:
+    from ecosystem.analysis.synergy import (
+        PAIR_SHORTLIST,
+        prepare,
+        synergy_candidates,
+        synergy_pairs,
+    )
+    from ecosystem.cache import synergy_maxima, synergy_ranker
+
+    view = _load_view(args.data)
+    if args.pairs and args.entity:
+        raise UsageError("give an entity or --pairs TYPE_A TYPE_B, not both")
+    if not args.pairs and not args.entity:
+        raise UsageError("name an entity, or ask for --pairs TYPE_A TYPE_B")
+    ranker = synergy_ranker(view, directory=args.cache, use_cache=not args.no_cache)
+    maxima = synergy_maxima(view, directory=args.cache, use_cache=not args.no_cache)
+    prepared = prepare(view, as_of=args.as_of, ranker=ranker, maxima=maxima)
+    if args.pairs:
+        with progress_bar("Ranking pairs") as progress:
+            pairs = synergy_pairs(
+                view,
+                *args.pairs,
+                top=args.top,
+                synergy=prepared,
+                progress=lambda done, total: progress(done, total, ""),
+            )
+        if args.json:
+            _dump(pairs, out)
+            return EXIT_OK
+        print(pairs["method_text"], file=out)
+        shortlist = (
+            f" (the trees re-rank each one's {PAIR_SHORTLIST} best by the heuristic)"
+            if pairs["method"] == "ranker"
+            else ""
+        )
+        print(
+            f"The {pairs['sources']} most active of {pairs['of']} {args.pairs[0]} entities, each "
+            f"ranked against every {args.pairs[1]}{shortlist}.",
+            file=out,
+        )
+        rows = [
+            (p["rank"], p["first"]["name"], p["second"]["name"], p["reason"] or "-")
+            for p in pairs["pairs"]
+        ]
+        print(format_table(["#", args.pairs[0], args.pairs[1], "why"], rows), file=out)
+        return EXIT_OK
+    result = synergy_candidates(
+        view,
+        args.entity,
+        types=args.types,
+        country=args.country,
+        top=args.top,
+        as_of=args.as_of,
+        synergy=prepared,
+    )
+    if args.json:
+        _dump(result, out)
+        return EXIT_OK
+    print_synergy(result, out)
+    return EXIT_OK
+
+
+def print_synergy(result: Any, out: TextIO) -> None:
+    """A synergy result as a manager reads it."""
+    entity = result["entity"]
+    when = f" as of {result['as_of']}" if result["as_of"] else ""
+    print(f"Partners to consider for {entity['name']} ({entity['type']}){when}", file=out)
+    print(result["method_text"], file=out)
+    print(f"Score: {result['score_note']}", file=out)
+    for candidate in result["candidates"]:
+        print(file=out)
+        country = f", {candidate['country']}" if candidate["country"] else ""
+        print(
+            f"{candidate['rank']}. {candidate['name']} ({candidate['type']}{country})  "
+            f"{candidate['score_text']}",
+            file=out,
+        )
+        for reason in candidate["reasons"]:
+            print(f"   - {reason['text']}", file=out)
+        if candidate["alike"]:
+            names = ", ".join(item["name"] for item in candidate["alike"])
+            print(f"   alike, for the same reasons: {names}", file=out)
+        if candidate.get("path"):
+            print(f"   path: {' → '.join(candidate['path']['names'])}", file=out)
+            for step in candidate["path"]["steps"]:
+                relation = step["relations"][0]
+                print(f"     • {relation['sentence']} [{', '.join(relation['docs'])}]", file=out)
+    if not result["candidates"]:
+        print("No actor of those types and country is left to suggest.", file=out)
+    if result["opportunities"]:
+        print(file=out)
+        print("Opportunities (open projects, platforms and events to join):", file=out)
+        for item in result["opportunities"]:
+            print(f"{item['rank']}. {item['name']} ({item['type']}): {item['reason']}", file=out)
+    if result["strengthen"]:
+        print(file=out)
+        print("Already working together (to strengthen):", file=out)
+        for item in result["strengthen"]:
+            print(f"- {item['name']} ({item['type']}): {item['reason']}", file=out)
+
+
+def cmd_communities(args: argparse.Namespace, out: TextIO) -> int:
+    from ecosystem.analysis.communities import communities
+
+    result = communities(_load_view(args.data), seed=args.seed, resolution=args.resolution)
+    if args.json:
+        _dump(result, out)
+        return EXIT_OK
+    print(
+        f"{len(result['communities'])} communities, modularity {result['modularity']:.3f} "
+        f"(Louvain, seed {args.seed})",
+        file=out,
+    )
+    rows = [(c["id"], c["size"], c["label"]) for c in result["communities"]]
+    print(format_table(["#", "size", "named by its most central members"], rows), file=out)
+    return EXIT_OK
