@@ -13,7 +13,7 @@ WORKDIR /src
 COPY pyproject.toml README.md LICENSE ./
 COPY ecosystem ecosystem
 COPY assets assets
-COPY data/entities.csv data/relations.csv data/
+COPY data/entities.csv data/relations.csv data/sources.csv data/
 COPY data/sources data/sources
 # A virtual environment is one folder: the final image copies it and leaves pip's caches behind,
 # and the libraries' own test suites (about 100 MB of SciPy, pandas and NumPy tests).
