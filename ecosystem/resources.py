@@ -25,5 +25,5 @@ def assets_dir() -> Path:
 
 
 def default_data_dir() -> Path:
-    """The shipped dataset: ``entities.csv``, ``relations.csv``, ``sources.csv`` and ``sources/``."""
+    """The shipped dataset: ``entities.csv``, ``relations.csv``, ``sources.csv``, ``sources/``."""
     return _folder("data")
