@@ -18,11 +18,12 @@ from dash import Dash, Input, Output, ctx, dcc, html
 from ecosystem.explorer import Filters, Model, visible
 from ecosystem.interchange.formats import FORMATS as FILE_FORMATS
 from ecosystem.interchange.formats import download as file_download
-from ecosystem.schema import RELATION_COLUMNS
+from ecosystem.schema import DOC_SEPARATOR, RELATION_COLUMNS
 from ecosystem.tables import guard_cell
 from ecosystem.web import paths, spec
 from ecosystem.web.ids import ID
 from ecosystem.web.picture import picture_title, svg_picture
+from ecosystem.web.source import labels as source_labels
 from ecosystem.web.spec import ViewState
 
 # The app's own CSV (relations with both ends named, for people reading it), then every format
@@ -98,9 +99,13 @@ def export_csv(model: Model, state: Filters) -> str:
     subgraph = visible_subgraph(model, state)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    # relations.csv's columns, with each end's name beside its id for people reading the file.
+    # relations.csv's columns, with each end's name beside its id and each document's title
+    # beside its file name, for people reading the file.
     details = RELATION_COLUMNS[3:]
-    writer.writerow(["source", "source_name", "type", "target", "target_name", *details])
+    writer.writerow(
+        ["source", "source_name", "type", "target", "target_name", *details, "doc_title"]
+    )
+    titles = source_labels(model)
     rows = sorted(subgraph.edges(data=True), key=lambda edge: edge[2].get("line", 0))
     for source, target, data in rows:
         ends = [
@@ -110,7 +115,9 @@ def export_csv(model: Model, state: Filters) -> str:
             target,
             guard_cell(subgraph.nodes[target].get("name", target)),
         ]
-        writer.writerow([*ends, *(guard_cell(str(data.get(column, ""))) for column in details)])
+        named = DOC_SEPARATOR.join(titles.get(doc, "") for doc in data["doc"].split(DOC_SEPARATOR))
+        cells = [*(str(data.get(column, "")) for column in details), named.strip(DOC_SEPARATOR)]
+        writer.writerow([*ends, *map(guard_cell, cells)])
     return buffer.getvalue()
 
 

@@ -280,3 +280,10 @@ def test_the_apps_exports_name_each_source_by_its_title(model):
     graph = nx.read_graphml(io.BytesIO(_downloaded(model, ViewState(), "graphml")))
     titles = {title for *_, d in graph.edges(data=True) for title in d["doc_title"].split("|")}
     assert {"Category: News", "Zoom on our partner : ICAMCyL"} <= titles
+
+
+def test_the_csv_download_names_each_source_by_its_title(model):
+    rows = list(csv.DictReader(io.StringIO(export.export_csv(model, ViewState()))))
+    titles = {title for row in rows for title in row["doc_title"].split("|")}
+    assert "Zoom on our partner : ICAMCyL" in titles
+    assert all(row["doc_title"] for row in rows)
