@@ -88,8 +88,14 @@
         if (now) { instance.nodes().addClass("zoomed"); } else { instance.nodes().removeClass("zoomed"); }
       });
     };
+    var pending = null;
     instance.on("zoom", mark);
-    instance.on("add", function () { near = null; mark(); });
+    // Elements arrive one "add" event each (thousands on a large network): mark them once,
+    // after the last of a batch.
+    instance.on("add", function () {
+      clearTimeout(pending);
+      pending = setTimeout(function () { near = null; mark(); }, 50);
+    });
     mark();
   }, 300);
 
