@@ -33,9 +33,14 @@ def register(commands, common: argparse.ArgumentParser, as_json: argparse.Argume
 
     ``common`` is the parent parser holding ``--data DIR``; ``as_json`` the one with ``--json``.
     """
+    _add_import(commands, as_json)
+    _add_export(commands, common)
+
+
+def _add_import(commands, as_json: argparse.ArgumentParser) -> None:
     from ecosystem.graph import default_data_dir
     from ecosystem.interchange.files import DEFAULT_MAX_MB
-    from ecosystem.interchange.formats import EXPORT_FORMATS, FORMATS, IMPORT_FORMATS
+    from ecosystem.interchange.formats import FORMATS, IMPORT_FORMATS
     from ecosystem.interchange.vocabulary import DEFAULT_ENTITY_TYPE
     from ecosystem.schema import ENTITY_TYPES
 
@@ -81,6 +86,10 @@ def register(commands, common: argparse.ArgumentParser, as_json: argparse.Argume
         help=f"refuse larger files (default: {DEFAULT_MAX_MB})",
     )
     importer.set_defaults(handler=cmd_import)
+
+
+def _add_export(commands, common: argparse.ArgumentParser) -> None:
+    from ecosystem.interchange.formats import EXPORT_FORMATS, FORMATS
 
     exporter = commands.add_parser(
         "export",

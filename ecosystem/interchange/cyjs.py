@@ -17,6 +17,10 @@ from ecosystem.interchange.files import MAX_JSON_DEPTH, Origin, decode
 from ecosystem.limits import json_depth_exceeds
 from ecosystem.schema import RELATION_TYPES
 
+_EXPORT_AGAIN = "export the network from Cytoscape as Cytoscape.js JSON (.cyjs)"
+# The nodes, the edges, and how problems name the place of each list: "elements.nodes".
+_Parts = tuple[list, list, tuple[str, str]]
+
 
 def read(path: Path, builder: GraphImport, problems: list[Problem]) -> None:
     """Add the nodes and edges of a Cytoscape.js JSON file to ``builder``."""
@@ -24,11 +28,24 @@ def read(path: Path, builder: GraphImport, problems: list[Problem]) -> None:
     text = decode(path.read_bytes(), name, problems)
     if text is None:
         return
+    document = _document(text, name, problems)
+    if document is None:
+        return
+    parts = _parts(document, name, problems)
+    if parts is None:
+        return
+    nodes, edges, places = parts
+    _nodes(nodes, places[0], name, builder, problems)
+    _edges(edges, places[1], name, builder, problems)
+
+
+def _document(text: str, name: str, problems: list[Problem]) -> object | None:
+    """The parsed JSON, or None (and a problem) when it is broken or nested too deep."""
     try:
         document = json.loads(text)
     except RecursionError:
         problems.append(_too_deep(name))
-        return
+        return None
     except json.JSONDecodeError as error:
         problems.append(
             Problem(
@@ -39,61 +56,75 @@ def read(path: Path, builder: GraphImport, problems: list[Problem]) -> None:
                 "the file is damaged or cut short: export it again from Cytoscape",
             )
         )
-        return
+        return None
     if json_depth_exceeds(document, MAX_JSON_DEPTH):
         problems.append(_too_deep(name))
-        return
+        return None
+    return document
+
+
+def _parts(document: object, name: str, problems: list[Problem]) -> _Parts | None:
+    """The node and edge elements of either layout, or None when there are none to read."""
     elements = document.get("elements") if isinstance(document, dict) else document
     if isinstance(elements, list):
         nodes = [e for e in elements if isinstance(e, dict) and _group(e) == "nodes"]
         edges = [e for e in elements if isinstance(e, dict) and _group(e) == "edges"]
-        places = ("elements", "elements")
-    elif isinstance(elements, dict):
-        nodes, edges = elements.get("nodes") or [], elements.get("edges") or []
-        places = ("elements.nodes", "elements.edges")
-        for place, part in zip(places, (nodes, edges), strict=True):
-            if not isinstance(part, list):
-                problems.append(
-                    Problem(
-                        name,
-                        1,
-                        place,
-                        f"a {type(part).__name__} where a list of elements belongs",
-                        "export the network from Cytoscape as Cytoscape.js JSON (.cyjs)",
-                    )
-                )
-        if problems:
-            return
-    else:
+        return nodes, edges, ("elements", "elements")
+    if not isinstance(elements, dict):
         problems.append(
             Problem(
-                name,
-                1,
-                "elements",
-                "no 'elements': not a Cytoscape.js JSON file",
-                "export the network from Cytoscape as Cytoscape.js JSON (.cyjs)",
+                name, 1, "elements", "no 'elements': not a Cytoscape.js JSON file", _EXPORT_AGAIN
             )
         )
-        return
+        return None
+    nodes, edges = elements.get("nodes") or [], elements.get("edges") or []
+    places = ("elements.nodes", "elements.edges")
+    wrong = [
+        Problem(
+            name,
+            1,
+            place,
+            f"a {type(part).__name__} where a list of elements belongs",
+            _EXPORT_AGAIN,
+        )
+        for place, part in zip(places, (nodes, edges), strict=True)
+        if not isinstance(part, list)
+    ]
+    problems.extend(wrong)
+    return None if wrong or problems else (nodes, edges, places)
+
+
+def _nodes(
+    nodes: list, place: str, name: str, builder: GraphImport, problems: list[Problem]
+) -> None:
     positions = 0
     for number, element in enumerate(nodes):
-        data = _data(element, f"{places[0]}[{number}]", name, problems)
+        data = _data(element, f"{place}[{number}]", name, problems)
         if data is None:
             continue
         ident = data.pop("id", "")
-        origin = Origin(name, 0, f"{places[0]}[{number}] (id {ident!r})")
+        origin = Origin(name, 0, f"{place}[{number}] (id {ident!r})")
         if not ident:
             problems.append(origin.problem("data.id", "a node without an id", "give it an id"))
             continue
         positions += isinstance(element.get("position"), dict)
         builder.node(ident, data, origin)
+    if positions:
+        builder.report.notes.append(
+            f"positions of {positions} node(s) read and not kept: the explorer lays out the network"
+        )
+
+
+def _edges(
+    edges: list, place: str, name: str, builder: GraphImport, problems: list[Problem]
+) -> None:
     for number, element in enumerate(edges):
-        data = _data(element, f"{places[1]}[{number}]", name, problems)
+        data = _data(element, f"{place}[{number}]", name, problems)
         if data is None:
             continue
         data.pop("id", None)
         source, target = data.pop("source", ""), data.pop("target", "")
-        origin = Origin(name, 0, f"{places[1]}[{number}] ({source} -> {target})")
+        origin = Origin(name, 0, f"{place}[{number}] ({source} -> {target})")
         if not source or not target:
             missing = "source" if not source else "target"
             problems.append(
@@ -101,10 +132,6 @@ def read(path: Path, builder: GraphImport, problems: list[Problem]) -> None:
             )
             continue
         builder.edge(source, target, data, origin)
-    if positions:
-        builder.report.notes.append(
-            f"positions of {positions} node(s) read and not kept: the explorer lays out the network"
-        )
 
 
 def _too_deep(name: str) -> Problem:
@@ -113,7 +140,7 @@ def _too_deep(name: str) -> Problem:
         1,
         "-",
         f"JSON nested more than {MAX_JSON_DEPTH} deep: not a network file",
-        "export the network from Cytoscape as Cytoscape.js JSON (.cyjs)",
+        _EXPORT_AGAIN,
     )
 
 

@@ -150,7 +150,6 @@ class _Index:
 
 def merge(existing: Dataset | None, bundle: Bundle) -> Merged:
     """The existing rows (unchanged but for what matches add) followed by the new ones."""
-    report = bundle.report
     entity_columns = _columns(existing.entities if existing else (), ENTITY_COLUMNS)
     relation_columns = _columns(existing.relations if existing else (), RELATION_COLUMNS)
     entities: list[dict[str, str]] = []
@@ -161,7 +160,38 @@ def merge(existing: Dataset | None, bundle: Bundle) -> Merged:
         entities.append(fields)
         entity_origins.append(Origin(ENTITIES_FILE, existing_row.line))
         index.add(fields)
+    renamed, entities_changed = _merge_entities(
+        bundle, index, entity_columns, entities, entity_origins
+    )
+    relations: list[dict[str, str]] = []
+    relation_origins: list[Origin] = []
+    for existing_row in existing.relations if existing else ():
+        relations.append({column: existing_row[column] for column in relation_columns})
+        relation_origins.append(Origin(RELATIONS_FILE, existing_row.line))
+    relations_changed = _merge_relations(
+        bundle, renamed, relation_columns, relations, relation_origins
+    )
+    return Merged(
+        entity_columns,
+        entities,
+        entity_origins,
+        relation_columns,
+        relations,
+        relation_origins,
+        entities_changed or relations_changed,
+    )
 
+
+def _merge_entities(
+    bundle: Bundle,
+    index: _Index,
+    columns: tuple[str, ...],
+    entities: list[dict[str, str]],
+    origins: list[Origin],
+) -> tuple[dict[str, str], bool]:
+    """Match or append each imported entity; answer the id each import id became, and whether
+    anything changed."""
+    report = bundle.report
     changed = False
     renamed: dict[str, str] = {}
     # Imported entities are matched against the dataset only, never against each other: two
@@ -188,7 +218,7 @@ def merge(existing: Dataset | None, bundle: Bundle) -> Merged:
                 }
             )
             continue
-        row = {column: item.row.get(column, "") for column in entity_columns}
+        row = {column: item.row.get(column, "") for column in columns}
         row["id"] = unique_id(item.row["id"], taken)
         if row["id"] != item.row["id"] and item.row["id"] in index.rows:
             other = index.rows[item.row["id"]]
@@ -199,20 +229,26 @@ def merge(existing: Dataset | None, bundle: Bundle) -> Merged:
         taken.add(row["id"])
         renamed[item.row["id"]] = row["id"]
         entities.append(row)
-        entity_origins.append(item.origin)
+        origins.append(item.origin)
         report.entities_added += 1
         changed = True
+    return renamed, changed
 
-    relations: list[dict[str, str]] = []
-    relation_origins: list[Origin] = []
-    seen: set[tuple[str, ...]] = set()
-    for existing_row in existing.relations if existing else ():
-        fields = {column: existing_row[column] for column in relation_columns}
-        relations.append(fields)
-        relation_origins.append(Origin(RELATIONS_FILE, existing_row.line))
-        seen.add(relation_key(fields))
+
+def _merge_relations(
+    bundle: Bundle,
+    renamed: dict[str, str],
+    columns: tuple[str, ...],
+    relations: list[dict[str, str]],
+    origins: list[Origin],
+) -> bool:
+    """Append each imported relation the dataset lacks, its ends renamed as their entities
+    were; answer whether any was added."""
+    report = bundle.report
+    seen = {relation_key(row) for row in relations}
+    changed = False
     for item in bundle.relations:
-        row = {column: item.row.get(column, "") for column in relation_columns}
+        row = {column: item.row.get(column, "") for column in columns}
         row["source"] = renamed.get(row["source"], row["source"])
         row["target"] = renamed.get(row["target"], row["target"])
         key = relation_key(row)
@@ -221,18 +257,10 @@ def merge(existing: Dataset | None, bundle: Bundle) -> Merged:
             continue
         seen.add(key)
         relations.append(row)
-        relation_origins.append(item.origin)
+        origins.append(item.origin)
         report.relations_added += 1
         changed = True
-    return Merged(
-        entity_columns,
-        entities,
-        entity_origins,
-        relation_columns,
-        relations,
-        relation_origins,
-        changed,
-    )
+    return changed
 
 
 def _columns(rows, required: tuple[str, ...]) -> tuple[str, ...]:
