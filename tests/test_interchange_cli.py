@@ -153,5 +153,6 @@ def test_readme_documents_both_commands_and_every_format():
         assert f"| `{fmt}` |" in section.split("### `ecosystem export", 1)[0]
     for fmt in EXPORT_FORMATS:
         assert f"| `{fmt}` |" in section.split("### `ecosystem export", 1)[1]
-    for option in ("--dry-run", "--default-type", "--max-size", "--gexf-version", "--json"):
+    options = ("--dry-run", "--default-type", "--max-size", "--gexf-version", "--mixed-edges")
+    for option in (*options, "--json"):
         assert option in section

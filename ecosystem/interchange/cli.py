@@ -89,7 +89,7 @@ def _add_import(commands, as_json: argparse.ArgumentParser) -> None:
 
 
 def _add_export(commands, common: argparse.ArgumentParser) -> None:
-    from ecosystem.interchange.formats import EXPORT_FORMATS, FORMATS
+    from ecosystem.interchange.formats import EXPORT_FORMATS, FORMATS, MIXED_EDGE_FORMATS
 
     exporter = commands.add_parser(
         "export",
@@ -117,6 +117,15 @@ def _add_export(commands, common: argparse.ArgumentParser) -> None:
         default="1.3",
         help="GEXF version (1.2 for Gephi before 0.9.3; default: %(default)s)",
     )
+    exporter.add_argument(
+        "--mixed-edges",
+        action="store_true",
+        help=f"{' and '.join(MIXED_EDGE_FORMATS)} only: write relations without direction "
+        "(collaborates_with) as undirected edges of a mixed graph, as the two formats define "
+        "one (Gephi reads them as undirected; networkx refuses such a file). Default: a directed "
+        "graph that every reader opens, each edge with a 'directed' attribute, false for those "
+        "relations",
+    )
     exporter.set_defaults(handler=cmd_export)
 
 
@@ -141,18 +150,32 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     from ecosystem.graph import load_graph
     from ecosystem.interchange.exporter import export_files, export_graph
-    from ecosystem.interchange.formats import FORMATS
+    from ecosystem.interchange.formats import FORMATS, MIXED_EDGE_FORMATS
 
+    if args.mixed_edges and args.format not in MIXED_EDGE_FORMATS:
+        raise ExportUsageError(
+            f"--mixed-edges applies to {' and '.join(MIXED_EDGE_FORMATS)} only, not "
+            f"{args.format}: leave it out"
+        )
     graph = load_graph(args.data)
     if args.out is None:
         if args.format == "csv":
             raise ExportUsageError("csv writes two files: pass --out FOLDER")
         if FORMATS[args.format].binary:
             raise ExportUsageError(f"{args.format} is a binary workbook: pass --out FILE.xlsx")
-        (content,) = export_files(graph, args.format, gexf_version=args.gexf_version).values()
+        files = export_files(
+            graph, args.format, gexf_version=args.gexf_version, mixed_edges=args.mixed_edges
+        )
+        (content,) = files.values()
         out.write(content.decode("utf-8"))
         return EXIT_OK
-    paths = export_graph(graph, args.format, args.out, gexf_version=args.gexf_version)
+    paths = export_graph(
+        graph,
+        args.format,
+        args.out,
+        gexf_version=args.gexf_version,
+        mixed_edges=args.mixed_edges,
+    )
     print(
         f"{graph.number_of_nodes()} entities and {graph.number_of_edges()} relations written "
         f"to {', '.join(map(str, paths))}",

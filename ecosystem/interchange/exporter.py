@@ -12,7 +12,13 @@ from pathlib import Path
 
 import networkx as nx
 
-from ecosystem.interchange.formats import EXPORT_FORMATS, FORMATS, ExportOptions, get
+from ecosystem.interchange.formats import (
+    EXPORT_FORMATS,
+    FORMATS,
+    MIXED_EDGE_FORMATS,
+    ExportOptions,
+    get,
+)
 from ecosystem.interchange.store import write_atomically
 from ecosystem.schema import DOC_SEPARATOR, ENTITY_COLUMNS, RELATION_COLUMNS
 
@@ -74,6 +80,7 @@ def export_files(
     gexf_version: str = "1.3",
     scores: dict[str, dict] | None = None,
     methods: dict[str, str] | None = None,
+    mixed_edges: bool = False,
 ) -> dict[str, bytes]:
     """The files of an export, by suggested name: one file, or two for ``csv``.
 
@@ -82,9 +89,16 @@ def export_files(
     (metric -> how it was computed) marks sampled metrics in the file. When the metrics are
     computed here it is worked out from ``graph``'s size; given ``scores`` come from elsewhere
     (the whole network, for an export of part of it), so only the caller can say how.
+    ``mixed_edges`` (GEXF and GraphML only) writes relations without direction as undirected
+    edges of a mixed graph, which Gephi and yEd read and networkx refuses.
     """
     format_ = get(fmt, exporting=True)
     assert format_.writer is not None
+    if mixed_edges and not format_.mixed_edges:
+        raise ValueError(
+            f"{fmt} has no mixed graphs: mixed edges are written by "
+            f"{' and '.join(MIXED_EDGE_FORMATS)} only"
+        )
     entities, relations = tables(graph)
     if fmt in ("csv", "kumu"):
         scores, methods = {}, {}
@@ -92,15 +106,20 @@ def export_files(
         scores = metrics(graph)
         if methods is None:
             methods = metric_methods(graph)
-    options = ExportOptions(gexf_version, tuple(sorted((methods or {}).items())))
+    options = ExportOptions(gexf_version, tuple(sorted((methods or {}).items())), mixed_edges)
     return format_.writer(entities, relations, scores, options)
 
 
 def export_graph(
-    graph: nx.MultiDiGraph, fmt: str, out: Path, *, gexf_version: str = "1.3"
+    graph: nx.MultiDiGraph,
+    fmt: str,
+    out: Path,
+    *,
+    gexf_version: str = "1.3",
+    mixed_edges: bool = False,
 ) -> list[Path]:
     """Write an export to ``out`` (a folder for ``csv``, a file otherwise), atomically."""
-    files = export_files(graph, fmt, gexf_version=gexf_version)
+    files = export_files(graph, fmt, gexf_version=gexf_version, mixed_edges=mixed_edges)
     if len(files) > 1:
         return write_atomically(out, files)
     (content,) = files.values()

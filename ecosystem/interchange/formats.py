@@ -10,6 +10,8 @@ adding a format is one entry here.
 ['gexf', 'graphml', 'cyjs', 'kumu', 'csv']
 >>> FORMATS["kumu"].binary, FORMATS["kumu"].file_name
 (True, 'ecosystem.xlsx')
+>>> MIXED_EDGE_FORMATS
+('gexf', 'graphml')
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ class ExportOptions:
     gexf_version: str = "1.3"
     # metric -> how it was computed ("exact", or "approximate, sampled from 1,000 sources")
     methods: tuple[tuple[str, str], ...] = ()
+    # Relations without direction as undirected edges of a mixed graph (formats that have them).
+    mixed_edges: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,9 @@ class Format:
     media_type: str = "application/octet-stream"
     binary: bool = False
     most_files: int = 1  # how many files one import takes
+    # Whether the writer can give relations without direction as undirected edges of a mixed
+    # graph (ExportOptions.mixed_edges): GEXF and GraphML define one; not every reader takes it.
+    mixed_edges: bool = False
 
     @property
     def importable(self) -> bool:
@@ -99,13 +106,21 @@ def _one(name: str, write: Callable[[list[dict], list[dict], dict], bytes]) -> W
 
 def _gexf(entities, relations, metrics, options: ExportOptions) -> dict[str, bytes]:
     content = gexf.write(
-        entities, relations, metrics, version=options.gexf_version, methods=dict(options.methods)
+        entities,
+        relations,
+        metrics,
+        version=options.gexf_version,
+        methods=dict(options.methods),
+        mixed_edges=options.mixed_edges,
     )
     return {"ecosystem.gexf": content}
 
 
 def _graphml(entities, relations, metrics, options: ExportOptions) -> dict[str, bytes]:
-    return {"ecosystem.graphml": graphml.write(entities, relations, metrics, dict(options.methods))}
+    content = graphml.write(
+        entities, relations, metrics, dict(options.methods), mixed_edges=options.mixed_edges
+    )
+    return {"ecosystem.graphml": content}
 
 
 def _cyjs(entities, relations, metrics, options: ExportOptions) -> dict[str, bytes]:
@@ -137,6 +152,7 @@ FORMATS: dict[str, Format] = {
             writer=_gexf,
             file_name="ecosystem.gexf",
             media_type="application/gexf+xml",
+            mixed_edges=True,
         ),
         Format(
             "graphml",
@@ -147,6 +163,7 @@ FORMATS: dict[str, Format] = {
             writer=_graphml,
             file_name="ecosystem.graphml",
             media_type="application/graphml+xml",
+            mixed_edges=True,
         ),
         Format(
             "cyjs",
@@ -204,6 +221,7 @@ FORMATS: dict[str, Format] = {
 }
 IMPORT_FORMATS: dict[str, str] = {f.name: f.reads for f in FORMATS.values() if f.importable}
 EXPORT_FORMATS: dict[str, str] = {f.name: f.writes for f in FORMATS.values() if f.writer}
+MIXED_EDGE_FORMATS: tuple[str, ...] = tuple(f.name for f in FORMATS.values() if f.mixed_edges)
 
 
 def get(name: str, *, exporting: bool = False) -> Format:

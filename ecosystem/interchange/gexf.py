@@ -79,9 +79,11 @@ def read(path: Path, builder: GraphImport, problems: list[Problem]) -> None:
                 values["label"] = node.get("label", "")
             viz += any(local(child.tag) in VIZ for child in node)
             builder.node(key, values, origin)
+    # GEXF's default edge type is undirected; an edge's own ``type`` overrides it.
+    default_kind = graph.get("defaultedgetype", "undirected")
     for edges in _children(graph, "edges"):
         for edge in _children(edges, "edge"):
-            _edge(edge, document, titles, defaults, builder, problems, times)
+            _edge(edge, document, titles, defaults, builder, problems, times, default_kind)
     times.report(builder.report.notes)
     if viz:
         builder.report.notes.append(
@@ -98,6 +100,7 @@ def _edge(
     builder: GraphImport,
     problems: list[Problem],
     times: _Times,
+    default_kind: str,
 ) -> None:
     origin = Origin(document.name, document.line(edge), describe(edge))
     source, target = edge.get("source"), edge.get("target")
@@ -117,7 +120,7 @@ def _edge(
         values["start"] = start
     if end and not values.get("end"):
         values["end"] = end
-    directed = edge.get("type") not in ("undirected", "mutual")
+    directed = (edge.get("type") or default_kind) not in ("undirected", "mutual")
     builder.edge(source, target, values, origin, directed=directed)
 
 
@@ -286,12 +289,16 @@ def write(
     *,
     version: str = "1.3",
     methods: dict[str, str] | None = None,
+    mixed_edges: bool = False,
 ) -> bytes:
     """A GEXF document of the entity and relation rows, with every metric per node.
 
-    Every edge is directed, with a boolean ``directed`` attribute that is false for a type
-    without direction (``collaborates_with``): GEXF allows an ``undirected`` edge in a directed
-    graph, but networkx refuses such a file and reads ``mutual`` as two edges.
+    Every edge carries a boolean ``directed`` attribute, false for a type without direction
+    (``collaborates_with``). By default every edge is also directed, as networkx reads only
+    files of one kind of edge. ``mixed_edges`` writes the edges of such types
+    ``type="undirected"`` in the directed graph, as GEXF 1.2 and 1.3 define a mixed graph (their
+    schemas know no ``defaultedgetype="mixed"``): Gephi and graphology read a mixed graph,
+    networkx refuses the file. ``mutual`` is not used: networkx reads it as two edges.
     ``methods`` (metric -> how it was computed) names the sampled metrics in the description.
     """
     from ecosystem import __version__
@@ -338,6 +345,13 @@ def write(
         ET.SubElement(node, "viz:size", value=f"{size:.2f}")
         ET.SubElement(node, "viz:color", r=red, g=green, b=blue)
 
+    _edges(graph, relations, mixed_edges=mixed_edges)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _edges(graph: ET.Element, relations: list[dict[str, str]], *, mixed_edges: bool) -> None:
+    """``<edges>``: one edge per relation, typed ``undirected`` only in a mixed graph."""
     edges = ET.SubElement(graph, "edges", count=str(len(relations)))
     for number, row in enumerate(relations):
         edge = ET.SubElement(
@@ -348,11 +362,11 @@ def write(
             target=row["target"],
             label=row["type"],
         )
+        if mixed_edges and _directed(row) == "false":
+            edge.set("type", "undirected")
         values = ET.SubElement(edge, "attvalues")
         for ident, _title in EDGE_ATTRIBUTES:
             value = row["type"] if ident == "relation_type" else row.get(ident, "")
             if value:
                 ET.SubElement(values, "attvalue", {"for": ident, "value": value})
         ET.SubElement(values, "attvalue", {"for": "directed", "value": _directed(row)})
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

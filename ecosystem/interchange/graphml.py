@@ -4,7 +4,7 @@ Data values are looked up by their key's ``attr.name``; a yEd node or edge label
 ``y:NodeLabel`` inside a ``nodegraphics`` value) serves as its name or type when no data names it.
 Nodes inside yEd groups (nested graphs) are read as nodes of the one network.
 
-Written with ``networkx.write_graphml``, which is correct for typed multigraphs: every column as a
+Written with networkx's GraphML writer, which is correct for typed multigraphs: every column as a
 string key, every centrality metric as a double.
 """
 
@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import networkx as nx
+from networkx.readwrite.graphml import GraphMLWriter
 
 from ecosystem.errors import Problem
 from ecosystem.interchange.bundle import GraphImport
@@ -57,6 +58,7 @@ def read(path: Path, builder: GraphImport, problems: list[Problem]) -> None:
                 defaults[key.get("for", "")][attribute] = (default.text or "").strip()
 
     elements = list(root.iter())
+    directions = _directions(elements)
     for element in elements:
         kind = local(element.tag)
         origin = Origin(name, document.line(element), describe(element))
@@ -85,7 +87,22 @@ def read(path: Path, builder: GraphImport, problems: list[Problem]) -> None:
         values = {**defaults["edge"], **_data(element, keys, origin, problems)}
         if values.get("weight") in ("1", "1.0"):
             del values["weight"]
-        builder.edge(source, target, values, origin)
+        builder.edge(source, target, values, origin, directed=directions.get(element, True))
+
+
+def _directions(elements: list[ET.Element]) -> dict[ET.Element, bool]:
+    """Whether each edge is directed: its own ``directed`` (a boolean), or else the
+    ``edgedefault`` of the graph that holds it, as GraphML defines a mixed graph."""
+    directed: dict[ET.Element, bool] = {}
+    for graph in elements:
+        if local(graph.tag) != "graph":
+            continue
+        default = graph.get("edgedefault", "").strip() == "directed"
+        for edge in graph:
+            if local(edge.tag) == "edge":
+                own = edge.get("directed", "").strip()
+                directed[edge] = own in ("true", "1") if own else default
+    return directed
 
 
 def _data(
@@ -132,12 +149,17 @@ def write(
     relations: list[dict[str, str]],
     metrics: dict[str, dict[str, float]],
     methods: dict[str, str] | None = None,
+    *,
+    mixed_edges: bool = False,
 ) -> bytes:
     """A GraphML document of the entity and relation rows, with every metric per node.
 
-    The graph's ``sampled_metrics`` data names the sampled metrics. Every edge is directed:
-    GraphML allows ``directed="false"`` on one edge of a directed graph, but networkx refuses
-    such a file: a boolean ``directed`` attribute, false for ``collaborates_with``, says it.
+    The graph's ``sampled_metrics`` data names the sampled metrics. Every edge carries a boolean
+    ``directed`` attribute, false for a type without direction (``collaborates_with``). By
+    default the graph is directed and so is every edge, as networkx reads only files of one
+    kind of edge. ``mixed_edges`` writes the edges of such types ``directed="false"``, which
+    GraphML defines as overriding the graph's ``edgedefault``: readers of mixed graphs (Gephi)
+    take them as undirected, igraph and graphology read a directed graph, networkx refuses it.
     """
     graph = nx.MultiDiGraph()
     sampled = {m: how for m, how in (methods or {}).items() if how != "exact" and m in metrics}
@@ -150,11 +172,22 @@ def write(
         for metric, scores in metrics.items():
             attributes[metric] = float(scores.get(row["id"], 0.0))
         graph.add_node(row["id"], **attributes)
+    undirected = set()
     for number, row in enumerate(relations):
         attributes = {c: v for c, v in row.items() if c not in ("source", "target")}
         kind = RELATION_TYPES.get(row["type"])
         attributes["directed"] = not (kind is not None and kind.symmetric)
         graph.add_edge(row["source"], row["target"], key=f"e{number}", **attributes)
+        if not attributes["directed"]:
+            undirected.add(f"e{number}")
+    # networkx's own writer (the one write_graphml uses without lxml), so the edges can be marked
+    # before the document is written.
+    writer = GraphMLWriter(encoding="utf-8", prettyprint=True)
+    writer.add_graph_element(graph)
+    if mixed_edges:
+        for edge in writer.xml.iter("edge"):
+            if edge.get("id") in undirected:
+                edge.set("directed", "false")
     buffer = io.BytesIO()
-    nx.write_graphml(graph, buffer, encoding="utf-8", prettyprint=True)
+    writer.dump(buffer)
     return buffer.getvalue()
