@@ -41,7 +41,13 @@ from ecosystem.stories.format import (
     StoryProblem,
     to_json,
 )
-from ecosystem.stories.reading import check_story, named_entities, parse_story, read_story
+from ecosystem.stories.reading import (
+    check_story,
+    named_entities,
+    parse_story,
+    read_story,
+    require_in_network,
+)
 
 __all__ = [
     "AS_OF_KEY",
@@ -64,6 +70,7 @@ __all__ = [
     "parse_story",
     "previous_versions",
     "read_story",
+    "require_in_network",
     "story_file_name",
     "to_json",
     "write_story",

@@ -416,6 +416,17 @@ def check_story(story: Story, network: Any, *, name: str = "story") -> list[str]
 
     ``network`` is a :class:`~ecosystem.explorer.Model` or a graph of entities.
     """
+    return [str(problem) for problem in _missing(story, network, name)]
+
+
+def require_in_network(story: Story, network: Any, *, name: str = "story") -> None:
+    """Raise :class:`StoryError` listing what :func:`check_story` finds, if anything."""
+    problems = _missing(story, network, name)
+    if problems:
+        raise StoryError(problems)
+
+
+def _missing(story: Story, network: Any, name: str) -> list[StoryProblem]:
     from ecosystem.web import spec
 
     graph = getattr(network, "view", network)
@@ -436,7 +447,7 @@ def check_story(story: Story, network: Any, *, name: str = "story") -> list[str]
             else:
                 continue
             fix = "choose one the data holds (ids are in entities.csv), or add it to the data"
-            found.append(str(StoryProblem(name, number, step.title, f"view.{key}", message, fix)))
+            found.append(StoryProblem(name, number, step.title, f"view.{key}", message, fix))
     return found
 
 
