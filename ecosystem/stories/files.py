@@ -85,11 +85,12 @@ def write_story(
     content = text.encode("utf-8")
     with folder_lock(directory):
         old = _current(target)
-        if old is not None and old != content:
-            versions = directory / PREVIOUS
-            write_bytes_atomically(
-                versions / f"{file_name}.{_next_number(versions, file_name)}", old
-            )
+        versions = directory / PREVIOUS
+        newest = max(_numbers(versions, file_name), default=0)
+        kept = _current(versions / f"{file_name}.{newest}")
+        # A save that stopped before replacing the file has copied it already: not twice.
+        if old is not None and old not in (content, kept):
+            write_bytes_atomically(versions / f"{file_name}.{newest + 1}", old)
         write_bytes_atomically(target, content)
         _prune(directory / PREVIOUS, file_name, keep)
     return target
@@ -166,10 +167,6 @@ def _numbers(folder: Path, file_name: str) -> list[int]:
     except OSError:
         return []
     return [int(match.group(1)) for n in names if (match := pattern.fullmatch(n))]
-
-
-def _next_number(folder: Path, file_name: str) -> int:
-    return max(_numbers(folder, file_name), default=0) + 1
 
 
 def _prune(folder: Path, file_name: str, keep: int) -> None:
