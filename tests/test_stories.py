@@ -4,6 +4,7 @@ hostile files are refused cleanly, and saving never loses an earlier version."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -492,3 +493,38 @@ def test_listing_names_broken_files_beside_good_ones(tmp_path):
         },
     ]
     assert list_stories(tmp_path / "absent") == []
+
+
+# The documentation --------------------------------------------------------------------------------
+
+DOCS = (Path(__file__).resolve().parent.parent / "docs" / "stories.md").read_text(encoding="utf-8")
+
+
+def test_the_documented_example_is_a_valid_story():
+    example = DOCS.split("```json\n", 1)[1].split("```", 1)[0]
+    story = parse_story(example, name="docs/stories.md")
+    assert [step.title for step in story.steps] == ["The cluster", "Strong links in Brussels"]
+
+
+def test_every_view_key_and_limit_is_documented():
+    from ecosystem.web.spec import FIELDS
+
+    table = DOCS.split("| key | field | value |", 1)[1].split("\n\n", 1)[0]
+    documented = set(
+        re.findall(r"`(\w+)`", " ".join(line.split("|")[1] for line in table.splitlines()[2:]))
+    )
+    assert documented == {f.key for f in FIELDS} | {"asof"}
+    for limit in (stories.MAX_STEPS, stories.MAX_TITLE_CHARS, stories.MAX_CAPTION_CHARS):
+        assert f"{limit:,}" in DOCS or str(limit) in DOCS
+    assert f"{stories.MAX_FILE_BYTES:,} bytes" in DOCS
+
+
+def test_the_documented_messages_are_the_ones_given():
+    data = json.loads(to_json(STORY))
+    data["steps"][0]["view"]["hops"] = "9"
+    data["steps"][0]["camera"] = {"zoom": 12, "pan": {"x": 0, "y": 0}}
+    found = problems_of(json.dumps(data))
+    shown = [
+        line.split(": ", 2)[2] for line in DOCS.split("```\n3 problems", 1)[1].splitlines()[1:3]
+    ]
+    assert [message.split(": ", 2)[2] for message in found] == shown

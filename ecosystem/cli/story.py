@@ -81,8 +81,8 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     page = render_offline(story, model).encode("utf-8")
     write_bytes_atomically(args.out, page)
     print(
-        f"{args.out}: {len(story.steps)} steps, {len(page):,} bytes; opens in a browser with no "
-        "server and no network",
+        f"{args.out}: {len(story.steps)} step{'s' if len(story.steps) != 1 else ''}, "
+        f"{len(page):,} bytes; opens in a browser with no server and no network",
         file=out,
     )
     return EXIT_OK
