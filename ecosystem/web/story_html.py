@@ -74,7 +74,8 @@ SCRIPT = """
     previous.disabled = index === 0;
     next.disabled = index === steps.length - 1;
     document.body.setAttribute('data-step', String(index + 1));
-    if (asked() !== index) { window.location.replace('#step=' + (index + 1)); }
+    var address = '#step=' + (index + 1);
+    if (window.location.hash !== address) { window.location.replace(address); }
   }
   var keys = {ArrowRight: 1, ' ': 1, PageDown: 1, ArrowLeft: -1, PageUp: -1};
   document.addEventListener('keydown', function (event) {
