@@ -528,3 +528,13 @@ def test_the_documented_messages_are_the_ones_given():
         line.split(": ", 2)[2] for line in DOCS.split("```\n3 problems", 1)[1].splitlines()[1:3]
     ]
     assert [message.split(": ", 2)[2] for message in found] == shown
+
+
+def test_a_key_given_twice_in_a_link_keeps_its_first_value_as_the_app_does():
+    step = Step.from_query("?sel=acme&hops=1&sel=lab", title="Acme")
+    assert step.view == (("sel", "acme"), ("hops", "1"))
+    assert parse_story(to_json(Story("T", (step,)))).steps[0] == step
+
+
+def test_a_camera_from_cytoscape():
+    assert Camera.from_cytoscape(2, {"x": 1, "y": -3.5}) == Camera(2.0, 1.0, -3.5)

@@ -77,6 +77,11 @@ class Camera:
         for name in ("zoom", "pan_x", "pan_y"):
             object.__setattr__(self, name, float(getattr(self, name)))
 
+    @classmethod
+    def from_cytoscape(cls, zoom: float, pan: Mapping[str, float]) -> Camera:
+        """The camera of Cytoscape's ``zoom`` and ``pan`` (``{"x": ..., "y": ...}``)."""
+        return cls(zoom, pan["x"], pan["y"])
+
     def as_json(self) -> dict[str, Any]:
         return {"zoom": self.zoom, "pan": {"x": self.pan_x, "y": self.pan_y}}
 
@@ -101,7 +106,10 @@ class Step:
 
     def __post_init__(self) -> None:
         pairs = self.view.items() if isinstance(self.view, Mapping) else self.view
-        object.__setattr__(self, "view", tuple((str(k), str(v)) for k, v in pairs))
+        first: dict[str, str] = {}
+        for key, value in pairs:  # a key given twice keeps its first value, as a URL does
+            first.setdefault(str(key), str(value))
+        object.__setattr__(self, "view", tuple(first.items()))
 
     @property
     def query(self) -> str:
