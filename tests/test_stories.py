@@ -538,3 +538,15 @@ def test_a_key_given_twice_in_a_link_keeps_its_first_value_as_the_app_does():
 
 def test_a_camera_from_cytoscape():
     assert Camera.from_cytoscape(2, {"x": 1, "y": -3.5}) == Camera(2.0, 1.0, -3.5)
+
+
+def test_a_file_full_of_problems_is_reported_in_a_bounded_message():
+    data = document()
+    data["steps"][0]["view"] = {f"key{number}": "1" for number in range(5000)}
+    with pytest.raises(StoryError) as caught:
+        parse_story(json.dumps(data), name="talk.json")
+    assert len(caught.value.problems) == 5000
+    lines = str(caught.value).splitlines()
+    assert lines[0] == "5000 problems in story talk.json"
+    assert len(lines) == 102
+    assert lines[-1] == "… and 4,900 more"

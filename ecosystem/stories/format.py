@@ -21,6 +21,7 @@ MAX_FILE_BYTES = 1_000_000
 MAX_STEPS = 200
 MAX_TITLE_CHARS = 200
 MAX_CAPTION_CHARS = 2000
+MAX_SHOWN_PROBLEMS = 100
 MAX_DEPTH = 16  # the format itself nests 5 deep
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0  # the network's own zoom range (ecosystem/web/network.py)
 MAX_PAN = 1_000_000.0
@@ -40,7 +41,10 @@ class StoryError(EcosystemError):
         count = len(self.problems)
         files = sorted({problem.file for problem in self.problems})
         head = f"{count} problem{'s' if count != 1 else ''} in story {', '.join(files)}"
-        super().__init__("\n".join([head, *map(str, self.problems)]))
+        lines = [head, *map(str, self.problems[:MAX_SHOWN_PROBLEMS])]
+        if count > MAX_SHOWN_PROBLEMS:  # a hostile file can hold a problem in every line
+            lines.append(f"… and {count - MAX_SHOWN_PROBLEMS:,} more")
+        super().__init__("\n".join(lines))
 
 
 @dataclass(frozen=True)
