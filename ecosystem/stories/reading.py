@@ -48,7 +48,9 @@ def read_story(path: Path | str) -> Story:
     try:
         if not path.is_file():
             raise _fail(name, "file", "is not a file", "name a story file (NAME.json)")
-        with path.open("rb") as stream:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise _too_large(name, path.stat().st_size)
+        with path.open("rb") as stream:  # and read no more than the limit, should it grow
             content = stream.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         from ecosystem.storage import describe_os_error
