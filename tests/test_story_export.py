@@ -289,3 +289,19 @@ def test_the_sample_path_steps_show_the_paths_their_captions_tell(shipped_view):
     assert paths[choice - 1]["nodes"] == ["ismc", "european-commission", "dg-grow"]
     choice = int(by_title["Meeting DG GROW at the EU Industry Days"].value("alt"))
     assert paths[choice - 1]["nodes"] == ["ismc", "eu-industry-days-2023", "maive-rute", "dg-grow"]
+
+
+def test_the_picture_names_the_selected_entity_however_peripheral():
+    from ecosystem.web.picture import svg_picture
+    from ecosystem.web.spec import ViewState
+
+    hubs = {f"hub{n}": (f"Hub {n}", "company") for n in range(40)}
+    nodes = {**hubs, "edge": ("Edge Lab", "research"), "centre": ("Centre", "cluster")}
+    edges = [(hub, "centre", "member_of") for hub in hubs] + [("hub0", "hub1", "partner_in")]
+    edges += [(f"hub{n}", f"hub{n + 1}", "partner_in") for n in range(39)]
+    edges.append(("edge", "centre", "member_of"))
+    model = build_model(make_graph(nodes, edges), use_cache=False)
+    assert ">Edge Lab<" not in svg_picture(model, ViewState())  # among the least linked
+    picture = svg_picture(model, ViewState(selected="edge"))
+    assert ">Edge Lab<" in picture
+    assert '<g data-entity="edge" opacity="1">' in picture
