@@ -305,3 +305,20 @@ def test_the_picture_names_the_selected_entity_however_peripheral():
     picture = svg_picture(model, ViewState(selected="edge"))
     assert ">Edge Lab<" in picture
     assert '<g data-entity="edge" opacity="1">' in picture
+
+
+def test_the_commands_fail_in_one_clean_line(tmp_path):
+    story = write_story(tmp_path / "stories", "tiny", Story("Tiny", (Step("All", "", {}),)))
+    data = write_dataset(tmp_path / "data")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    code, _, err = run(
+        "story", "export", str(story), "--out", str(blocker / "talk.html"), "--data", str(data)
+    )
+    assert code == EXIT_PROBLEM
+    assert err.startswith("ecosystem story: cannot write ") and err.count("\n") == 1
+    code, _, err = run("story", "list", "--stories", str(blocker))
+    assert code == EXIT_PROBLEM
+    assert "is a file, not a folder" in err and err.count("\n") == 1
+    code, _, err = run("story", "validate", str(story), "--data", str(tmp_path / "absent"))
+    assert code == EXIT_PROBLEM and "Traceback" not in err

@@ -14,7 +14,13 @@ import re
 from pathlib import Path
 from typing import TypedDict
 
-from ecosystem.storage import StorageError, check_folder, folder_lock, write_bytes_atomically
+from ecosystem.storage import (
+    StorageError,
+    check_folder,
+    describe_os_error,
+    folder_lock,
+    write_bytes_atomically,
+)
 from ecosystem.stories.format import Story, StoryError, StoryProblem, to_json
 from ecosystem.stories.reading import parse_story, read_story
 
@@ -105,19 +111,20 @@ def previous_versions(directory: Path | str, name: str) -> list[Path]:
 
 def list_stories(directory: Path | str) -> list[StoryListing]:
     """Every story file of ``directory`` by name: its title and step count, or for a file that
-    cannot be read, its error (the first problem). A folder that does not exist holds none."""
+    cannot be read, its error (the first problem). A folder that does not exist holds none; one
+    that cannot be read raises :class:`~ecosystem.storage.StorageError`."""
     directory = Path(directory)
     if not directory.exists():
         return []
+    check_folder(directory, write=False)  # a file in its place, a folder that cannot be read
     try:
-        check_folder(directory, write=False)
         files = sorted(
             path
             for path in directory.iterdir()
             if path.name.endswith(SUFFIX) and not path.name.startswith(".")
         )[:MAX_LISTED]
-    except (OSError, StorageError) as error:
-        raise StoryError([StoryProblem(str(directory), 0, "", "folder", str(error), "")]) from None
+    except OSError as error:
+        raise StorageError(describe_os_error(error, directory, "read the folder")) from None
     listed: list[StoryListing] = []
     for path in files:
         entry = StoryListing(name=path.stem, file=str(path), title=None, steps=None, error=None)
