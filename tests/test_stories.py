@@ -552,3 +552,48 @@ def test_a_file_full_of_problems_is_reported_in_a_bounded_message():
     assert lines[0] == "5000 problems in story talk.json"
     assert len(lines) == 102
     assert lines[-1] == "… and 4,900 more"
+
+
+# The JSON Schema says what the reader accepts -----------------------------------------------------
+
+
+def _schema_validator():
+    from jsonschema import Draft202012Validator
+
+    from ecosystem.resources import story_schema_path
+
+    schema = json.loads(story_schema_path().read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+@SETTINGS
+@given(story_values)
+def test_every_story_the_reader_accepts_meets_the_schema(story):
+    assert list(_schema_validator().iter_errors(json.loads(to_json(story)))) == []
+
+
+def test_the_sample_meets_the_schema():
+    sample = Path(__file__).resolve().parent.parent / "stories" / "ismc-european-links.json"
+    assert list(_schema_validator().iter_errors(json.loads(sample.read_text("utf-8")))) == []
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"format": "kumu"},
+        {"version": 2},
+        {"author": "me"},
+        {"title": ""},
+        {"step2_caption": "y" * 2001},
+        {"step2_title": "two\nlines"},
+        {"step2_view": {"selected": "acme"}},
+        {"step2_view": {"asof": "23-10"}},
+        {"step2_camera": {"zoom": 5, "pan": {"x": 0, "y": 0}}},
+        {"step2_camera": {"zoom": 1}},
+    ],
+)
+def test_what_the_reader_refuses_the_schema_refuses_too(changes):
+    data = document(**changes)
+    problems_of(json.dumps(data))  # the reader refuses it
+    assert list(_schema_validator().iter_errors(data)) != []
