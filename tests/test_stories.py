@@ -597,3 +597,14 @@ def test_what_the_reader_refuses_the_schema_refuses_too(changes):
     data = document(**changes)
     problems_of(json.dumps(data))  # the reader refuses it
     assert list(_schema_validator().iter_errors(data)) != []
+
+
+def test_listing_does_not_follow_a_symbolic_link(tmp_path):
+    outside = tmp_path / "outside.json"
+    outside.write_text(to_json(STORY), encoding="utf-8")
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    (folder / "linked.json").symlink_to(outside)
+    (listed,) = list_stories(folder)
+    assert (listed["title"], listed["steps"]) == (None, None)
+    assert listed["error"].endswith("is a symbolic link; copy the story into the folder")

@@ -128,6 +128,10 @@ def list_stories(directory: Path | str) -> list[StoryListing]:
     listed: list[StoryListing] = []
     for path in files:
         entry = StoryListing(name=path.stem, file=str(path), title=None, steps=None, error=None)
+        if path.is_symlink():  # a link could lead anywhere on the machine: not followed
+            entry["error"] = f"{path}: file: is a symbolic link; copy the story into the folder"
+            listed.append(entry)
+            continue
         try:
             story = read_story(path)
         except StoryError as error:
