@@ -189,3 +189,19 @@ def test_markup_in_a_story_and_its_data_is_shown_as_text(offline_browser, tmp_pa
     assert shown(browser, 2)["caption"] == "<b>not bold</b>"
     assert not browser.find_elements(By.CSS_SELECTOR, "main img, main b, main a, main script")
     assert browser.execute_script("return window.__xss === undefined")
+
+
+def test_a_key_on_a_focused_button_moves_one_step(offline_browser, tmp_path):
+    browser = offline_browser
+    page = export(SAMPLE, tmp_path / "talk.html")
+    assert "://" not in page.read_text(encoding="utf-8")
+    browser.get(page.as_uri() + "#step=2")
+    shown(browser, 2)
+    browser.find_element(By.ID, "next").click()  # the button keeps the focus
+    shown(browser, 3)
+    press(browser, Keys.SPACE)  # presses the button: one step, not two
+    shown(browser, 4)
+    press(browser, Keys.ENTER)
+    shown(browser, 5)
+    press(browser, Keys.ARROW_LEFT)  # arrows still step, focus or not
+    shown(browser, 4)
