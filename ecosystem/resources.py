@@ -27,3 +27,11 @@ def assets_dir() -> Path:
 def default_data_dir() -> Path:
     """The shipped dataset: ``entities.csv``, ``relations.csv``, ``sources.csv``, ``sources/``."""
     return _folder("data")
+
+
+def story_schema_path() -> Path:
+    """The JSON Schema of story files (``docs/stories.md`` describes the format)."""
+    packaged = files("ecosystem") / "story.schema.json"
+    if isinstance(packaged, Path):
+        return packaged
+    return Path(__file__).resolve().parent / "story.schema.json"

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from ecosystem.cli import data, queries, serve
+from ecosystem.cli import data, queries, serve, story
 from ecosystem.cli.support import EXIT_OK, EXIT_PROBLEM, _data_dir, format_table, progress_bar
 from ecosystem.errors import EcosystemError
 
@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     data.register(commands, common, as_json)
     queries.register(commands, common, as_json)
     serve.register(commands, common, as_json)
+    story.register(commands, common, as_json)
     from ecosystem.interchange.cli import register as register_interchange
 
     register_interchange(commands, common, as_json)

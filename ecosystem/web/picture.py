@@ -121,6 +121,8 @@ def svg_picture(model: Model, state: ViewState, path: list[str] | None = None) -
     else:
         positions = {node: model.layout[node] for node in shown.nodes}
     named = set(path or ()) | labelled({node: values[node] for node in shown.nodes})
+    if state.selected in shown.nodes:  # the picture is titled after it: name it
+        named.add(state.selected)
     on_path = set(path or ())
     path_links = {frozenset(pair) for pair in along}
     xs = [positions[n][0] for n in shown.nodes] or [0.0]
@@ -171,7 +173,10 @@ def _node(model, state, node, position, size, named, faded, path) -> str:
         colour = COMMUNITY_COLOURS[model.community[node] % len(COMMUNITY_COLOURS)]
     x, y = position
     stroke = ACCENT if path and node in path else "#333333"
-    out = [f'<g opacity="{0.2 if faded else 1}">', shape_svg(shape, x, y, size, colour, stroke)]
+    out = [
+        f'<g data-entity="{escape(str(node))}" opacity="{0.2 if faded else 1}">',
+        shape_svg(shape, x, y, size, colour, stroke),
+    ]
     if named:
         low, high = LABEL_FONT
         font = low + (size - MIN_SIZE) / (MAX_SIZE - MIN_SIZE) * (high - low)

@@ -9,6 +9,9 @@ so adding a field is one edit here.
 Values from a client are checked strictly (:func:`from_client`): a value no control of the page
 can hold raises :class:`BadInput`, which the server answers with 400. Values from a URL are read
 leniently (:func:`parse_url`): a hand-made or stale link opens the nearest valid view.
+
+Importing this module does not import Dash (only the callback helpers do), so the story files
+(:mod:`ecosystem.stories`) check their views against this table without the web stack.
 """
 
 from __future__ import annotations
@@ -21,14 +24,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode
 
-from dash import Input, Output, State
-
 from ecosystem.analysis.centrality import METRICS
 from ecosystem.errors import EcosystemError
 from ecosystem.schema import ENTITY_TYPES, RELATION_TYPES
 from ecosystem.web.ids import ID
 
 if TYPE_CHECKING:
+    from dash import Input, Output, State
+
     from ecosystem.explorer import Model
 
 LAYOUTS = {
@@ -310,16 +313,22 @@ def to_client(state: ViewState) -> dict[str, Any]:
 
 def inputs(*names: str) -> dict[str, Input]:
     """Callback inputs for the named fields (all when none are named), keyed by field name."""
+    from dash import Input
+
     return {f.name: Input(f.component, f.prop) for f in _named(names)}
 
 
 def states(*names: str) -> dict[str, State]:
     """Like :func:`inputs`, as callback states."""
+    from dash import State
+
     return {f.name: State(f.component, f.prop) for f in _named(names)}
 
 
 def outputs() -> dict[str, Output]:
     """Callback outputs for every field: the URL callback is their one writer."""
+    from dash import Output
+
     return {f.name: Output(f.component, f.prop) for f in FIELDS}
 
 
