@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import TextIO
 
@@ -108,6 +109,9 @@ def register(commands, common: argparse.ArgumentParser, as_json: argparse.Argume
         default="1.3",
         help="GEXF version (1.2 for Gephi before 0.9.3; default: %(default)s)",
     )
+    from ecosystem.cli.support import add_as_of
+
+    add_as_of(exporter)
     exporter.set_defaults(handler=cmd_export)
 
 
@@ -130,11 +134,12 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    from ecosystem.cli.support import as_of_line, dated
     from ecosystem.graph import load_graph
     from ecosystem.interchange.exporter import export_files, export_graph
     from ecosystem.interchange.formats import FORMATS
 
-    graph = load_graph(args.data)
+    graph = dated(load_graph(args.data), args)
     if args.out is None:
         if args.format == "csv":
             raise ExportUsageError("csv writes two files: pass --out FOLDER")
@@ -142,6 +147,8 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
             raise ExportUsageError(f"{args.format} is a binary workbook: pass --out FILE.xlsx")
         (content,) = export_files(graph, args.format, gexf_version=args.gexf_version).values()
         out.write(content.decode("utf-8"))
+        if args.as_of:
+            print(f"ecosystem export: {as_of_line(graph)}", file=sys.stderr)
         return EXIT_OK
     paths = export_graph(graph, args.format, args.out, gexf_version=args.gexf_version)
     print(
@@ -149,4 +156,6 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
         f"to {', '.join(map(str, paths))}",
         file=out,
     )
+    if args.as_of:
+        print(as_of_line(graph), file=out)
     return EXIT_OK
