@@ -138,6 +138,9 @@ def _build_model(
     )
 
 
+DATED_STEPS = len(METRICS) + 4  # the network, every metric, communities, suggestions, lookups
+
+
 def model_at(
     model: Model,
     when: date,
@@ -145,31 +148,46 @@ def model_at(
     past: bool = True,
     cache: Path | None = None,
     use_cache: bool = True,
+    progress: Progress | None = None,
 ) -> Model:
     """The :class:`Model` of the network as of ``when``
     (:func:`ecosystem.analysis.timeline.as_of`; ``past=False`` leaves ended relations out).
 
     Metrics, communities, lookups, paths and partner suggestions are those of that network
-    alone (suggestions with the history cut at ``when``, the ranker's training too); cached
-    results are kept per date (the dated network's ``content_hash`` names its relations). The
-    layout is the full model's, restricted to the entities left, so that an entity keeps its
-    place from one date to the next.
+    alone (suggestions with the history cut at ``when``, the ranker's training too), computed
+    with the full model's settings; cached results are kept per date (the dated network's
+    ``content_hash`` names its relations). The layout is the full model's, restricted to the
+    entities left, so that an entity keeps its place from one date to the next. ``progress``
+    is told each step, as ``progress(done, DATED_STEPS, step)``, then ``progress(DATED_STEPS,
+    DATED_STEPS, "")``.
     """
+    report = progress or (lambda *_: None)
     with bulk_allocation():
+        report(0, DATED_STEPS, "network")
         graph = as_of(model.graph, when, past=past)
         view = simple_view(graph)
         nx.freeze(view)
-        metrics = compute_metrics(view, directory=cache, use_cache=use_cache)
+        metrics = compute_metrics(
+            view,
+            directory=cache,
+            use_cache=use_cache,
+            progress=lambda done, _, metric: (
+                report(done + 1, DATED_STEPS, metric) if metric else None
+            ),
+        )
+        report(len(METRICS) + 1, DATED_STEPS, "communities")
         info = compute_communities(
             view, settings=model.settings.communities, directory=cache, use_cache=use_cache
         )
+        report(len(METRICS) + 2, DATED_STEPS, "synergy")
         synergy = prepare(
             view,
             as_of=when,
             ranker=synergy_ranker(view, directory=cache, use_cache=use_cache),
             maxima=synergy_maxima(view, directory=cache, use_cache=use_cache),
         )
-        return Model(
+        report(len(METRICS) + 3, DATED_STEPS, "lookups")
+        dated = Model(
             settings=model.settings,
             graph=graph,
             view=view,
@@ -190,6 +208,8 @@ def model_at(
             link_count=view.number_of_edges(),
             synergy=synergy,
         )
+    report(DATED_STEPS, DATED_STEPS, "")
+    return dated
 
 
 class DatedModels:
