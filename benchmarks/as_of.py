@@ -33,6 +33,9 @@ DEFAULT_DATA = Path("/work/h2020/h2020-full")
 
 
 def _years(text: str) -> list[int]:
+    """``2015-2020`` (every year between) or ``2016,2020``."""
+    if "," in text:
+        return [int(part) for part in text.split(",")]
     first, _, last = text.partition("-")
     return list(range(int(first), int(last or first) + 1))
 
@@ -63,7 +66,9 @@ def _timed(call: Callable[..., Any], *args: Any, **options: Any) -> tuple[float,
     return time.perf_counter() - started, result
 
 
-def measure(data: Path, years: list[int], repeat: int, cold_repeat: int) -> dict:
+def measure(
+    data: Path, years: list[int], repeat: int, cold_repeat: int, full_cache: Path | None = None
+) -> dict:
     from ecosystem.analysis.timeline import as_of
     from ecosystem.explorer import build_model, model_at
     from ecosystem.graph import load_graph
@@ -72,7 +77,7 @@ def measure(data: Path, years: list[int], repeat: int, cold_repeat: int) -> dict
     graph = load_graph(data)
     work = Path(tempfile.mkdtemp(prefix="as-of-bench-"))
     say("building the full model (cached apart)")
-    full_seconds, model = _timed(build_model, graph, cache=work / "full")
+    full_seconds, model = _timed(build_model, graph, cache=full_cache or work / "full")
     rows = []
     for year in years:
         when = date(year, 12, 31)
@@ -181,12 +186,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--cold-repeat", type=int, default=1)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-as-of.md")
+    parser.add_argument(
+        "--full-cache", type=Path, help="cache folder of the full model (kept between runs)"
+    )
     args = parser.parse_args()
     data = args.data
     if not (data / "relations.csv").is_file():
         data = h2020.DEFAULT_OUT / "h2020-full"
     start = _load()
-    result = measure(data, args.years, args.repeat, args.cold_repeat)
+    result = measure(data, args.years, args.repeat, args.cold_repeat, args.full_cache)
     text = report(result, (start, _load()))
     args.out.write_text(text, encoding="utf-8")
     print(text)
