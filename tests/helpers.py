@@ -169,6 +169,14 @@ def make_graph(nodes: dict[str, tuple[str, str]], edges) -> nx.MultiDiGraph:
     return graph
 
 
+def make_dated_graph(nodes: dict[str, tuple[str, str]], edges) -> nx.MultiDiGraph:
+    """:func:`make_graph` with dates: edges are ``(source, target, type, start, end)``."""
+    graph = make_graph(nodes, [edge[:3] for edge in edges])
+    for line, (source, target, _, start, end) in enumerate(edges, start=2):
+        graph.edges[source, target, f"r{line}"].update(start=start, end=end)
+    return graph
+
+
 # A small network with known answers: a cluster with three member companies, two projects, a
 # research centre, and a country every company is located in (the generic hub).
 TOWN_NODES = {

@@ -5,14 +5,20 @@ a wrong encoding, a name with a comma and quotes, organisations without a name."
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
+import json
+import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import networkx as nx
 import pytest
 
 from benchmarks import h2020
+from ecosystem.cli import main
 from ecosystem.graph import load_graph, simple_view
 
 FIXTURES = Path(__file__).parent / "fixtures" / "h2020"
@@ -180,3 +186,56 @@ def test_build_writes_both_datasets(source, tmp_path):
     folders = h2020.build(source, tmp_path / "data", slice_size=6)
     assert set(folders) == {"full", "slice"}
     assert load_graph(folders["slice"]).number_of_nodes() == 6
+
+
+# --- the network as of a date, on H2020 data ------------------------------------------------------
+
+# The shared H2020 datasets: where $ECOSYSTEM_H2020 says, where `python -m benchmarks.h2020` writes
+# them by default (CI builds them there), or the folder the team shares.
+H2020_FOLDERS = [
+    *([Path(os.environ["ECOSYSTEM_H2020"])] if os.environ.get("ECOSYSTEM_H2020") else []),
+    h2020.DEFAULT_OUT,
+    Path("/work/h2020"),
+]
+
+
+def h2020_dataset(name: str) -> Path:
+    for folder in H2020_FOLDERS:
+        if (folder / name / "relations.csv").is_file():
+            return folder / name
+    pytest.skip(f"no {name} dataset in {', '.join(map(str, H2020_FOLDERS))}")
+
+
+def later_than(folder: Path, day: date) -> int:
+    """Relations of ``folder`` whose start (its first day) is after ``day``, read with csv."""
+    count = 0
+    with open(folder / "relations.csv", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["start"]:
+                parts = [int(part) for part in row["start"].split("-")] + [1, 1]
+                count += date(parts[0], parts[1], parts[2]) > day
+    return count
+
+
+def stats(*argv: str) -> dict:
+    out = io.StringIO()
+    assert main(["stats", *argv, "--json"], out=out, err=io.StringIO()) == 0
+    return json.loads(out.getvalue())
+
+
+def test_stats_as_of_on_the_excerpt_leaves_out_exactly_the_later_relations(rows, tmp_path):
+    folder = h2020.write_dataset(*rows, tmp_path / "out")
+    later = later_than(folder, date(2016, 12, 31))
+    assert later > 0
+    whole, dated = stats("--data", str(folder)), stats("--data", str(folder), "--as-of", "2016")
+    assert dated["relations"] == whole["relations"] - later
+
+
+def test_stats_as_of_on_the_slice_leaves_out_exactly_the_later_relations():
+    folder = h2020_dataset("h2020-slice")
+    later = later_than(folder, date(2016, 12, 31))
+    whole = stats("--data", str(folder))
+    dated = stats("--data", str(folder), "--as-of", "2016-12-31")
+    assert dated["as_of"] == "2016-12-31"
+    assert 0 < later < whole["relations"]
+    assert dated["relations"] == whole["relations"] - later

@@ -10,6 +10,10 @@ from typing import Any, TextIO
 
 from ecosystem.cli.support import (
     EXIT_OK,
+    add_as_of,
+    as_of_fields,
+    as_of_line,
+    dated,
     format_table,
 )
 from ecosystem.errors import DataError
@@ -33,6 +37,7 @@ def register(
         "stats", parents=[common, as_json], help="counts, components, density, best connected"
     )
     stats.add_argument("--top", type=int, default=5, help="how many best-connected entities")
+    add_as_of(stats)
     stats.set_defaults(handler=cmd_stats)
 
 
@@ -66,10 +71,15 @@ def cmd_stats(args: argparse.Namespace, out: TextIO) -> int:
     from ecosystem.analysis.summary import network_summary
     from ecosystem.graph import load_graph
 
-    summary = network_summary(load_graph(args.data), top=args.top)
+    graph = dated(load_graph(args.data), args)
+    summary = network_summary(graph, top=args.top)
     if args.json:
-        print(json.dumps(summary, indent=2, ensure_ascii=False), file=out)
+        print(
+            json.dumps({**as_of_fields(graph), **summary}, indent=2, ensure_ascii=False), file=out
+        )
         return EXIT_OK
+    if args.as_of:
+        print(as_of_line(graph), file=out)
     print(
         f"{summary['entities']} entities, {summary['relations']} relations "
         f"({summary['links']} linked pairs), {summary['components']} component(s), "

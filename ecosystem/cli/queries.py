@@ -12,6 +12,9 @@ from ecosystem.cli.support import (
     _dump,
     _load_view,
     _positive,
+    add_as_of,
+    as_of_fields,
+    as_of_line,
     format_table,
     progress_bar,
 )
@@ -65,6 +68,7 @@ def _add_centrality(
         help="; ".join(f"{name}: {what}" for name, what in CONVENTIONS.items())
         + " (default: %(default)s)",
     )
+    add_as_of(centrality)
     centrality.add_argument(
         "--two-mode",
         nargs=2,
@@ -107,6 +111,7 @@ def _add_path(
         action="store_true",
         help="count every hop the same instead of avoiding generic hubs",
     )
+    add_as_of(path)
     path.set_defaults(handler=cmd_path)
 
 
@@ -129,11 +134,8 @@ def _add_synergy(
         help="only partners (or opportunities) of these types; repeat for several",
     )
     synergy.add_argument("--country", metavar="C", help="only partners from this country (ISO)")
-    synergy.add_argument(
-        "--as-of",
-        metavar="DATE",
-        help="ignore every relation that starts after DATE (YYYY-MM-DD), the ranker's training too",
-    )
+    # Ended relations stay: they are the collaboration history suggestions learn from.
+    add_as_of(synergy, hide_past=False)
     synergy.add_argument(
         "--pairs",
         nargs=2,
@@ -159,6 +161,7 @@ def _add_communities(
     )
     communities.add_argument("--seed", type=int, default=42)
     communities.add_argument("--resolution", type=float, default=1.0)
+    add_as_of(communities)
     communities.set_defaults(handler=cmd_communities)
 
 
@@ -166,7 +169,8 @@ def cmd_centrality(args: argparse.Namespace, out: TextIO) -> int:
     from ecosystem.analysis.centrality import METRICS, method, ranking
     from ecosystem.analysis.conventions import CONVENTIONS, convention_scores
 
-    view = _load_view(args.data)
+    view = _load_view(args.data, args)
+    dated_line, dated_fields = as_of_line(view), as_of_fields(view)
     view, scores = convention_scores(view, args.metric, args.convention, args.two_mode)
     how = method(view, args.metric).describe() if scores is None else "exact"
     rows = ranking(
@@ -184,8 +188,10 @@ def cmd_centrality(args: argparse.Namespace, out: TextIO) -> int:
             "convention": args.convention,
             "method": how,
         }
-        _dump({**report, "ranking": rows}, out)
+        _dump({**dated_fields, **report, "ranking": rows}, out)
         return EXIT_OK
+    if dated_line:
+        print(dated_line, file=out)
     print(f"{args.metric}: {METRICS[args.metric]}", file=out)
     print(f"Computed: {how}.", file=out)
     if args.convention != "graph":
@@ -199,8 +205,9 @@ def cmd_centrality(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_path(args: argparse.Namespace, out: TextIO) -> int:
     from ecosystem.analysis.paths import collaboration_paths
 
+    view = _load_view(args.data, args)
     result = collaboration_paths(
-        _load_view(args.data),
+        view,
         args.source,
         args.target,
         k=args.k,
@@ -210,8 +217,10 @@ def cmd_path(args: argparse.Namespace, out: TextIO) -> int:
         avoid_hubs=not args.through_hubs,
     )
     if args.json:
-        _dump(result, out)
+        _dump({**as_of_fields(view), **result}, out)
         return EXIT_OK
+    if args.as_of:
+        print(as_of_line(view), file=out)
     for number, path in enumerate(result["paths"], start=1):
         print(
             f"Path {number}: {' → '.join(path['names'])}  "
@@ -238,7 +247,7 @@ def cmd_synergy(args: argparse.Namespace, out: TextIO) -> int:
     )
     from ecosystem.cache import synergy_maxima, synergy_ranker
 
-    view = _load_view(args.data)
+    view = _load_view(args.data, args)
     if args.pairs and args.entity:
         raise UsageError("give an entity or --pairs TYPE_A TYPE_B, not both")
     if not args.pairs and not args.entity:
@@ -333,10 +342,13 @@ def print_synergy(result: Any, out: TextIO) -> None:
 def cmd_communities(args: argparse.Namespace, out: TextIO) -> int:
     from ecosystem.analysis.communities import communities
 
-    result = communities(_load_view(args.data), seed=args.seed, resolution=args.resolution)
+    view = _load_view(args.data, args)
+    result = communities(view, seed=args.seed, resolution=args.resolution)
     if args.json:
-        _dump(result, out)
+        _dump({**as_of_fields(view), **result}, out)
         return EXIT_OK
+    if args.as_of:
+        print(as_of_line(view), file=out)
     print(
         f"{len(result['communities'])} communities, modularity {result['modularity']:.3f} "
         f"(Louvain, seed {args.seed})",

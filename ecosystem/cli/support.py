@@ -8,10 +8,14 @@ import contextlib
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ecosystem.errors import EcosystemError
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 EXIT_OK = 0
 EXIT_PROBLEM = 2
@@ -46,10 +50,75 @@ def _positive(value: str) -> int:
     return number
 
 
-def _load_view(data_dir: Path):
+def _load_view(data_dir: Path, args: argparse.Namespace | None = None):
     from ecosystem.graph import load_graph, simple_view
 
-    return simple_view(load_graph(data_dir))
+    return simple_view(dated(load_graph(data_dir), args))
+
+
+def _as_of_date(value: str) -> date:
+    """An argparse type: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, read as the end of the period."""
+    from ecosystem.analysis.timeline import DateError, parse_when
+
+    try:
+        return parse_when(value)
+    except DateError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def add_as_of(parser: argparse.ArgumentParser, *, hide_past: bool = True) -> None:
+    """``--as-of DATE`` (and ``--hide-past``) on a command that reads the network."""
+    parser.add_argument(
+        "--as-of",
+        type=_as_of_date,
+        metavar="DATE",
+        help="the network as of DATE (YYYY, YYYY-MM or YYYY-MM-DD; 2016 means 2016-12-31): "
+        "relations that start later and the entities only they link are left out",
+    )
+    if hide_past:
+        parser.add_argument(
+            "--hide-past",
+            action="store_true",
+            help="with --as-of: also leave out the relations that had ended by DATE",
+        )
+
+
+def dated(graph: nx.MultiDiGraph, args: argparse.Namespace | None) -> nx.MultiDiGraph:
+    """``graph`` as of ``args.as_of`` when the command was given one, else ``graph`` itself."""
+    when = getattr(args, "as_of", None)
+    if when is None:
+        return graph
+    from ecosystem.analysis.timeline import as_of
+
+    return as_of(graph, when, past=not getattr(args, "hide_past", False))
+
+
+def as_of_line(graph: nx.Graph) -> str:
+    """The line that says a dated network is one (empty for the whole network)."""
+    when = graph.graph.get("as_of")
+    if not when:
+        return ""
+    if graph.is_multigraph():
+        ended = sum(1 for *_, past in graph.edges(data="past") if past)
+    else:
+        ended = sum(
+            1
+            for *_, records in graph.edges(data="relations", default=())
+            for record in records
+            if record.get("past")
+        )
+    shown = (
+        f"{ended} of them ended by then (past)"
+        if graph.graph.get("past", True)
+        else "those ended by then left out"
+    )
+    return f"As of {when}: relations begun by then, {shown}."
+
+
+def as_of_fields(graph: nx.Graph) -> dict:
+    """``as_of`` and ``past`` for a JSON result (empty for the whole network)."""
+    when = graph.graph.get("as_of")
+    return {"as_of": when, "past_shown": graph.graph.get("past", True)} if when else {}
 
 
 def _dump(value: object, out: TextIO) -> None:

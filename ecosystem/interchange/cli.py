@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import TextIO
 
@@ -126,6 +127,9 @@ def _add_export(commands, common: argparse.ArgumentParser) -> None:
         "graph that every reader opens, each edge with a 'directed' attribute, false for those "
         "relations",
     )
+    from ecosystem.cli.support import add_as_of
+
+    add_as_of(exporter)
     exporter.set_defaults(handler=cmd_export)
 
 
@@ -148,6 +152,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    from ecosystem.cli.support import as_of_line, dated
     from ecosystem.graph import load_graph
     from ecosystem.interchange.exporter import export_files, export_graph
     from ecosystem.interchange.formats import FORMATS, MIXED_EDGE_FORMATS
@@ -157,7 +162,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
             f"--mixed-edges applies to {' and '.join(MIXED_EDGE_FORMATS)} only, not "
             f"{args.format}: leave it out"
         )
-    graph = load_graph(args.data)
+    graph = dated(load_graph(args.data), args)
     if args.out is None:
         if args.format == "csv":
             raise ExportUsageError("csv writes two files: pass --out FOLDER")
@@ -168,6 +173,8 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
         )
         (content,) = files.values()
         out.write(content.decode("utf-8"))
+        if args.as_of:
+            print(f"ecosystem export: {as_of_line(graph)}", file=sys.stderr)
         return EXIT_OK
     paths = export_graph(
         graph,
@@ -181,4 +188,6 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
         f"to {', '.join(map(str, paths))}",
         file=out,
     )
+    if args.as_of:
+        print(as_of_line(graph), file=out)
     return EXIT_OK

@@ -1,0 +1,125 @@
+"""The model of the network as of a date (``model_at``) and the memo of the last dates asked for
+(``DatedModels``), on the shipped data: every dated relation there falls in 2023."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date
+
+import pytest
+
+from ecosystem import explorer
+from ecosystem.analysis.timeline import as_of
+from ecosystem.explorer import DatedModels, build_model, model_at
+from ecosystem.graph import simple_view
+
+BEFORE = date(2022, 12, 31)  # before every dated relation of the shipped data
+LATER = "general-assembly-2023"  # every relation of it starts on 2023-06-15
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("dated-cache")
+
+
+@pytest.fixture(scope="module")
+def model(shipped_graph, cache):
+    return build_model(shipped_graph, cache=cache)
+
+
+def test_the_model_at_a_date_holds_only_what_had_begun(model, cache):
+    dated = model_at(model, BEFORE, cache=cache)
+    expected = simple_view(as_of(model.graph, BEFORE))
+    assert set(dated.view) == set(expected) and LATER not in dated.view
+    assert dated.graph.number_of_edges() == 284 - 19  # 19 relations start in 2023
+    assert sorted(dated.view.edges) == sorted(expected.edges)
+    assert set(dated.metrics["degree"]) == set(dated.view)
+    assert set(dated.community) == set(dated.view)
+    assert set(dated.order["degree"]) == set(dated.view)
+    assert dated.link_count == expected.number_of_edges()
+    assert sum(dated.relation_counts.values()) == dated.graph.number_of_edges()
+    assert dated.graph.graph["as_of"] == "2022-12-31"
+    # The full model is untouched.
+    assert LATER in model.view and model.graph.number_of_edges() == 284
+
+
+def test_entities_keep_the_place_they_have_in_the_full_layout(model, cache):
+    dated = model_at(model, BEFORE, cache=cache)
+    assert dict(dated.layout) == {node: model.layout[node] for node in dated.view}
+
+
+def test_suggestions_at_a_date_see_nothing_later(model, cache):
+    dated = model_at(model, BEFORE, cache=cache)
+    assert dated.synergy.as_of == "2022-12-31"
+    assert LATER not in dated.synergy.view
+    on_the_day = model_at(model, date(2023, 6, 15), cache=cache).synergy
+    assert on_the_day.as_of == "2023-06-15" and LATER in on_the_day.view
+
+
+def test_hiding_past_relations(model, cache):
+    day = date(2023, 10, 31)  # the open call ended on 2023-09-15, the industry days on 10-06
+    shown = model_at(model, day, cache=cache)
+    hidden = model_at(model, day, past=False, cache=cache)
+    ended = {key for *_, key, past in shown.graph.edges(keys=True, data="past") if past}
+    assert len(ended) == 2
+    assert hidden.graph.number_of_edges() == shown.graph.number_of_edges() - 2
+
+
+def test_each_date_is_cached_apart(model, tmp_path):
+    model_at(model, BEFORE, cache=tmp_path)
+    first = sorted(path.name for path in tmp_path.iterdir())
+    assert first
+    model_at(model, BEFORE, cache=tmp_path)
+    assert sorted(path.name for path in tmp_path.iterdir()) == first  # read, not written again
+    model_at(model, date(2023, 6, 1), cache=tmp_path)
+    assert len(list(tmp_path.iterdir())) > len(first)
+
+
+def test_the_memo_gives_the_same_model_for_a_date_seen(model, cache):
+    memo = DatedModels(model, maxsize=2, cache=cache)
+    first = memo.get(BEFORE)
+    assert memo.get(BEFORE) is first
+    assert memo.get(BEFORE, past=False) is not first
+    assert len(memo) == 2
+
+
+def test_the_memo_is_bounded_and_drops_the_least_recently_used(model, cache):
+    memo = DatedModels(model, maxsize=2, cache=cache)
+    first = memo.get(BEFORE)
+    second = memo.get(date(2023, 6, 1))
+    assert memo.get(BEFORE) is first  # now the most recent
+    memo.get(date(2023, 10, 31))  # pushes out 2023-06-01
+    assert len(memo) == 2
+    assert memo.get(BEFORE) is first
+    assert memo.get(date(2023, 6, 1)) is not second
+
+
+def test_a_date_asked_for_by_many_at_once_is_built_once(model, monkeypatch):
+    calls = []
+    started, release = threading.Event(), threading.Event()
+
+    def slow(base, when, **options):
+        calls.append(when)
+        started.set()
+        release.wait(5)
+        return object()
+
+    monkeypatch.setattr(explorer, "model_at", slow)
+    memo = DatedModels(model)
+    found = []
+    threads = [threading.Thread(target=lambda: found.append(memo.get(BEFORE))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    started.wait(5)
+    time.sleep(0.2)  # let the others reach the memo while the first builds
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert calls == [BEFORE]
+    assert len(found) == 4 and all(item is found[0] for item in found)
+
+
+def test_the_memo_needs_room_for_one(model):
+    with pytest.raises(ValueError, match="maxsize"):
+        DatedModels(model, maxsize=0)
