@@ -5,7 +5,6 @@ mean") are bounded per file, so a badly broken file is still checked in seconds.
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -23,6 +22,7 @@ from ecosystem.schema import (
     MIN_EVIDENCE_CHARS,
     RELATION_REQUIRED,
     RELATION_TYPES,
+    date_period,
     relation_key,
 )
 
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
-DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 AMOUNT_PATTERN = re.compile(r"^\d+(?:\.\d+)?$")
 DOC_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 URL_PATTERN = re.compile(r"^https?://[^\s<>\"']+$")
@@ -89,17 +88,10 @@ def _one_of(value: str, vocabulary: Iterable[str]) -> str:
     return hint or f"use one of {', '.join(vocabulary)}"
 
 
-@functools.lru_cache(maxsize=4096)  # a network's relations share few distinct dates
 def _parse_date(value: str) -> date | None:
     """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` to the first day it can mean, else None."""
-    match = DATE_PATTERN.match(value)
-    if not match:
-        return None
-    year, month, day = (int(part) if part else 1 for part in match.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
+    period = date_period(value)
+    return period[0] if period is not None else None
 
 
 def check_entities(table: Table, problems: list[Problem]) -> dict[str, Row]:

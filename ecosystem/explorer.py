@@ -8,9 +8,11 @@ on-disk cache when it holds them for this data (:mod:`ecosystem.cache`), so a re
 
 from __future__ import annotations
 
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol
@@ -23,6 +25,7 @@ from ecosystem.analysis.communities import membership
 from ecosystem.analysis.lookup import EntityIndex, build_index
 from ecosystem.analysis.paths import PathIndex, path_index
 from ecosystem.analysis.synergy import SynergyIndex, prepare
+from ecosystem.analysis.timeline import as_of
 from ecosystem.cache import (
     compute_communities,
     compute_layout,
@@ -133,6 +136,115 @@ def _build_model(
         link_count=view.number_of_edges(),
         synergy=synergy,
     )
+
+
+def model_at(
+    model: Model,
+    when: date,
+    *,
+    past: bool = True,
+    cache: Path | None = None,
+    use_cache: bool = True,
+) -> Model:
+    """The :class:`Model` of the network as of ``when``
+    (:func:`ecosystem.analysis.timeline.as_of`; ``past=False`` leaves ended relations out).
+
+    Metrics, communities, lookups, paths and partner suggestions are those of that network
+    alone (suggestions with the history cut at ``when``, the ranker's training too); cached
+    results are kept per date (the dated network's ``content_hash`` names its relations). The
+    layout is the full model's, restricted to the entities left, so that an entity keeps its
+    place from one date to the next.
+    """
+    with bulk_allocation():
+        graph = as_of(model.graph, when, past=past)
+        view = simple_view(graph)
+        nx.freeze(view)
+        metrics = compute_metrics(view, directory=cache, use_cache=use_cache)
+        info = compute_communities(
+            view, settings=model.settings.communities, directory=cache, use_cache=use_cache
+        )
+        synergy = prepare(
+            view,
+            as_of=when,
+            ranker=synergy_ranker(view, directory=cache, use_cache=use_cache),
+            maxima=synergy_maxima(view, directory=cache, use_cache=use_cache),
+        )
+        return Model(
+            settings=model.settings,
+            graph=graph,
+            view=view,
+            index=build_index(view),
+            paths=path_index(view),
+            metrics=MappingProxyType(
+                {name: MappingProxyType(values) for name, values in metrics.values.items()}
+            ),
+            methods=MappingProxyType(dict(metrics.methods)),
+            community=MappingProxyType(membership(info)),
+            community_info=info,
+            layout=MappingProxyType({node: model.layout[node] for node in view}),
+            order=MappingProxyType(rankings(view, metrics.values)),
+            type_counts=dict(Counter(d.get("type", "") for _, d in view.nodes(data=True))),
+            relation_counts=dict(Counter(kind for *_, kind in graph.edges.data("type"))),
+            country_counts=dict(Counter(c for _, c in view.nodes(data="country") if c)),
+            links=MappingProxyType(dict(view.degree())),
+            link_count=view.number_of_edges(),
+            synergy=synergy,
+        )
+
+
+class DatedModels:
+    """The models of the last ``maxsize`` dates asked for (:func:`model_at`), shared by the
+    requests of one app: create one per app, never per module.
+
+    Thread-safe: a date asked for twice at once is built once, the second caller waiting for
+    it; different dates build side by side. The least recently used model goes first.
+    """
+
+    def __init__(
+        self,
+        model: Model,
+        *,
+        maxsize: int = 8,
+        cache: Path | None = None,
+        use_cache: bool = True,
+    ) -> None:
+        if maxsize < 1:
+            raise ValueError(f"maxsize must be 1 or more, not {maxsize}")
+        self.model = model
+        self.maxsize = maxsize
+        self._cache, self._use_cache = cache, use_cache
+        self._models: OrderedDict[tuple[date, bool], Model] = OrderedDict()
+        self._building: dict[tuple[date, bool], threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get(self, when: date, past: bool = True) -> Model:
+        """The model as of ``when`` (see :func:`model_at`), built on the first call for it."""
+        key = (when, bool(past))
+        with self._lock:
+            found = self._models.get(key)
+            if found is not None:
+                self._models.move_to_end(key)
+                return found
+            building = self._building.setdefault(key, threading.Lock())
+        with building:
+            with self._lock:
+                found = self._models.get(key)
+            if found is None:
+                found = model_at(
+                    self.model, when, past=key[1], cache=self._cache, use_cache=self._use_cache
+                )
+                with self._lock:
+                    self._models[key] = found
+                    while len(self._models) > self.maxsize:
+                        self._models.popitem(last=False)
+        with self._lock:
+            if self._building.get(key) is building and not building.locked():
+                del self._building[key]
+        return found
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._models)
 
 
 def rankings(

@@ -6,7 +6,11 @@ relation in words ("ICAMCyL coordinates MINE.THE.GAP") and what the direction me
 
 from __future__ import annotations
 
+import calendar
+import functools
+import re
 from collections.abc import Mapping
+from datetime import date
 from typing import NamedTuple
 
 ENTITIES_FILE = "entities.csv"
@@ -41,6 +45,10 @@ _ISO_639_1 = """
     yo za zh zu
 """
 LANGUAGE_CODES = frozenset(_ISO_639_1.split())
+
+# Dates in the relations' start and end columns: a year, a month or a day.
+DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
+DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 ALIAS_SEPARATOR = "|"
 DOC_SEPARATOR = "|"
@@ -121,3 +129,32 @@ def relation_key(fields: Mapping[str, str]) -> tuple[str, ...]:
     if relation_type is not None and relation_type.symmetric and target < source:
         source, target = target, source
     return (source, target, kind, get("role", ""), get("start", ""), get("end", ""))
+
+
+@functools.lru_cache(maxsize=4096)  # a network's relations share few distinct dates
+def date_period(text: str) -> tuple[date, date] | None:
+    """The first and the last day of the period an ISO date ``YYYY``, ``YYYY-MM`` or
+    ``YYYY-MM-DD`` names; None for anything else (an empty text, ``2019-5``, ``2019-02-30``).
+
+    The one place dates are read: the data checks, the collaboration history and the network
+    as of a date (:mod:`ecosystem.analysis.timeline`) all use it.
+
+    >>> date_period("2016-02")
+    (datetime.date(2016, 2, 1), datetime.date(2016, 2, 29))
+    >>> date_period("2016")[1], date_period("2016-02-30")
+    (datetime.date(2016, 12, 31), None)
+    """
+    match = DATE_PATTERN.match(text)
+    if not match:
+        return None
+    year, month, day = (int(part) if part else None for part in match.groups())
+    assert year is not None  # the pattern always holds a year
+    try:
+        if month is None:
+            return date(year, 1, 1), date(year, 12, 31)
+        if day is None:
+            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+        exact = date(year, month, day)
+    except ValueError:
+        return None
+    return exact, exact

@@ -42,6 +42,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from ecosystem.schema import date_period
+
 UNDATED = -1
 ACTOR_TYPES: frozenset[str] = frozenset(
     {"company", "research", "cluster", "association", "foundation", "government", "person"}
@@ -82,12 +84,8 @@ def day_of(text: str) -> int:
     >>> day_of("2019-05") == date(2019, 5, 1).toordinal(), day_of("")
     (True, -1)
     """
-    parts = text.strip().split("-")
-    try:
-        numbers = [int(part) for part in parts] + [1, 1]
-        return date(numbers[0], numbers[1], numbers[2]).toordinal()
-    except (ValueError, IndexError):
-        return UNDATED
+    period = date_period(text.strip())
+    return period[0].toordinal() if period is not None else UNDATED
 
 
 def iso(day: int) -> str:

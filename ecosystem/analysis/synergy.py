@@ -59,6 +59,7 @@ from ecosystem.analysis.ranker import (
     snapshot,
 )
 from ecosystem.analysis.results import Path as PathRecord
+from ecosystem.analysis.timeline import DateError, parse_when
 from ecosystem.errors import EcosystemError
 
 MAX_TOP = 200
@@ -347,6 +348,17 @@ class SynergyIndex:
 RankerFactory = Callable[[History, int], tuple[TreeModel | None, str]]
 
 
+def _as_of_day(as_of: str | date) -> int:
+    """The ordinal day of an as-of date: a partial one means the end of its period, as the
+    network as of a date has it (:func:`ecosystem.analysis.timeline.parse_when`)."""
+    if isinstance(as_of, date):
+        return as_of.toordinal()
+    try:
+        return parse_when(str(as_of)).toordinal()
+    except DateError as error:
+        raise SynergyQueryError(f"--as-of: {error}") from None
+
+
 def prepare(
     view: nx.Graph,
     *,
@@ -354,16 +366,14 @@ def prepare(
     ranker: RankerFactory | None = None,
     maxima: Maxima | None = None,
 ) -> SynergyIndex:
-    """Everything synergy queries on ``view`` share. ``as_of`` (an ISO date) leaves out the
-    relations that start after it, for the ranker too. ``ranker(history, day)`` gives the model
-    and, when it gives none, why (:func:`ecosystem.cache.synergy_ranker` learns and caches one);
-    without it the heuristic ranks. ``maxima`` keeps the costliest per-actor figures
+    """Everything synergy queries on ``view`` share. ``as_of`` (a date, or ``YYYY[-MM[-DD]]``
+    meaning the end of that period) leaves out the relations that start after it, for the
+    ranker too. ``ranker(history, day)`` gives the model and, when it gives none, why
+    (:func:`ecosystem.cache.synergy_ranker` learns and caches one); without it the heuristic
+    ranks. ``maxima`` keeps the costliest per-actor figures
     (:func:`ecosystem.cache.synergy_maxima`)."""
     if as_of is not None:
-        text = as_of.isoformat() if isinstance(as_of, date) else str(as_of)
-        day = day_of(text)
-        if day == UNDATED:
-            raise SynergyQueryError(f"--as-of wants a date as YYYY-MM-DD, not {text!r}")
+        day = _as_of_day(as_of)
         view = view_until(view, day)
     history = history_from_view(view)
     if as_of is None:
@@ -519,7 +529,7 @@ def synergy_candidates(
     types: Collection[str] | None = None,
     country: str | None = None,
     top: int = 10,
-    as_of: str | None = None,
+    as_of: str | date | None = None,
     synergy: SynergyIndex | None = None,
     index: EntityIndex | None = None,
     prepared: PathIndex | None = None,
@@ -540,7 +550,7 @@ def synergy_candidates(
         raise SynergyQueryError(f"top must be between 1 and {MAX_TOP}, not {top}")
     if synergy is None:
         synergy = prepare(view, as_of=as_of)
-    elif as_of is not None and synergy.as_of != iso(day_of(as_of)):
+    elif as_of is not None and synergy.as_of != iso(_as_of_day(as_of)):
         raise SynergyQueryError("the prepared network was worked out for another --as-of date")
     index = index or build_index(view)
     node = resolve(view, entity, index=index)
