@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from threading import Lock
 from types import MappingProxyType
 from typing import Protocol
 
@@ -38,7 +40,11 @@ MAX_ELEMENTS = Settings().max_elements
 
 @dataclass(frozen=True)
 class Model:
-    """Everything the app computes once per dataset. Read-only."""
+    """Everything the app computes once per dataset. Read-only.
+
+    :attr:`synergy` is worked out on first use, not by :func:`build_model`: it adds seconds to
+    every start on a large network, and many sessions never ask for partner suggestions.
+    """
 
     settings: Settings
     graph: nx.MultiDiGraph
@@ -56,10 +62,32 @@ class Model:
     country_counts: dict[str, int]  # entities by their country column, where it is filled
     links: MappingProxyType  # entity -> how many entities it is linked to
     link_count: int  # links in the view (NetworkX counts them anew on every call)
-    synergy: SynergyIndex  # the collaboration history and the ranker partner suggestions use
+    cache: Path | None = None  # where the synergy ranker and maxima are cached
+    use_cache: bool = True
+    _synergy_lock: Lock = field(default_factory=Lock, init=False, repr=False, compare=False)
+
+    @cached_property
+    def synergy(self) -> SynergyIndex:
+        """The collaboration history and the ranker partner suggestions use, prepared on
+        first use (the ranker read from the cache, else learned and cached)."""
+        # Requests run on several threads: the first prepares it, the others wait for it.
+        with self._synergy_lock:
+            done: SynergyIndex | None = self.__dict__.get("synergy")
+            if done is not None:
+                return done
+            with bulk_allocation():
+                return prepare(
+                    self.view,
+                    ranker=synergy_ranker(
+                        self.view, directory=self.cache, use_cache=self.use_cache
+                    ),
+                    maxima=synergy_maxima(
+                        self.view, directory=self.cache, use_cache=self.use_cache
+                    ),
+                )
 
 
-BUILD_STEPS = len(METRICS) + 3  # every metric, the communities, the layout, the synergy ranker
+BUILD_STEPS = len(METRICS) + 2  # every metric, the communities, the layout
 
 
 def build_model(
@@ -70,9 +98,10 @@ def build_model(
     use_cache: bool = True,
     progress: Progress | None = None,
 ) -> Model:
-    """Precompute the view, the lookup index, every metric, communities, the fixed layout and
-    what partner suggestions share (the collaboration history, and the learned ranker when the
-    data has the history to learn it).
+    """Precompute the view, the lookup index, every metric, communities and the fixed layout.
+    What partner suggestions share (the collaboration history, and the learned ranker when the
+    data has the history to learn it) is prepared on first use (:attr:`Model.synergy`), with the
+    same cache settings.
 
     Metrics, communities and the layout are read from the cache folder ``cache`` (default
     :func:`ecosystem.cache.cache_dir`) when it holds them for this data, else computed and
@@ -105,12 +134,6 @@ def _build_model(
     )
     report(len(METRICS) + 1, BUILD_STEPS, "layout")
     layout = compute_layout(view, settings=settings.layout, directory=cache, use_cache=use_cache)
-    report(len(METRICS) + 2, BUILD_STEPS, "synergy ranker")
-    synergy = prepare(
-        view,
-        ranker=synergy_ranker(view, directory=cache, use_cache=use_cache),
-        maxima=synergy_maxima(view, directory=cache, use_cache=use_cache),
-    )
     report(BUILD_STEPS, BUILD_STEPS, "")
     return Model(
         settings=settings,
@@ -131,7 +154,8 @@ def _build_model(
         country_counts=dict(Counter(c for _, c in view.nodes(data="country") if c)),
         links=MappingProxyType(dict(view.degree())),
         link_count=view.number_of_edges(),
-        synergy=synergy,
+        cache=cache,
+        use_cache=use_cache,
     )
 
 
