@@ -81,12 +81,13 @@ class Span:
 
     @property
     def periods(self) -> tuple[int, ...]:
-        """The months a control stops at: each month, or each year's December, through the
-        last; the first stop is the period before anything dated began."""
+        """The months a control stops at: each month, or each year's December. The first stop
+        is the period before anything dated began, the last the period after the last date, when
+        every dated relation that ends has ended."""
         if self.step == 1:
-            return tuple(range(self.first - 1, self.last + 1))
-        first_year, last_year = divmod(self.first, 12)[0], divmod(self.last, 12)[0]
-        return tuple(month_number(year, 12) for year in range(first_year - 1, last_year + 1))
+            return tuple(range(self.first - 1, self.last + 2))
+        first_year, last_year = self.first // 12, self.last // 12
+        return tuple(month_number(year, 12) for year in range(first_year - 1, last_year + 2))
 
     @property
     def whole(self) -> int:

@@ -227,16 +227,16 @@ class Month(Kind):
     """A month of the data's dates, ``YYYY-MM``: the network as it stood at the month's end.
 
     A control holds the month's number (:func:`~ecosystem.analysis.periods.month_number`);
-    with ``whole``, the control's last position, one step past the data, means no date (the
-    whole network). In a URL a year alone means its December. Values outside the data's span
-    are brought to its nearest end; a network without dates takes none.
+    with ``whole``, the control's last position, one step past its last period, means no date
+    (the whole network). In a URL a year alone means its December. Dates outside the periods
+    are brought to the nearest; a network without dates takes none.
     """
 
     whole: bool = False
 
-    def _clamped(self, model: Model, month: int) -> str | None:
+    def _clamped(self, model: Model, month: int, *, whole: bool = False) -> str | None:
         dated = model.span
-        if dated is None or (self.whole and month >= dated.whole):
+        if dated is None or (whole and month >= dated.whole):
             return None
         stops = dated.periods
         return month_text(min(max(month, stops[0]), stops[-1]))
@@ -246,7 +246,7 @@ class Month(Kind):
             raise BadInput("expected a month number")
         if not 0 <= raw < 12 * 10_000:
             raise BadInput("expected a month number of a year from 0 to 9999")
-        return self._clamped(model, round(raw))
+        return self._clamped(model, round(raw), whole=self.whole)
 
     def from_url(self, model: Model, text: str) -> str | None:
         month = read_month(text, end=True)

@@ -79,7 +79,7 @@ def draft_of(story: Story, name: str) -> dict:
     return {"name": name, "title": document["title"], "steps": document["steps"]}
 
 
-def story_of(draft: Any) -> Story:
+def story_of(draft: Any, *, name: str = "draft") -> Story:
     """The story a draft sent by a client holds; :class:`BadInput` when it is not a draft, and
     :class:`StoryError` (every problem named) when its steps break the story format's rules."""
     if not isinstance(draft, dict) or not isinstance(draft.get("steps"), list):
@@ -94,7 +94,7 @@ def story_of(draft: Any) -> Story:
     )
     if len(text) > MAX_DRAFT_BYTES:
         raise BadInput("the story draft is too large")
-    return parse_story(text, name=str(draft.get("name") or "draft")[:100])
+    return parse_story(text, name=name)
 
 
 def step_from_view(model: Model, query: str, camera: Any, number: int) -> dict:
@@ -181,6 +181,8 @@ def at_step(model: Model, state: ViewState, story: Story, name: str, number: int
 
 def _goer(folder: Folder, by: int | None, *, present: bool = False):
     def apply(model: Model, state: ViewState, event: Event) -> ViewState:
+        if not event.value:
+            return state  # a button just drawn, not pressed
         if by is None:  # a story's Play button: its name is the button's index
             name = event.source.get("index") if isinstance(event.source, dict) else None
             number = 1
@@ -200,6 +202,8 @@ def _goer(folder: Folder, by: int | None, *, present: bool = False):
 
 def show_step(model: Model, state: ViewState, event: Event) -> ViewState:
     """A draft step's Show: its view (the button's index is the step's query string)."""
+    if not event.value:
+        return state  # a button just drawn, not pressed
     query = event.source.get("index") if isinstance(event.source, dict) else None
     if not isinstance(query, str) or len(query) > spec.MAX_QUERY_CHARS:
         raise BadInput("a step's Show button must carry its view")
@@ -577,7 +581,7 @@ def _save(folder: Folder, draft: dict, inputs: Mapping[str, Any]) -> tuple[dict,
     name = inputs["name"] if isinstance(inputs["name"], str) else ""
     if not name.strip():
         return draft, "Give the story a file name to save it under."
-    story = story_of({**draft, "name": name})
+    story = story_of(draft, name=story_file_name(name))
     path = write_story(folder.path, name, story, data_dir=folder.data_dir)
     saved = path.stem
     return {**draft, "name": saved}, f"Saved {path.name}; the previous version is kept."

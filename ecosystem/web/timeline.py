@@ -85,7 +85,7 @@ def _marks(dated: Span) -> dict[int, str]:
     every = max(1, -(-len(stops) // 4))  # about four marks fit the slider's width
     marks = {}
     for at, month in enumerate(stops):
-        if at % every == 0:
+        if at % every == 0 and len(stops) - at > every // 2:  # leave room for "All"
             year, index = divmod(month, 12)
             marks[month] = str(year) if dated.step == 12 else f"{MONTHS[index]} {year % 100:02d}"
     marks[dated.whole] = "All"
