@@ -1,5 +1,7 @@
 /* Toolbar actions and keyboard shortcuts that act on the Cytoscape instance directly.
- * f: fit · + / -: zoom · n / →: next highlighted entity · p / ←: previous · Esc: leave presenter mode.
+ * f: fit · + / -: zoom · n / →: next highlighted entity · p / ←: previous · g: play the years
+ * · Esc: leave presenter mode. Playing a story in presenter mode: → / space / PageDown next step,
+ * ← / PageUp previous.
  * The view is brought to what the server names in #eco-camera (a step, a path, a pick).
  * Keys are ignored while typing in a field. */
 (function () {
@@ -149,6 +151,41 @@
     network.src = instance.png({ full: true, scale: scale, bg: "#ffffff" });
   }
 
+  // Stories: the camera a step is added with, and the camera of the step played. A camera is
+  // the zoom and the pan measured from the centre of the view, so that a step looks the same
+  // on a screen of another size.
+  window.ecoCamera = function (clicks) {
+    var instance = cy();
+    if (!instance) { return null; }
+    var pan = instance.pan();
+    return { zoom: instance.zoom(), pan: { x: pan.x - instance.width() / 2,
+      y: pan.y - instance.height() / 2 }, clicks: clicks };
+  };
+  var placed = "";
+  var placing = null;
+  function place(instance, camera) {
+    instance.stop();
+    instance.animate({ zoom: camera.zoom, pan: { x: instance.width() / 2 + camera.x,
+      y: instance.height() / 2 + camera.y } }, { duration: 600, easing: "ease-in-out-cubic" });
+  }
+  setInterval(function () {
+    var holder = document.querySelector("#eco-story-camera [data-camera]");
+    var wanted = holder ? holder.getAttribute("data-camera") : "";
+    var instance = cy();
+    if (!instance || wanted === placed) { return; }
+    placed = wanted;
+    if (!wanted) { return; }
+    var camera = JSON.parse(wanted);
+    // The step's elements and layout arrive after its camera: place it once they are drawn,
+    // and again after the layout's own fit.
+    clearTimeout(placing);
+    placing = setTimeout(function () { place(instance, camera); }, 700);
+    instance.one("layoutstop", function () {
+      clearTimeout(placing);
+      placing = setTimeout(function () { place(instance, camera); }, 60);
+    });
+  }, 200);
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-cy-action]");
     if (button) { act(button.getAttribute("data-cy-action")); }
@@ -161,6 +198,15 @@
       /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
     if (typing || event.ctrlKey || event.metaKey || event.altKey) { return; }
     var presenting = document.querySelector(".app.presenter") !== null;
+    var telling = presenting && document.querySelector("#eco-story-caption .caption-title");
+    if (telling) {
+      var by = { ArrowRight: 1, " ": 1, PageDown: 1, ArrowLeft: -1, PageUp: -1 }[event.key];
+      if (by) {
+        event.preventDefault();
+        click(by > 0 ? "eco-story-next" : "eco-story-previous");
+        return;
+      }
+    }
     switch (event.key) {
       case "f": act("fit"); break;
       case "+": case "=": act("zoom-in"); break;
@@ -168,6 +214,7 @@
       case "n": case "ArrowRight": if (presenting || event.key === "n") { click("eco-next"); } break;
       case "p": case "ArrowLeft": if (presenting || event.key === "p") { click("eco-previous"); } break;
       case "Escape": if (presenting) { click("eco-leave-presenter"); } break;
+      case "g": click("eco-play"); break;
       default: return;
     }
   });

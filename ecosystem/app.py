@@ -29,14 +29,22 @@ from ecosystem.web import (
     paths,
     presenter,
     source,
+    stories,
     synergy,
+    timeline,
     url,
 )
 from ecosystem.web.layout import page
 from ecosystem.web.spec import BadInput
 
-PANELS = (network, filters, details, paths, synergy, centrality, export, presenter)
-INTENTS = (*network.INTENTS, *filters.INTENTS, *synergy.INTENTS, *presenter.INTENTS)
+PANELS = (network, filters, details, paths, synergy, centrality, export, presenter, timeline)
+INTENTS = (
+    *network.INTENTS,
+    *filters.INTENTS,
+    *synergy.INTENTS,
+    *presenter.INTENTS,
+    *timeline.INTENTS,
+)
 
 
 def create_app(
@@ -49,6 +57,8 @@ def create_app(
     progress: Progress | None = None,
     settings: Settings = Settings(),
     url_prefix: str = "/",
+    stories_dir: Path | None = None,
+    data_dir: Path | None = None,
 ) -> Dash:
     """Build the Dash app for one typed graph: precompute the model, lay out, wire callbacks.
 
@@ -56,6 +66,8 @@ def create_app(
     the app's routes stay at ``/``, and whatever serves it mounts it there (``SCRIPT_NAME``).
 
     ``frame_ancestors`` lists the sites allowed to embed the app in a frame (none by default).
+    ``stories_dir`` is the folder stories are read from and saved in (never the data folder,
+    ``data_dir``, which the app never writes); without it stories play from links only.
     ``settings``, ``cache``, ``use_cache`` and ``progress`` go to
     :func:`~ecosystem.explorer.build_model`.
     """
@@ -72,10 +84,12 @@ def create_app(
         suppress_callback_exceptions=False,
         update_title=None,  # type: ignore[arg-type]  # None turns the title off
     )
-    app.layout = page(model)
-    url.register_callbacks(app, model, INTENTS)
+    folder = stories.Folder(stories_dir, data_dir)
+    app.layout = page(model, folder)
+    url.register_callbacks(app, model, (*INTENTS, *stories.intents(folder)))
     for panel in PANELS:
         panel.register_callbacks(app, model)
+    stories.register_callbacks(app, model, folder)
     source.register_route(app, model)
     harden(app, frame_ancestors=frame_ancestors)
     app.server.register_error_handler(BadInput, _bad_input)

@@ -40,6 +40,7 @@ TYPE_STYLE: dict[str, tuple[str, str]] = {
     "site": ("#4E79A7", "barrel"),
 }
 FALLBACK_STYLE = ("#999999", "ellipse")
+NEW_COLOUR = "#d4a017"  # what is new since a date
 COMMUNITY_COLOURS = (
     "#4E79A7",
     "#F28E2B",
@@ -139,9 +140,11 @@ def node_elements(
     sizes: Mapping[str, float],
     community: Mapping[str, int] | None = None,
     labelled: Collection[str] = (),
+    new: Collection[str] = (),
 ) -> list[dict]:
     """Cytoscape node elements (data, position, classes) in the given order; the ``labelled``
-    ones carry their name in the whole view, the others once zoomed in."""
+    ones carry their name in the whole view, the others once zoomed in; the ``new`` ones (new
+    since a date) have the class ``new``."""
     elements = []
     for node in nodes:
         data = view.nodes[node]
@@ -153,6 +156,8 @@ def node_elements(
         )
         if node in labelled:
             classes += " labelled"
+        if node in new:
+            classes += " new"
         elements.append(
             {
                 "data": {
@@ -174,11 +179,19 @@ def node_elements(
     return elements
 
 
-def link_elements(view: nx.Graph, links: Iterable[tuple[str, str]]) -> list[dict]:
-    """One element per link, in the given order."""
+def link_elements(
+    view: nx.Graph, links: Iterable[tuple[str, str]], *, new: Collection[tuple[str, str]] = ()
+) -> list[dict]:
+    """One element per link, in the given order. A link whose relations have all ended by the
+    date the network is shown as of (each marked ``past``) has the class ``past``; the ``new``
+    ones (pairs in id order) the class ``new``."""
     elements = []
     for first, second in links:
         data = view.edges[first, second]
+        records = data.get("relations", ())
+        classes = "past" if records and all(r.get("past") for r in records) else ""
+        if (min(first, second), max(first, second)) in new:
+            classes = f"{classes} new".strip()
         elements.append(
             {
                 "data": {
@@ -187,7 +200,8 @@ def link_elements(view: nx.Graph, links: Iterable[tuple[str, str]]) -> list[dict
                     "target": second,
                     "types": " ".join(data.get("types", [])),
                     "weight": data.get("weight", 1),
-                }
+                },
+                "classes": classes,
             }
         )
     return elements
@@ -254,6 +268,16 @@ def base_stylesheet(
     if colour_by == "community":
         for number, colour in enumerate(COMMUNITY_COLOURS):
             sheet.append({"selector": f".c{number}", "style": {"background-color": colour}})
+    # As of a date: links that had ended are drawn faint and dashed; what is new since a date
+    # is ringed and drawn in gold.
+    sheet += [
+        {"selector": "edge.past", "style": {"line-style": "dashed", "opacity": 0.35}},
+        {"selector": "edge.new", "style": {"line-color": NEW_COLOUR, "opacity": 0.95}},
+        {
+            "selector": "node.new",
+            "style": {"border-width": 4, "border-color": NEW_COLOUR, "border-style": "double"},
+        },
+    ]
     sheet.append(
         {
             "selector": "node:selected",

@@ -11,9 +11,11 @@ from __future__ import annotations
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Collection, Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
+from threading import Lock
 from types import MappingProxyType
 from typing import Protocol
 
@@ -24,6 +26,7 @@ from ecosystem.analysis.centrality import METRICS, Progress
 from ecosystem.analysis.communities import membership
 from ecosystem.analysis.lookup import EntityIndex, build_index
 from ecosystem.analysis.paths import PathIndex, path_index
+from ecosystem.analysis.periods import Span, span
 from ecosystem.analysis.synergy import SynergyIndex, prepare
 from ecosystem.analysis.timeline import as_of
 from ecosystem.cache import (
@@ -39,9 +42,57 @@ from ecosystem.settings import Settings
 MAX_ELEMENTS = Settings().max_elements
 
 
+class DatedModels:
+    """The models of the last ``maxsize`` dates a model was asked for (:meth:`Model.at`).
+
+    Each model holds its own; requests run on several threads, so it is thread-safe: a date
+    asked for twice at once is built once, the second caller waiting for it; different dates
+    build side by side. The least recently used model goes first.
+    """
+
+    def __init__(self, *, maxsize: int = 8) -> None:
+        if maxsize < 1:
+            raise ValueError(f"maxsize must be 1 or more, not {maxsize}")
+        self.maxsize = maxsize
+        self._models: OrderedDict[tuple[date, bool], Model] = OrderedDict()
+        self._building: dict[tuple[date, bool], threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get(self, model: Model, when: date, past: bool = True) -> Model:
+        """``model``'s network as of ``when`` (see :func:`model_at`), built on the first call."""
+        key = (when, bool(past))
+        with self._lock:
+            found = self._models.get(key)
+            if found is not None:
+                self._models.move_to_end(key)
+                return found
+            building = self._building.setdefault(key, threading.Lock())
+        with building:
+            with self._lock:
+                found = self._models.get(key)
+            if found is None:
+                found = model_at(model, when, past=key[1])
+                with self._lock:
+                    self._models[key] = found
+                    while len(self._models) > self.maxsize:
+                        self._models.popitem(last=False)
+        with self._lock:
+            if self._building.get(key) is building and not building.locked():
+                del self._building[key]
+        return found
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._models)
+
+
 @dataclass(frozen=True)
 class Model:
-    """Everything the app computes once per dataset. Read-only."""
+    """Everything the app computes once per dataset. Read-only.
+
+    :attr:`synergy` is worked out on first use, not by :func:`build_model`: it adds seconds to
+    every start on a large network, and many sessions never ask for partner suggestions.
+    """
 
     settings: Settings
     graph: nx.MultiDiGraph
@@ -59,10 +110,41 @@ class Model:
     country_counts: dict[str, int]  # entities by their country column, where it is filled
     links: MappingProxyType  # entity -> how many entities it is linked to
     link_count: int  # links in the view (NetworkX counts them anew on every call)
-    synergy: SynergyIndex  # the collaboration history and the ranker partner suggestions use
+    span: Span | None = None  # the months its relations are dated in; None when none is
+    as_of: date | None = None  # the date the network is shown as of; None: all of it
+    cache: Path | None = None  # where the synergy ranker and maxima are cached
+    use_cache: bool = True
+    _synergy_lock: Lock = field(default_factory=Lock, init=False, repr=False, compare=False)
+    _dated: DatedModels = field(default_factory=DatedModels, init=False, repr=False, compare=False)
+
+    def at(self, when: date, *, past: bool = True) -> Model:
+        """This network as of ``when`` (:func:`model_at`): built on first use and kept for the
+        next views of that date (those of the last few dates)."""
+        return self._dated.get(self, when, past)
+
+    @cached_property
+    def synergy(self) -> SynergyIndex:
+        """The collaboration history and the ranker partner suggestions use, prepared on
+        first use (the ranker read from the cache, else learned and cached)."""
+        # Requests run on several threads: the first prepares it, the others wait for it.
+        with self._synergy_lock:
+            done: SynergyIndex | None = self.__dict__.get("synergy")
+            if done is not None:
+                return done
+            with bulk_allocation():
+                return prepare(
+                    self.view,
+                    as_of=self.as_of,
+                    ranker=synergy_ranker(
+                        self.view, directory=self.cache, use_cache=self.use_cache
+                    ),
+                    maxima=synergy_maxima(
+                        self.view, directory=self.cache, use_cache=self.use_cache
+                    ),
+                )
 
 
-BUILD_STEPS = len(METRICS) + 3  # every metric, the communities, the layout, the synergy ranker
+BUILD_STEPS = len(METRICS) + 2  # every metric, the communities, the layout
 
 
 def build_model(
@@ -73,9 +155,10 @@ def build_model(
     use_cache: bool = True,
     progress: Progress | None = None,
 ) -> Model:
-    """Precompute the view, the lookup index, every metric, communities, the fixed layout and
-    what partner suggestions share (the collaboration history, and the learned ranker when the
-    data has the history to learn it).
+    """Precompute the view, the lookup index, every metric, communities and the fixed layout.
+    What partner suggestions share (the collaboration history, and the learned ranker when the
+    data has the history to learn it) is prepared on first use (:attr:`Model.synergy`), with the
+    same cache settings.
 
     Metrics, communities and the layout are read from the cache folder ``cache`` (default
     :func:`ecosystem.cache.cache_dir`) when it holds them for this data, else computed and
@@ -93,7 +176,12 @@ def _build_model(
     cache: Path | None,
     use_cache: bool,
     report: Progress,
+    *,
+    placed: Mapping[str, tuple[float, float]] | None = None,
+    when: date | None = None,
 ) -> Model:
+    """The model of ``graph``; with ``placed``, the layout is that one's (restricted to the
+    entities of ``graph``) rather than computed; ``when`` is the date ``graph`` is as of."""
     view = simple_view(graph)
     nx.freeze(view)
     metrics = compute_metrics(
@@ -107,12 +195,10 @@ def _build_model(
         view, settings=settings.communities, directory=cache, use_cache=use_cache
     )
     report(len(METRICS) + 1, BUILD_STEPS, "layout")
-    layout = compute_layout(view, settings=settings.layout, directory=cache, use_cache=use_cache)
-    report(len(METRICS) + 2, BUILD_STEPS, "synergy ranker")
-    synergy = prepare(
-        view,
-        ranker=synergy_ranker(view, directory=cache, use_cache=use_cache),
-        maxima=synergy_maxima(view, directory=cache, use_cache=use_cache),
+    layout = (
+        {node: placed[node] for node in view}
+        if placed is not None
+        else compute_layout(view, settings=settings.layout, directory=cache, use_cache=use_cache)
     )
     report(BUILD_STEPS, BUILD_STEPS, "")
     return Model(
@@ -134,137 +220,36 @@ def _build_model(
         country_counts=dict(Counter(c for _, c in view.nodes(data="country") if c)),
         links=MappingProxyType(dict(view.degree())),
         link_count=view.number_of_edges(),
-        synergy=synergy,
+        span=span(graph),
+        as_of=when,
+        cache=cache,
+        use_cache=use_cache,
     )
 
 
-DATED_STEPS = len(METRICS) + 4  # the network, every metric, communities, suggestions, lookups
-
-
 def model_at(
-    model: Model,
-    when: date,
-    *,
-    past: bool = True,
-    cache: Path | None = None,
-    use_cache: bool = True,
-    progress: Progress | None = None,
+    model: Model, when: date, *, past: bool = True, progress: Progress | None = None
 ) -> Model:
     """The :class:`Model` of the network as of ``when``
     (:func:`ecosystem.analysis.timeline.as_of`; ``past=False`` leaves ended relations out).
 
     Metrics, communities, lookups, paths and partner suggestions are those of that network
-    alone (suggestions with the history cut at ``when``, the ranker's training too), computed
-    with the full model's settings; cached results are kept per date (the dated network's
-    ``content_hash`` names its relations). The layout is the full model's, restricted to the
-    entities left, so that an entity keeps its place from one date to the next. ``progress``
-    is told each step, as ``progress(done, DATED_STEPS, step)``, then ``progress(DATED_STEPS,
-    DATED_STEPS, "")``.
+    alone (suggestions with the history cut at ``when``, the ranker's training too), cached as
+    ``model``'s are (the dated network's content names its own entries). The layout is the
+    full model's, restricted to the entities left, so that an entity keeps its place from one
+    date to the next. ``progress`` is told each step, as :func:`build_model` tells it.
     """
-    report = progress or (lambda *_: None)
     with bulk_allocation():
-        report(0, DATED_STEPS, "network")
         graph = as_of(model.graph, when, past=past)
-        view = simple_view(graph)
-        nx.freeze(view)
-        metrics = compute_metrics(
-            view,
-            directory=cache,
-            use_cache=use_cache,
-            progress=lambda done, _, metric: (
-                report(done + 1, DATED_STEPS, metric) if metric else None
-            ),
+        return _build_model(
+            graph,
+            model.settings,
+            model.cache,
+            model.use_cache,
+            progress or (lambda *_: None),
+            placed=model.layout,
+            when=when,
         )
-        report(len(METRICS) + 1, DATED_STEPS, "communities")
-        info = compute_communities(
-            view, settings=model.settings.communities, directory=cache, use_cache=use_cache
-        )
-        report(len(METRICS) + 2, DATED_STEPS, "synergy")
-        synergy = prepare(
-            view,
-            as_of=when,
-            ranker=synergy_ranker(view, directory=cache, use_cache=use_cache),
-            maxima=synergy_maxima(view, directory=cache, use_cache=use_cache),
-        )
-        report(len(METRICS) + 3, DATED_STEPS, "lookups")
-        dated = Model(
-            settings=model.settings,
-            graph=graph,
-            view=view,
-            index=build_index(view),
-            paths=path_index(view),
-            metrics=MappingProxyType(
-                {name: MappingProxyType(values) for name, values in metrics.values.items()}
-            ),
-            methods=MappingProxyType(dict(metrics.methods)),
-            community=MappingProxyType(membership(info)),
-            community_info=info,
-            layout=MappingProxyType({node: model.layout[node] for node in view}),
-            order=MappingProxyType(rankings(view, metrics.values)),
-            type_counts=dict(Counter(d.get("type", "") for _, d in view.nodes(data=True))),
-            relation_counts=dict(Counter(kind for *_, kind in graph.edges.data("type"))),
-            country_counts=dict(Counter(c for _, c in view.nodes(data="country") if c)),
-            links=MappingProxyType(dict(view.degree())),
-            link_count=view.number_of_edges(),
-            synergy=synergy,
-        )
-    report(DATED_STEPS, DATED_STEPS, "")
-    return dated
-
-
-class DatedModels:
-    """The models of the last ``maxsize`` dates asked for (:func:`model_at`), shared by the
-    requests of one app: create one per app, never per module.
-
-    Thread-safe: a date asked for twice at once is built once, the second caller waiting for
-    it; different dates build side by side. The least recently used model goes first.
-    """
-
-    def __init__(
-        self,
-        model: Model,
-        *,
-        maxsize: int = 8,
-        cache: Path | None = None,
-        use_cache: bool = True,
-    ) -> None:
-        if maxsize < 1:
-            raise ValueError(f"maxsize must be 1 or more, not {maxsize}")
-        self.model = model
-        self.maxsize = maxsize
-        self._cache, self._use_cache = cache, use_cache
-        self._models: OrderedDict[tuple[date, bool], Model] = OrderedDict()
-        self._building: dict[tuple[date, bool], threading.Lock] = {}
-        self._lock = threading.Lock()
-
-    def get(self, when: date, past: bool = True) -> Model:
-        """The model as of ``when`` (see :func:`model_at`), built on the first call for it."""
-        key = (when, bool(past))
-        with self._lock:
-            found = self._models.get(key)
-            if found is not None:
-                self._models.move_to_end(key)
-                return found
-            building = self._building.setdefault(key, threading.Lock())
-        with building:
-            with self._lock:
-                found = self._models.get(key)
-            if found is None:
-                found = model_at(
-                    self.model, when, past=key[1], cache=self._cache, use_cache=self._use_cache
-                )
-                with self._lock:
-                    self._models[key] = found
-                    while len(self._models) > self.maxsize:
-                        self._models.popitem(last=False)
-        with self._lock:
-            if self._building.get(key) is building and not building.locked():
-                del self._building[key]
-        return found
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._models)
 
 
 def rankings(

@@ -52,7 +52,16 @@ def test_every_metric_is_timed_with_how_it_was_computed(measured):
 
 @pytest.mark.parametrize(
     "step",
-    ["read", "build", "load", "metrics_cold", "metrics_warm", "communities", "warm_start"],
+    [
+        "read",
+        "build",
+        "load",
+        "metrics_cold",
+        "metrics_warm",
+        "communities",
+        "warm_start",
+        "synergy_prepare",
+    ],
 )
 def test_every_step_has_a_positive_median(measured, step):
     found = measured["steps"][step]
@@ -109,6 +118,7 @@ def test_the_report_has_a_row_per_measured_step(measured):
         "all metrics cold (sum)",
         "all metrics from the on-disk cache",
         "warm start: load + build_model, everything cached",
+        "first synergy query: history prepared, ranker cached",
         "communities (Louvain, cold)",
         "first view: time",
         "first view: elements sent",

@@ -29,7 +29,7 @@ def model(shipped_graph, cache):
 
 
 def test_the_model_at_a_date_holds_only_what_had_begun(model, cache):
-    dated = model_at(model, BEFORE, cache=cache)
+    dated = model_at(model, BEFORE)
     expected = simple_view(as_of(model.graph, BEFORE))
     assert set(dated.view) == set(expected) and LATER not in dated.view
     assert dated.graph.number_of_edges() == 284 - 19  # 19 relations start in 2023
@@ -45,54 +45,57 @@ def test_the_model_at_a_date_holds_only_what_had_begun(model, cache):
 
 
 def test_entities_keep_the_place_they_have_in_the_full_layout(model, cache):
-    dated = model_at(model, BEFORE, cache=cache)
+    dated = model_at(model, BEFORE)
     assert dict(dated.layout) == {node: model.layout[node] for node in dated.view}
 
 
 def test_suggestions_at_a_date_see_nothing_later(model, cache):
-    dated = model_at(model, BEFORE, cache=cache)
+    dated = model_at(model, BEFORE)
     assert dated.synergy.as_of == "2022-12-31"
     assert LATER not in dated.synergy.view
-    on_the_day = model_at(model, date(2023, 6, 15), cache=cache).synergy
+    on_the_day = model_at(model, date(2023, 6, 15)).synergy
     assert on_the_day.as_of == "2023-06-15" and LATER in on_the_day.view
 
 
 def test_hiding_past_relations(model, cache):
     day = date(2023, 10, 31)  # the open call ended on 2023-09-15, the industry days on 10-06
-    shown = model_at(model, day, cache=cache)
-    hidden = model_at(model, day, past=False, cache=cache)
+    shown = model_at(model, day)
+    hidden = model_at(model, day, past=False)
     ended = {key for *_, key, past in shown.graph.edges(keys=True, data="past") if past}
     assert len(ended) == 2
     assert hidden.graph.number_of_edges() == shown.graph.number_of_edges() - 2
 
 
-def test_each_date_is_cached_apart(model, tmp_path):
-    model_at(model, BEFORE, cache=tmp_path)
+def test_each_date_is_cached_apart(shipped_graph, tmp_path):
+    full = build_model(shipped_graph, cache=tmp_path)
+    before = set(tmp_path.iterdir())
+    model_at(full, BEFORE)
     first = sorted(path.name for path in tmp_path.iterdir())
-    assert first
-    model_at(model, BEFORE, cache=tmp_path)
+    assert set(tmp_path.iterdir()) > before
+    model_at(full, BEFORE)
     assert sorted(path.name for path in tmp_path.iterdir()) == first  # read, not written again
-    model_at(model, date(2023, 6, 1), cache=tmp_path)
+    model_at(full, date(2023, 6, 1))
     assert len(list(tmp_path.iterdir())) > len(first)
 
 
 def test_the_memo_gives_the_same_model_for_a_date_seen(model, cache):
-    memo = DatedModels(model, maxsize=2, cache=cache)
-    first = memo.get(BEFORE)
-    assert memo.get(BEFORE) is first
-    assert memo.get(BEFORE, past=False) is not first
+    memo = DatedModels(maxsize=2)
+    first = memo.get(model, BEFORE)
+    assert memo.get(model, BEFORE) is first
+    assert memo.get(model, BEFORE, past=False) is not first
     assert len(memo) == 2
+    assert model.at(BEFORE) is model.at(BEFORE)  # each model keeps its own memo
 
 
 def test_the_memo_is_bounded_and_drops_the_least_recently_used(model, cache):
-    memo = DatedModels(model, maxsize=2, cache=cache)
-    first = memo.get(BEFORE)
-    second = memo.get(date(2023, 6, 1))
-    assert memo.get(BEFORE) is first  # now the most recent
-    memo.get(date(2023, 10, 31))  # pushes out 2023-06-01
+    memo = DatedModels(maxsize=2)
+    first = memo.get(model, BEFORE)
+    second = memo.get(model, date(2023, 6, 1))
+    assert memo.get(model, BEFORE) is first  # now the most recent
+    memo.get(model, date(2023, 10, 31))  # pushes out 2023-06-01
     assert len(memo) == 2
-    assert memo.get(BEFORE) is first
-    assert memo.get(date(2023, 6, 1)) is not second
+    assert memo.get(model, BEFORE) is first
+    assert memo.get(model, date(2023, 6, 1)) is not second
 
 
 def test_a_date_asked_for_by_many_at_once_is_built_once(model, monkeypatch):
@@ -106,9 +109,11 @@ def test_a_date_asked_for_by_many_at_once_is_built_once(model, monkeypatch):
         return object()
 
     monkeypatch.setattr(explorer, "model_at", slow)
-    memo = DatedModels(model)
+    memo = DatedModels()
     found = []
-    threads = [threading.Thread(target=lambda: found.append(memo.get(BEFORE))) for _ in range(4)]
+    threads = [
+        threading.Thread(target=lambda: found.append(memo.get(model, BEFORE))) for _ in range(4)
+    ]
     for thread in threads:
         thread.start()
     started.wait(5)
@@ -120,6 +125,6 @@ def test_a_date_asked_for_by_many_at_once_is_built_once(model, monkeypatch):
     assert len(found) == 4 and all(item is found[0] for item in found)
 
 
-def test_the_memo_needs_room_for_one(model):
+def test_the_memo_needs_room_for_one():
     with pytest.raises(ValueError, match="maxsize"):
-        DatedModels(model, maxsize=0)
+        DatedModels(maxsize=0)

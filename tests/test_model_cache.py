@@ -3,13 +3,16 @@ metric was computed."""
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from ecosystem import cache
+from ecosystem import cache, explorer
 from ecosystem.analysis import fast
 from ecosystem.analysis.centrality import METRICS
+from ecosystem.analysis.synergy import synergy_candidates
 from ecosystem.explorer import BUILD_STEPS, build_model
 from ecosystem.web.centrality import metric_about
 
@@ -46,11 +49,49 @@ def test_every_step_is_reported(shipped_graph, tmp_path):
         *METRICS,
         "communities",
         "layout",
-        "synergy ranker",
         "",
     ]
     assert [done for done, _, _ in steps] == list(range(BUILD_STEPS + 1))
     assert {total for _, total, _ in steps} == {BUILD_STEPS}
+
+
+def test_partner_suggestions_are_prepared_on_the_first_query_not_at_build(
+    shipped_graph, tmp_path, monkeypatch
+):
+    prepared = []
+    real = explorer.prepare
+
+    def counted(view, **options):
+        prepared.append(view)
+        return real(view, **options)
+
+    monkeypatch.setattr(explorer, "prepare", counted)
+    model = build_model(shipped_graph, cache=tmp_path)
+    assert prepared == []
+    first = synergy_candidates(model.view, "ismc", synergy=model.synergy)
+    assert prepared == [model.view]
+    again = synergy_candidates(model.view, "ismc", synergy=model.synergy)
+    assert len(prepared) == 1
+    assert again == first
+    # The ranker it learned went to the model's cache folder.
+    assert list(tmp_path.glob("synergy-maxima-*.npz"))
+
+
+def test_queries_at_once_prepare_the_history_once(shipped_graph, monkeypatch):
+    prepared = []
+    real = explorer.prepare
+
+    def slow(view, **options):
+        prepared.append(view)
+        time.sleep(0.2)  # long enough for every thread to ask before the first has it
+        return real(view, **options)
+
+    monkeypatch.setattr(explorer, "prepare", slow)
+    model = build_model(shipped_graph, use_cache=False)
+    with ThreadPoolExecutor(4) as pool:
+        found = list(pool.map(lambda _: model.synergy, range(4)))
+    assert len(prepared) == 1
+    assert all(index is found[0] for index in found)
 
 
 def test_an_exact_metric_is_described_plainly(shipped_graph, tmp_path: Path):

@@ -61,6 +61,13 @@ def register(
         "--no-cache", action="store_true", help="compute every metric afresh and keep nothing"
     )
     serve.add_argument(
+        "--stories",
+        type=Path,
+        metavar="DIR",
+        help="the folder stories are read from and saved in (never the data folder; "
+        "without it stories play from links but cannot be saved)",
+    )
+    serve.add_argument(
         "--debug",
         action="store_true",
         help="Dash's development server with debugging (never in production)",
@@ -96,6 +103,8 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
                 use_cache=not args.no_cache,
                 progress=progress,
                 url_prefix=gate.url_prefix,
+                stories_dir=args.stories,
+                data_dir=args.data,
             )
         app.server.wsgi_app = wrap(app.server.wsgi_app, gate)
         return app

@@ -19,6 +19,7 @@ from ecosystem.web import spec
 from ecosystem.web.components import plotly_text
 from ecosystem.web.ids import ID
 from ecosystem.web.spec import MAX_TOP, ViewState
+from ecosystem.web.timeline import TIME_FIELDS, resolve
 
 COLUMNS = [
     {"field": "rank", "headerName": "#", "width": 56, "type": "numericColumn"},
@@ -110,10 +111,10 @@ def register_callbacks(app: Dash, model: Model) -> None:
             Output(ID.TABLE, "rowData"),
             Output(ID.METRIC_ABOUT, "children"),
         ),
-        inputs=spec.inputs("metric", "top", "types", "presenter"),
+        inputs=spec.inputs("metric", "top", "types", "presenter", *TIME_FIELDS),
     )
     def centrality(**fields: Any):
-        return handle_centrality(model, spec.from_client(model, fields))
+        return handle_centrality(*resolve(model, fields))
 
 
 def centrality_figure(rows: list[Ranked], metric: str, *, presenter: bool = False) -> dict:

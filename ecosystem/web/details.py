@@ -17,6 +17,7 @@ from ecosystem.web.components import evidence_block, type_badge
 from ecosystem.web.ids import ID
 from ecosystem.web.source import labels as source_labels
 from ecosystem.web.spec import ViewState
+from ecosystem.web.timeline import TIME_FIELDS, resolve
 
 # Relations listed per type; a hub's thousands more are counted, not sent.
 DETAILS_PER_TYPE = 50
@@ -35,9 +36,11 @@ def handle_details(model: Model, state: ViewState) -> list:
 
 
 def register_callbacks(app: Dash, model: Model) -> None:
-    @app.callback(output=Output(ID.DETAILS, "children"), inputs=spec.inputs("selected", "link"))
+    @app.callback(
+        output=Output(ID.DETAILS, "children"), inputs=spec.inputs("selected", "link", *TIME_FIELDS)
+    )
     def details(**fields):
-        return handle_details(model, spec.from_client(model, fields))
+        return handle_details(*resolve(model, fields))
 
 
 def empty_details() -> list:

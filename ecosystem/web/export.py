@@ -25,6 +25,7 @@ from ecosystem.web.ids import ID
 from ecosystem.web.picture import picture_title, svg_picture
 from ecosystem.web.source import labels as source_labels
 from ecosystem.web.spec import ViewState
+from ecosystem.web.timeline import TIME_FIELDS, resolve
 
 # The app's own CSV (relations with both ends named, for people reading it), then every format
 # the registry can write.
@@ -42,7 +43,9 @@ VIEW_FIELDS = (
     "metric",
     "colour",
     "layout",
+    "new_since",
     *paths.FIELDS,
+    *TIME_FIELDS,
 )
 
 
@@ -158,18 +161,18 @@ def register_callbacks(app: Dash, model: Model) -> None:
         prevent_initial_call=True,
     )
     def export_data(clicks: Any, fields: Any):
-        state: ViewState = spec.from_client(model, fields)
+        shown, state = resolve(model, fields)
         chosen = formats.get(str(ctx.triggered_id), "csv")
         if chosen == "svg":
-            return svg_download(model, state)
-        return export_download(model, state, chosen)
+            return svg_download(shown, state)
+        return export_download(shown, state, chosen)
 
     @app.callback(
         output=Output(ID.PICTURE_TITLE, "children"),
-        inputs=spec.inputs("selected", "path_from", "path_to"),
+        inputs=spec.inputs("selected", "path_from", "path_to", *TIME_FIELDS),
     )
     def title(**fields: Any):
-        return picture_title(model, spec.from_client(model, fields))
+        return picture_title(*resolve(model, fields))
 
 
 def download() -> list:

@@ -20,6 +20,7 @@ from ecosystem.web import spec
 from ecosystem.web.components import clipped, panel, type_options
 from ecosystem.web.ids import ID
 from ecosystem.web.spec import MAX_HOPS, ViewState
+from ecosystem.web.timeline import TIME_FIELDS, resolve
 from ecosystem.web.url import Event, Intent
 
 
@@ -132,8 +133,8 @@ def _item(colour: str, shape: str, label: str) -> html.Li:
 def register_callbacks(app: Dash, model: Model) -> None:
     @app.callback(
         output=(Output(ID.LEGEND, "children"), Output(ID.LEGEND_OVERLAY, "children")),
-        inputs=spec.inputs("colour", "metric"),
+        inputs=spec.inputs("colour", "metric", *TIME_FIELDS),
     )
     def legend(**fields: Any):
-        items = legend_items(model, spec.from_client(model, fields))
+        items = legend_items(*resolve(model, fields))
         return items, items

@@ -6,14 +6,25 @@ from __future__ import annotations
 from dash import dcc, html
 
 from ecosystem.explorer import Model
-from ecosystem.web import centrality, details, export, filters, network, paths, presenter, synergy
+from ecosystem.web import (
+    centrality,
+    details,
+    export,
+    filters,
+    network,
+    paths,
+    presenter,
+    stories,
+    synergy,
+    timeline,
+)
 from ecosystem.web.ids import ID
 from ecosystem.web.spec import COLOUR_MODES, TABS, ViewState
 
 DEFAULT = ViewState()
 
 
-def page(model: Model) -> html.Div:
+def page(model: Model, folder: stories.Folder) -> html.Div:
     return html.Div(
         [
             dcc.Location(id=ID.URL, refresh=False),
@@ -25,12 +36,15 @@ def page(model: Model) -> html.Div:
             dcc.Store(id=ID.PRESENTER, data=False),
             *export.download(),
             *presenter.hidden_steps(),
+            *stories.hidden(),
             topbar(model),
             html.Main(
                 [
-                    html.Aside(filters.layout(model), className="sidebar left"),
-                    network.layout(),
-                    html.Aside(tabs(model), className="sidebar right"),
+                    html.Aside(
+                        [*filters.layout(model), *timeline.layout(model)], className="sidebar left"
+                    ),
+                    network.layout(overlays=stories.overlay()),
+                    html.Aside(tabs(model, folder), className="sidebar right"),
                 ],
                 className="main",
             ),
@@ -72,8 +86,9 @@ def topbar(model: Model) -> html.Header:
     )
 
 
-def tabs(model: Model) -> dcc.Tabs:
+def tabs(model: Model, folder: stories.Folder) -> dcc.Tabs:
     content = {
+        "story": stories.layout(folder),
         "details": [details.layout()],
         "paths": paths.layout(),
         "synergy": synergy.layout(model),

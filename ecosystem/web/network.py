@@ -18,6 +18,7 @@ import dash_cytoscape as cyto
 from dash import Dash, Input, Output, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
+from ecosystem.analysis.periods import new_since, read_month
 from ecosystem.elements import (
     base_stylesheet,
     edge_id,
@@ -35,6 +36,7 @@ from ecosystem.web import spec
 from ecosystem.web.components import attrs
 from ecosystem.web.ids import ID
 from ecosystem.web.spec import LAYOUTS, BadInput, ViewState
+from ecosystem.web.timeline import TIME_FIELDS, resolve
 from ecosystem.web.url import Event, Intent
 
 MAX_KEPT = 200  # entities a highlight store may ask to keep on screen
@@ -47,11 +49,14 @@ ELEMENT_FIELDS = (
     "metric",
     "colour",
     "layout",
+    "new_since",
+    *TIME_FIELDS,
 )
-STYLE_FIELDS = ("selected", "focus", "colour", "presenter")
+STYLE_FIELDS = ("selected", "focus", "colour", "presenter", *TIME_FIELDS)
 
 
-def layout() -> html.Div:
+def layout(overlays: Sequence[Any] = ()) -> html.Div:
+    """The network, its toolbar and what shows over it (``overlays``: other panels' parts)."""
     return html.Div(
         [
             toolbar(),
@@ -71,8 +76,10 @@ def layout() -> html.Div:
             ),
             html.Div(id=ID.HOVER, className="hover-card", role="status"),
             html.Div(id=ID.CAPTION, className="caption", role="status"),
+            html.Div(id=ID.AS_OF_TEXT, className="as-of-badge", role="status"),
             html.Div(id=ID.LEGEND_OVERLAY, className="legend-overlay"),
             html.Div(id=ID.CAMERA, className="hidden"),
+            *overlays,
         ],
         className="graph-area",
     )
@@ -150,10 +157,18 @@ def handle_elements(
         positions = model.layout
     community = model.community if state.colour == "community" else None
     named = labelled({node: values[node] for node in shown.nodes})
+    month = read_month(state.new_since) if state.new_since else None
+    new_nodes, new_links = new_since(model.view, month) if month is not None else ((), ())
     elements = node_elements(
-        model.view, shown.nodes, layout=positions, sizes=sizes, community=community, labelled=named
+        model.view,
+        shown.nodes,
+        layout=positions,
+        sizes=sizes,
+        community=community,
+        labelled=named,
+        new=new_nodes,
     )
-    elements += link_elements(model.view, shown.links)
+    elements += link_elements(model.view, shown.links, new=new_links)
     entities, links = model.view.number_of_nodes(), model.link_count
     counts = (
         f"Showing {len(shown.nodes):,} of {entities:,} entities ({shown.hidden_nodes:,} hidden) "
@@ -283,12 +298,12 @@ def register_callbacks(app: Dash, model: Model) -> None:
         },
     )
     def render_elements(fields, path, pick):
-        state = spec.from_client(model, fields)
+        shown, state = resolve(model, fields)
         # A new highlight changes what is drawn only around a selection or on a network too
         # large to draw whole.
         if set(ctx.triggered_prop_ids) <= highlights and not state.hops and not large:
             raise PreventUpdate
-        return handle_elements(model, state, *kept(path, pick))
+        return handle_elements(shown, state, *kept(path, pick))
 
     @app.callback(
         output=Output(ID.GRAPH, "layout"),
@@ -309,9 +324,9 @@ def register_callbacks(app: Dash, model: Model) -> None:
         },
     )
     def restyle(fields, path, pick):
-        state = spec.from_client(model, fields)
+        shown, state = resolve(model, fields)
         return handle_highlight(
-            model,
+            shown,
             state,
             path if isinstance(path, dict) else None,
             pick if isinstance(pick, dict) else None,
@@ -320,8 +335,9 @@ def register_callbacks(app: Dash, model: Model) -> None:
     @app.callback(
         output=Output(ID.HOVER, "children"),
         inputs={"data": Input(ID.GRAPH, "mouseoverNodeData")},
-        state={"fields": spec.states("metric")},
+        state={"fields": spec.states("metric", *TIME_FIELDS)},
     )
     def hover(data, fields):
-        node = spec.Entity().from_client(model, data.get("id")) if isinstance(data, dict) else None
-        return hover_card(model, node, spec.from_client(model, fields).metric)
+        shown, state = resolve(model, fields)
+        node = spec.Entity().from_client(shown, data.get("id")) if isinstance(data, dict) else None
+        return hover_card(shown, node, state.metric)

@@ -21,6 +21,7 @@ from ecosystem.web.components import attrs, evidence_block, message
 from ecosystem.web.ids import ID
 from ecosystem.web.source import labels as source_labels
 from ecosystem.web.spec import MAX_PATH_K, ViewState
+from ecosystem.web.timeline import TIME_FIELDS, resolve
 
 FIELDS = ("path_from", "path_to", "path_k", "avoid_hubs", "path_choice")
 
@@ -143,7 +144,7 @@ def register_callbacks(app: Dash, model: Model) -> None:
             Output(ID.PATH_STORE, "data"),
             Output(ID.PATH_CHOICE, "options"),
         ),
-        inputs=spec.inputs(*FIELDS),
+        inputs=spec.inputs(*FIELDS, *TIME_FIELDS),
     )
     def find_path(**fields: Any):
-        return handle_path(model, spec.from_client(model, fields))
+        return handle_path(*resolve(model, fields))

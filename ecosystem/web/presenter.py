@@ -19,6 +19,7 @@ from ecosystem.web import spec
 from ecosystem.web.components import attrs, clipped
 from ecosystem.web.ids import ID
 from ecosystem.web.spec import ViewState
+from ecosystem.web.timeline import TIME_FIELDS, resolve
 from ecosystem.web.url import Event, Intent
 
 
@@ -75,7 +76,9 @@ def _stepper(by: int):
 
 def _presenting(on: bool):
     def apply(model: Model, state: ViewState, event: Event) -> ViewState:
-        return replace(state, presenter=on)
+        if not on:  # leaving presenter mode ends a story being played
+            return replace(state, presenter=False, story=None, story_step=0)
+        return replace(state, presenter=True)
 
     return apply
 
@@ -155,14 +158,14 @@ def register_caption(app: Dash, model: Model) -> None:
     @app.callback(
         output=(Output(ID.CAPTION, "children"), Output(ID.CAMERA, "children")),
         inputs={
-            "fields": spec.inputs("focus", "selected"),
+            "fields": spec.inputs("focus", "selected", *TIME_FIELDS),
             "path": Input(ID.PATH_STORE, "data"),
             "pick": Input(ID.SYNERGY_STORE, "data"),
         },
     )
     def caption(fields, path, pick):
-        state = spec.from_client(model, fields)
-        camera = handle_camera(model, state, path, pick)
-        return handle_caption(model, state, path), html.Span(
+        shown, state = resolve(model, fields)
+        camera = handle_camera(shown, state, path, pick)
+        return handle_caption(shown, state, path), html.Span(
             **attrs({"data-fit": " ".join(camera)})
         )

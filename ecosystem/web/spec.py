@@ -19,12 +19,14 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import math
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode
 
 from ecosystem.analysis.centrality import METRICS
+from ecosystem.analysis.periods import month_text, read_month
 from ecosystem.errors import EcosystemError
 from ecosystem.schema import ENTITY_TYPES, RELATION_TYPES
 from ecosystem.web.ids import ID
@@ -42,7 +44,13 @@ LAYOUTS = {
     "grid": "Grid",
 }
 COLOUR_MODES = {"type": "Entity type", "community": "Community"}
-TABS = {"details": "Details", "paths": "Paths", "synergy": "Synergy", "centrality": "Centrality"}
+TABS = {
+    "details": "Details",
+    "paths": "Paths",
+    "synergy": "Synergy",
+    "centrality": "Centrality",
+    "story": "Story",
+}
 MAX_HOPS = 3
 MAX_PATH_K = 10
 MAX_MIN_DEGREE = 1000
@@ -50,6 +58,8 @@ MAX_TOP = 100
 MAX_QUERY_CHARS = 4000
 MAX_LIST_ITEMS = 64
 MAX_ID_CHARS = 1000
+MAX_STORY_STEPS = 200
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 
 class BadInput(EcosystemError):
@@ -68,7 +78,7 @@ class Kind:
     def to_url(self, value: Any) -> str:
         return str(value)
 
-    def to_client(self, value: Any) -> Any:
+    def to_client(self, model: Model, value: Any) -> Any:
         return value
 
 
@@ -101,7 +111,7 @@ class Link(Kind):
     def to_url(self, value: tuple[str, str]) -> str:
         return "~".join(value)
 
-    def to_client(self, value: tuple[str, str] | None) -> list[str] | None:
+    def to_client(self, model: Model, value: tuple[str, str] | None) -> list[str] | None:
         return list(value) if value else None
 
 
@@ -138,7 +148,7 @@ class Choices(Kind):
     def to_url(self, value: tuple[str, ...]) -> str:
         return ",".join(value)
 
-    def to_client(self, value: tuple[str, ...]) -> list[str]:
+    def to_client(self, model: Model, value: tuple[str, ...]) -> list[str]:
         return list(value)
 
 
@@ -208,8 +218,56 @@ class Tick(Kind):
     def to_url(self, value: bool) -> str:
         return "yes" if value else "no"
 
-    def to_client(self, value: bool) -> list[str]:
+    def to_client(self, model: Model, value: bool) -> list[str]:
         return [self.token] if value else []
+
+
+@dataclass(frozen=True)
+class Month(Kind):
+    """A month of the data's dates, ``YYYY-MM``: the network as it stood at the month's end.
+
+    A control holds the month's number (:func:`~ecosystem.analysis.periods.month_number`);
+    with ``whole``, the control's last position, one step past its last period, means no date
+    (the whole network). In a URL a year alone means its December. Dates outside the periods
+    are brought to the nearest; a network without dates takes none.
+    """
+
+    whole: bool = False
+
+    def _clamped(self, model: Model, month: int, *, whole: bool = False) -> str | None:
+        dated = model.span
+        if dated is None or (whole and month >= dated.whole):
+            return None
+        stops = dated.periods
+        return month_text(min(max(month, stops[0]), stops[-1]))
+
+    def from_client(self, model: Model, raw: Any) -> str | None:
+        if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
+            raise BadInput("expected a month number")
+        if not 0 <= raw < 12 * 10_000:
+            raise BadInput("expected a month number of a year from 0 to 9999")
+        return self._clamped(model, round(raw), whole=self.whole)
+
+    def from_url(self, model: Model, text: str) -> str | None:
+        month = read_month(text, end=True)
+        if month is None:
+            raise BadInput("expected a date as YYYY or YYYY-MM")
+        return self._clamped(model, month)
+
+    def to_client(self, model: Model, value: str | None) -> int | None:
+        if value is not None:
+            return read_month(value)
+        return model.span.whole if self.whole and model.span is not None else None
+
+
+@dataclass(frozen=True)
+class Name(Kind):
+    """A plain file name (letters, digits, ``.``, ``-``, ``_``), such as a story's."""
+
+    def from_client(self, model: Model, raw: Any) -> str:
+        if not isinstance(raw, str) or not NAME.fullmatch(raw) or ".." in raw:
+            raise BadInput("expected a name of letters, digits, '.', '-' and '_'")
+        return raw
 
 
 def _field(default: Any, component: str, prop: str, key: str, kind: Kind) -> Any:
@@ -244,6 +302,11 @@ class ViewState:
     colour: str = _field("type", ID.COLOUR, "value", "colour", Choice(COLOUR_MODES))
     layout: str = _field("force", ID.LAYOUT, "value", "layout", Choice(LAYOUTS))
     tab: str = _field("details", ID.TABS, "value", "tab", Choice(TABS))
+    as_of: str | None = _field(None, ID.AS_OF, "value", "asof", Month(whole=True))
+    hide_past: bool = _field(False, ID.HIDE_PAST, "value", "past", Tick("hide"))
+    new_since: str | None = _field(None, ID.NEW_SINCE, "value", "new", Month())
+    story: str | None = _field(None, ID.STORY, "data", "story", Name())
+    story_step: int = _field(0, ID.STORY_STEP, "data", "step", Number(0, MAX_STORY_STEPS))
 
 
 @dataclass(frozen=True)
@@ -306,9 +369,9 @@ def from_client(model: Model, values: Mapping[str, Any]) -> ViewState:
     return ViewState(**changes)
 
 
-def to_client(state: ViewState) -> dict[str, Any]:
+def to_client(model: Model, state: ViewState) -> dict[str, Any]:
     """Each field's value as its component holds it."""
-    return {field.name: field.kind.to_client(getattr(state, field.name)) for field in FIELDS}
+    return {field.name: field.kind.to_client(model, getattr(state, field.name)) for field in FIELDS}
 
 
 def inputs(*names: str) -> dict[str, Input]:

@@ -26,6 +26,7 @@ from ecosystem.web import spec
 from ecosystem.web.components import message, type_badge, type_options
 from ecosystem.web.ids import ID
 from ecosystem.web.spec import ViewState
+from ecosystem.web.timeline import TIME_FIELDS, resolve
 from ecosystem.web.url import Event, Intent
 
 TOP = 10
@@ -112,14 +113,17 @@ INTENTS = (Intent("pick", Input({"type": ID.SYNERGY_PICK, "index": ALL}, "n_clic
 def register_callbacks(app: Dash, model: Model) -> None:
     @app.callback(
         output=Output(ID.SYNERGY_RESULT, "children"),
-        inputs=spec.inputs("selected", "synergy_types"),
+        inputs=spec.inputs("selected", "synergy_types", *TIME_FIELDS),
     )
     def synergy(**fields: Any):
-        return handle_synergy(model, spec.from_client(model, fields))
+        return handle_synergy(*resolve(model, fields))
 
-    @app.callback(output=Output(ID.SYNERGY_STORE, "data"), inputs=spec.inputs("selected", "pick"))
+    @app.callback(
+        output=Output(ID.SYNERGY_STORE, "data"),
+        inputs=spec.inputs("selected", "pick", *TIME_FIELDS),
+    )
     def picked(**fields: Any):
-        return handle_pick(model, spec.from_client(model, fields))
+        return handle_pick(*resolve(model, fields))
 
 
 def synergy_report(result: Mapping[str, Any]) -> list:

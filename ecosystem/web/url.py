@@ -161,7 +161,7 @@ def _answer(
     *,
     write_url: bool,
 ) -> dict:
-    values = spec.to_client(new)
+    values = spec.to_client(model, new)
     changed = {name for name, value in values.items() if fields.get(name) != value}
     for name in CHOOSERS:
         if name in changed:

@@ -69,6 +69,8 @@ def test_every_input_of_every_callback_answers_cleanly(app, dependencies):
     client = app.server.test_client()
     failures = []
     for dependency in dependencies:
+        if dependency.get("clientside_function"):
+            continue  # runs in the browser: the server has nothing to answer
         for position, target in enumerate(dependency["inputs"]):
             for value in HOSTILE:
                 inputs = [

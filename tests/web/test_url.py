@@ -16,7 +16,7 @@ def answer(model, triggered: dict, *, url: str = "", view: ViewState = ViewState
         INTENTS,
         triggered,
         url=url,
-        fields=to_client(view),
+        fields=to_client(model, view),
         typed=extra.get("typed", {"selected": None, "path_from": None, "path_to": None}),
         highlight=extra.get("highlight", []),
     )

@@ -1,0 +1,177 @@
+"""Calendar months for the as-of control and the timeline chart: pure functions.
+
+A month is numbered ``year * 12 + month - 1``, so that months count on across years and a
+slider can step over them. Relations give partial ISO dates (``2023``, ``2023-06``,
+``2023-06-15``); a start or end is placed in the month it falls in (a year alone in its first
+month for a start, its last for an end).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import networkx as nx
+
+MONTHLY_UP_TO = 36  # spans of at most this many months step by month, longer ones by year
+_PARTIAL = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+
+
+def month_number(year: int, month: int) -> int:
+    """The number of a month, counting on across years.
+
+    >>> month_number(2023, 6) - month_number(2022, 6)
+    12
+    """
+    return year * 12 + month - 1
+
+
+def month_text(month: int) -> str:
+    """``YYYY-MM`` of a month number.
+
+    >>> month_text(month_number(2016, 12))
+    '2016-12'
+    """
+    year, index = divmod(month, 12)
+    return f"{year:04d}-{index + 1:02d}"
+
+
+def last_day(month: int) -> date:
+    """The last day of a month: what "as of" that month means.
+
+    >>> last_day(month_number(2016, 2))
+    datetime.date(2016, 2, 29)
+    """
+    year, index = divmod(month, 12)
+    return date(year, index + 1, calendar.monthrange(year, index + 1)[1])
+
+
+def read_month(text: str, *, end: bool = False) -> int | None:
+    """The month a partial ISO date falls in; a year alone is its first month, or with ``end``
+    its last. ``None`` for an empty or unreadable date.
+
+    >>> month_text(read_month("2023")), month_text(read_month("2023", end=True))
+    ('2023-01', '2023-12')
+    >>> month_text(read_month("2023-06-15")), read_month(""), read_month("June")
+    ('2023-06', None, None)
+    """
+    found = _PARTIAL.fullmatch(text.strip())
+    if not found:
+        return None
+    year, month = int(found[1]), found[2]
+    if month is None:
+        return month_number(year, 12 if end else 1)
+    if not 1 <= int(month) <= 12:
+        return None
+    return month_number(year, int(month))
+
+
+@dataclass(frozen=True)
+class Span:
+    """The months a network's dated relations cover, and how a control steps over them."""
+
+    first: int  # the month of the earliest start
+    last: int  # the month of the latest start or end
+    step: int  # 1 (by month) or 12 (by year)
+    undated: int  # relations with no start
+
+    @property
+    def periods(self) -> tuple[int, ...]:
+        """The months a control stops at: each month, or each year's December. The first stop
+        is the period before anything dated began, the last the period after the last date, when
+        every dated relation that ends has ended."""
+        if self.step == 1:
+            return tuple(range(self.first - 1, self.last + 2))
+        first_year, last_year = self.first // 12, self.last // 12
+        return tuple(month_number(year, 12) for year in range(first_year - 1, last_year + 2))
+
+    @property
+    def whole(self) -> int:
+        """The control's position past the last period: the whole network, no date applied."""
+        return self.periods[-1] + self.step
+
+    def period_of(self, month: int) -> int:
+        """The stop a month is counted under: itself, or its year's December."""
+        return month if self.step == 1 else month_number(month // 12, 12)
+
+    def label(self, month: int) -> str:
+        return month_text(month) if self.step == 1 else str(month // 12)
+
+
+def _dates(graph: nx.MultiDiGraph) -> Iterable[tuple[str, str, str]]:
+    for *_, data in graph.edges(data=True):
+        yield data.get("type", ""), str(data.get("start", "") or ""), str(data.get("end", "") or "")
+
+
+def span(graph: nx.MultiDiGraph) -> Span | None:
+    """The dated months of ``graph``'s relations; ``None`` when no relation has a start.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_edge("a", "b", type="funds", start="2023-03", end="2023-11")
+    0
+    >>> g.add_edge("a", "c", type="funds", start="", end="")
+    0
+    >>> s = span(g)
+    >>> month_text(s.first), month_text(s.last), s.step, s.undated
+    ('2023-03', '2023-11', 1, 1)
+    """
+    starts, ends, undated = [], [], 0
+    for _kind, start, end in _dates(graph):
+        begun = read_month(start)
+        if begun is None:
+            undated += 1
+            continue
+        starts.append(begun)
+        ended = read_month(end, end=True)
+        if ended is not None:
+            ends.append(ended)
+    if not starts:
+        return None
+    first, last = min(starts), max(starts + ends)
+    return Span(first, last, 1 if last - first < MONTHLY_UP_TO else 12, undated)
+
+
+def counts(graph: nx.MultiDiGraph, dated: Span) -> dict[str, dict[int, int]]:
+    """How many relations of each type begin in each period of ``dated`` (types in name order,
+    periods in time order; undated relations are not counted here, ``dated.undated`` says how
+    many there are)."""
+    tally: Counter[tuple[str, int]] = Counter()
+    for kind, start, _end in _dates(graph):
+        begun = read_month(start)
+        if begun is not None:
+            tally[kind, dated.period_of(begun)] += 1
+    table: dict[str, dict[int, int]] = {}
+    for (kind, period), number in sorted(tally.items()):
+        table.setdefault(kind, {})[period] = number
+    return table
+
+
+def new_since(view: nx.Graph, month: int) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """What appeared after ``month`` in the simple view ``view``: the links all of whose
+    relations began later (pairs in id order; an undated relation was always there) and the
+    entities all of whose links are new.
+
+    >>> g = nx.Graph()
+    >>> g.add_edge("a", "b", relations=[{"start": "2019"}])
+    >>> g.add_edge("b", "c", relations=[{"start": "2022-03"}])
+    >>> g.add_edge("c", "d", relations=[{"start": ""}, {"start": "2023"}])
+    >>> nodes, links = new_since(g, month_number(2020, 12))
+    >>> sorted(nodes), sorted(links)
+    ([], [('b', 'c')])
+    """
+    links = set()
+    for first, second, records in view.edges(data="relations"):
+        starts = [read_month(str(r.get("start", "") or "")) for r in records or ()]
+        if starts and all(start is not None and start > month for start in starts):
+            links.add((min(first, second), max(first, second)))
+    ends = {end for pair in links for end in pair}
+    nodes = {
+        node
+        for node in ends
+        if all((min(node, other), max(node, other)) in links for other in view[node])
+    }
+    return frozenset(nodes), frozenset(links)

@@ -1,0 +1,667 @@
+"""The story panel: tell a prepared sequence of views step by step, and author one in the app.
+
+A story (:mod:`ecosystem.stories`) is a list of steps, each a saved view with a title and a
+caption. The panel lists the stories of the stories folder (``--stories DIR``), opens one as a
+draft to edit (add the current view as a step, edit titles and captions, reorder, delete), saves
+it there (atomically, the previous version kept), plays it and downloads it as one HTML file
+that plays offline.
+
+Playing is part of the view state (fields ``story`` and ``story_step``), so a step's link opens
+the story at that step. Going to a step (Play, a step's Show, the arrows and space in presenter
+mode) is an intent that sets the view to the step's own. The draft lives in the browser (a
+session store), one per person: nothing is written until Save.
+
+Inputs: the chooser, New, Add (with the camera the page's script reads), the step controls,
+Save, Download, and the story fields. Outputs: the draft and its editor, the stories list, the
+caption and camera of the step played.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+
+from ecosystem.explorer import Model
+from ecosystem.stories import (
+    MAX_CAPTION_CHARS,
+    MAX_STEPS,
+    MAX_TITLE_CHARS,
+    Camera,
+    Story,
+    StoryError,
+    list_stories,
+    parse_story,
+    read_story,
+    story_file_name,
+    to_json,
+    write_story,
+)
+from ecosystem.web import spec
+from ecosystem.web.components import attrs, clipped
+from ecosystem.web.ids import ID
+from ecosystem.web.spec import BadInput, ViewState
+from ecosystem.web.url import Event, Intent
+
+# View keys a step does not keep: which story plays and presenter mode belong to the playing.
+NOT_IN_STEPS = ("story", "step", "mode")
+MAX_DRAFT_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Folder:
+    """Where the app's stories live (``None``: stories can be played from links, not saved)."""
+
+    path: Path | None
+    data_dir: Path | None = None
+
+    def read(self, name: str) -> Story:
+        if self.path is None:
+            raise StoryError([])
+        return read_story(self.path / story_file_name(name))
+
+
+# The draft: the story being edited, as the browser keeps it.
+
+
+def empty_draft() -> dict:
+    return {"name": "", "title": "", "steps": []}
+
+
+def draft_of(story: Story, name: str) -> dict:
+    document = json.loads(to_json(story))
+    return {"name": name, "title": document["title"], "steps": document["steps"]}
+
+
+def story_of(draft: Any, *, name: str = "draft") -> Story:
+    """The story a draft sent by a client holds; :class:`BadInput` when it is not a draft, and
+    :class:`StoryError` (every problem named) when its steps break the story format's rules."""
+    if not isinstance(draft, dict) or not isinstance(draft.get("steps"), list):
+        raise BadInput("a story draft must be an object with a list of steps")
+    text = json.dumps(
+        {
+            "format": "ecosystem-story",
+            "version": 1,
+            "title": draft.get("title") or "",
+            "steps": draft["steps"],
+        }
+    )
+    if len(text) > MAX_DRAFT_BYTES:
+        raise BadInput("the story draft is too large")
+    return parse_story(text, name=name)
+
+
+def step_from_view(model: Model, query: str, camera: Any, number: int) -> dict:
+    """A draft step for the view at address ``query`` and the camera the page reported."""
+    pairs = [(k, v) for k, v in parse_qsl(query.lstrip("?")) if k not in NOT_IN_STEPS]
+    state = spec.parse_url(model, "?" + "&".join(f"{k}={v}" for k, v in pairs))
+    view = dict(parse_qsl(spec.encode_url(state).lstrip("?")))
+    for key in NOT_IN_STEPS:
+        view.pop(key, None)
+    chosen = state.path_to or state.selected
+    title = (
+        clipped(str(model.view.nodes[chosen].get("name", chosen)), MAX_TITLE_CHARS)
+        if chosen
+        else f"Step {number}"
+    )
+    return {"title": title, "caption": "", "view": view, "camera": _camera(camera)}
+
+
+def _camera(raw: Any) -> dict | None:
+    if not isinstance(raw, dict) or not isinstance(raw.get("pan"), dict):
+        return None
+    try:
+        zoom, x, y = (float(raw["zoom"]), float(raw["pan"]["x"]), float(raw["pan"]["y"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not all(map(_finite, (zoom, x, y))):
+        return None
+    return Camera(min(max(zoom, 0.05), 4.0), x, y).as_json()
+
+
+def _finite(value: float) -> bool:
+    return math.isfinite(value) and abs(value) < 1e6
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What a person did to the draft: ``action`` and, for a step's control, the step's index."""
+
+    action: str
+    index: int = -1
+    values: Sequence[Any] = ()
+
+
+def edited(model: Model, draft: dict, edit: Edit, *, query: str = "", camera: Any = None) -> dict:
+    """The draft after ``edit`` (a new dict; ``draft`` is not changed)."""
+    steps = [dict(step) for step in draft["steps"]]
+    at = edit.index
+    if edit.action == "add" and len(steps) < MAX_STEPS:
+        steps.append(step_from_view(model, query, camera, len(steps) + 1))
+    elif edit.action == "delete" and 0 <= at < len(steps):
+        del steps[at]
+    elif edit.action in ("up", "down") and 0 <= at < len(steps):
+        other = at - 1 if edit.action == "up" else at + 1
+        if 0 <= other < len(steps):
+            steps[at], steps[other] = steps[other], steps[at]
+    elif edit.action in ("titles", "captions"):
+        key, limit = (
+            ("title", MAX_TITLE_CHARS)
+            if edit.action == "titles"
+            else (
+                "caption",
+                MAX_CAPTION_CHARS,
+            )
+        )
+        for step, value in zip(steps, edit.values, strict=False):
+            step[key] = value[:limit] if isinstance(value, str) else step[key]
+    elif edit.action == "title" and edit.values:
+        value = edit.values[0]
+        return {**draft, "title": value[:MAX_TITLE_CHARS] if isinstance(value, str) else ""}
+    return {**draft, "steps": steps}
+
+
+# Playing.
+
+
+def at_step(model: Model, state: ViewState, story: Story, name: str, number: int) -> ViewState:
+    """The view of step ``number`` (from 1, brought within the story) of story ``name``."""
+    if not story.steps:
+        return state
+    number = min(max(number, 1), len(story.steps))
+    view = spec.parse_url(model, story.steps[number - 1].query)
+    return replace(view, story=name, story_step=number, presenter=state.presenter, tab=state.tab)
+
+
+def _goer(folder: Folder, by: int | None, *, present: bool = False):
+    def apply(model: Model, state: ViewState, event: Event) -> ViewState:
+        if not event.value:
+            return state  # a button just drawn, not pressed
+        if by is None:  # a story's Play button: its name is the button's index
+            name = event.source.get("index") if isinstance(event.source, dict) else None
+            number = 1
+        else:
+            name, number = state.story, state.story_step + by
+        if not isinstance(name, str) or not name:
+            return state
+        try:
+            story = folder.read(spec.Name().from_client(model, name))
+        except StoryError:
+            return state
+        started = replace(state, presenter=True) if present else state
+        return at_step(model, started, story, name, number)
+
+    return apply
+
+
+def show_step(model: Model, state: ViewState, event: Event) -> ViewState:
+    """A draft step's Show: its view (the button's index is the step's query string)."""
+    if not event.value:
+        return state  # a button just drawn, not pressed
+    query = event.source.get("index") if isinstance(event.source, dict) else None
+    if not isinstance(query, str) or len(query) > spec.MAX_QUERY_CHARS:
+        raise BadInput("a step's Show button must carry its view")
+    view = spec.parse_url(model, query)
+    return replace(view, presenter=state.presenter, tab=state.tab)
+
+
+def intents(folder: Folder) -> tuple[Intent, ...]:
+    return (
+        Intent(
+            "story_play",
+            Input({"type": ID.STORY_PLAY, "index": ALL}, "n_clicks"),
+            _goer(folder, None, present=True),
+        ),
+        Intent("story_next", Input(ID.STORY_NEXT, "n_clicks"), _goer(folder, 1)),
+        Intent("story_previous", Input(ID.STORY_PREVIOUS, "n_clicks"), _goer(folder, -1)),
+        Intent("step_show", Input({"type": ID.STEP_SHOW, "index": ALL}, "n_clicks"), show_step),
+    )
+
+
+def caption(folder: Folder, state: ViewState) -> tuple[list, str]:
+    """The played step's caption over the network, and where its camera looks from (JSON for
+    the page's script; empty when the step keeps the camera where the view puts it)."""
+    if not state.story or not state.story_step:
+        return [], ""
+    try:
+        story = folder.read(state.story)
+    except StoryError:
+        return [html.Div(f"The story {state.story} cannot be read.", className="caption-title")], ""
+    if state.story_step > len(story.steps):
+        return [], ""
+    step = story.steps[state.story_step - 1]
+    lines = [
+        html.Div(
+            [
+                html.Span(
+                    f"Step {state.story_step} of {len(story.steps)}", className="caption-step"
+                ),
+                step.title,
+            ],
+            className="caption-title",
+        )
+    ]
+    if step.caption:
+        lines.append(html.Div(step.caption, className="story-caption-text"))
+    camera = step.camera
+    where = (
+        json.dumps(
+            {"zoom": camera.zoom, "x": camera.pan_x, "y": camera.pan_y, "step": state.story_step}
+        )
+        if camera
+        else ""
+    )
+    return lines, where
+
+
+# The page.
+
+
+def layout(folder: Folder) -> list:
+    where = (
+        f"Stories are saved in {folder.path}."
+        if folder.path
+        else "Start the explorer with --stories DIR to save stories; links to steps still play."
+    )
+    return [
+        html.Div(
+            [
+                html.P(where, className="muted"),
+                html.Div(
+                    [
+                        dcc.Dropdown(
+                            id=ID.STORY_CHOOSER,
+                            options=story_options(folder),
+                            placeholder="Open a story…",
+                            className="story-chooser",
+                        ),
+                        html.Button("New", id=ID.STORY_NEW, n_clicks=0),
+                    ],
+                    className="row",
+                ),
+                html.Label("Story title"),
+                dcc.Input(
+                    id=ID.STORY_TITLE,
+                    value="",
+                    debounce=True,
+                    maxLength=MAX_TITLE_CHARS,
+                    placeholder="e.g. ISMC and its European links",
+                    className="story-title",
+                ),
+                html.Ol(id=ID.STORY_STEPS, className="story-steps"),
+                html.Button(
+                    "Add the current view as a step",
+                    id=ID.STORY_ADD,
+                    n_clicks=0,
+                    className="story-add",
+                    title="The selection, path, filters, date, colour, layout, zoom and pan",
+                ),
+                html.Div(
+                    [
+                        dcc.Input(
+                            id=ID.STORY_NAME,
+                            value="",
+                            debounce=True,
+                            maxLength=100,
+                            placeholder="file name, e.g. forum-talk",
+                            disabled=folder.path is None,
+                        ),
+                        html.Button(
+                            "Save", id=ID.STORY_SAVE, n_clicks=0, disabled=folder.path is None
+                        ),
+                        html.Button(
+                            "Download for offline",
+                            id=ID.STORY_OFFLINE,
+                            n_clicks=0,
+                            title="One HTML file that plays the story with no server or network",
+                        ),
+                    ],
+                    className="row story-save",
+                ),
+                html.Div(id=ID.STORY_MESSAGE, className="story-message", role="status"),
+                html.Div(id=ID.STORY_DOWNLOAD_NOTE, className="story-message", role="status"),
+                dcc.Store(id=ID.STORY_DRAFT, storage_type="session", data=empty_draft()),
+                dcc.Store(id=ID.STORY_VIEW_CAMERA, data=None),
+                dcc.Download(id=ID.STORY_DOWNLOAD),
+            ],
+            className="story-panel",
+        )
+    ]
+
+
+def hidden() -> list:
+    """The stores of the playing fields and the buttons the step keys click."""
+    return [
+        dcc.Store(id=ID.STORY, data=None),
+        dcc.Store(id=ID.STORY_STEP, data=0),
+        *[
+            html.Button(id=button, n_clicks=0, className="hidden", **attrs({"aria-hidden": "true"}))
+            for button in (ID.STORY_NEXT, ID.STORY_PREVIOUS)
+        ],
+    ]
+
+
+def overlay() -> list:
+    """The played step's caption over the network, and its camera for the page's script."""
+    return [
+        html.Div(id=ID.STORY_CAPTION, className="caption story-caption", role="status"),
+        html.Div(id=ID.STORY_CAMERA, className="hidden"),
+    ]
+
+
+def story_options(folder: Folder) -> list[dict]:
+    if folder.path is None:
+        return []
+    try:
+        listed = list_stories(folder.path)
+    except StoryError:
+        return []
+    return [
+        {
+            "label": f"{entry['title']} ({entry['steps']} steps)"
+            if entry["error"] is None
+            else f"{entry['name']} (cannot be read)",
+            "value": entry["name"],
+            "disabled": entry["error"] is not None,
+        }
+        for entry in listed
+    ]
+
+
+def editor(draft: dict, saved: str | None) -> list:
+    """The draft's steps, each with its title, caption and controls; Play once it is saved."""
+    items: list = []
+    steps = draft["steps"]
+    for at, step in enumerate(steps):
+        query = "?" + "&".join(f"{k}={v}" for k, v in step["view"].items())
+        items.append(
+            html.Li(
+                [
+                    dcc.Input(
+                        id={"type": ID.STEP_TITLE, "index": at},
+                        value=step["title"],
+                        debounce=True,
+                        maxLength=MAX_TITLE_CHARS,
+                        className="step-title",
+                    ),
+                    dcc.Textarea(
+                        id={"type": ID.STEP_CAPTION, "index": at},
+                        value=step["caption"],
+                        maxLength=MAX_CAPTION_CHARS,
+                        placeholder="What the audience should see here",
+                        className="step-caption",
+                    ),
+                    html.Div(
+                        [
+                            _button("Show", ID.STEP_SHOW, query, "Show this step's view"),
+                            _button("↑", ID.STEP_UP, at, "Move up", disabled=at == 0),
+                            _button("↓", ID.STEP_DOWN, at, "Move down", last=at == len(steps) - 1),
+                            _button("Delete", ID.STEP_DELETE, at, "Delete this step"),
+                        ],
+                        className="row step-tools",
+                    ),
+                ],
+                className="story-step",
+            )
+        )
+    if not steps:
+        items.append(html.P("No steps yet: set up a view, then add it.", className="muted"))
+    if saved and steps:
+        items.append(
+            html.Button(
+                "▶ Play in presenter mode",
+                id={"type": ID.STORY_PLAY, "index": saved},
+                n_clicks=0,
+                className="primary story-play",
+            )
+        )
+    return items
+
+
+def _button(
+    label: str, kind: str, index: Any, title: str, *, disabled: bool = False, last: bool = False
+) -> html.Button:
+    return html.Button(
+        label,
+        id={"type": kind, "index": index},
+        n_clicks=0,
+        title=title,
+        disabled=disabled or last,
+        className="step-tool",
+    )
+
+
+def checked_draft(raw: Any) -> dict:
+    """A draft sent by a client, checked for shape (:class:`BadInput` otherwise); its content is
+    checked by the story format when saved."""
+    if raw is None:
+        return empty_draft()
+    if not isinstance(raw, dict) or not isinstance(raw.get("steps"), list):
+        raise BadInput("a story draft must be an object with a list of steps")
+    if len(raw["steps"]) > MAX_STEPS or not all(isinstance(s, dict) for s in raw["steps"]):
+        raise BadInput(f"a story draft holds at most {MAX_STEPS} steps, each an object")
+    steps = []
+    for step in raw["steps"]:
+        view = step.get("view")
+        if not isinstance(view, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in view.items()
+        ):
+            raise BadInput("a step's view must map URL keys to text")
+        steps.append(
+            {
+                "title": _text(step.get("title"), MAX_TITLE_CHARS),
+                "caption": _text(step.get("caption"), MAX_CAPTION_CHARS),
+                "view": view,
+                "camera": _camera(step.get("camera")),
+            }
+        )
+    return {
+        "name": _text(raw.get("name"), 100),
+        "title": _text(raw.get("title"), MAX_TITLE_CHARS),
+        "steps": steps,
+    }
+
+
+def _text(value: Any, limit: int) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise BadInput("story texts must be strings")
+    return value[:limit]
+
+
+STRUCTURE = {ID.STEP_UP: "up", ID.STEP_DOWN: "down", ID.STEP_DELETE: "delete"}
+LISTS = ("titles", "captions", "up", "down", "delete")
+TEXTS = ("chosen", "title", "name", "url")
+
+
+def checked_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The editor's inputs as a client sent them, checked for type (:class:`BadInput`)."""
+    checked = dict(inputs)
+    for key in LISTS:
+        value = checked.get(key)
+        if value is None:
+            checked[key] = []
+        elif not isinstance(value, list) or len(value) > MAX_STEPS:
+            raise BadInput(f"{key}: expected a list of at most {MAX_STEPS} values")
+    for key in TEXTS:
+        value = checked.get(key)
+        if value is not None and (not isinstance(value, str) or len(value) > MAX_DRAFT_BYTES):
+            raise BadInput(f"{key}: expected text")
+    for key in ("new", "save"):
+        value = checked.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise BadInput(f"{key}: expected a number of clicks")
+    return checked
+
+
+def handle_edit(
+    model: Model, folder: Folder, trigger: Any, inputs: Mapping[str, Any], draft: Any
+) -> dict:
+    """What the story editor's callback answers: the draft, and where they change the steps
+    editor, the title and name fields, the message and the stories list."""
+    draft = checked_draft(draft)
+    inputs = checked_inputs(inputs)
+    answer: dict = dict.fromkeys(
+        ("draft", "steps", "title", "name", "message", "options"), no_update
+    )
+    kind = trigger.get("type") if isinstance(trigger, Mapping) else trigger
+    try:
+        if kind is None:  # the page opened: the draft kept by the browser, shown
+            answer.update(steps=editor(draft, draft["name"] or None), title=draft["title"])
+            answer["name"] = draft["name"]
+            return answer
+        new = _apply(model, folder, kind, trigger, inputs, draft)
+    except StoryError as error:
+        answer["message"] = [html.Div(str(p)) for p in error.problems] or str(error)
+        return answer
+    if new is None:
+        return answer
+    new_draft, message = new
+    if new_draft != draft:
+        answer["draft"] = new_draft
+    if kind not in (ID.STEP_TITLE, ID.STEP_CAPTION, ID.STORY_TITLE):
+        answer.update(steps=editor(new_draft, new_draft["name"] or None))
+        answer.update(title=new_draft["title"], name=new_draft["name"])
+    if message:
+        answer["message"] = message
+    if kind == ID.STORY_SAVE:
+        answer["options"] = story_options(folder)
+    return answer
+
+
+def _apply(
+    model: Model, folder: Folder, kind: Any, trigger: Any, inputs: Mapping[str, Any], draft: dict
+) -> tuple[dict, str] | None:
+    """The new draft and a message for one edit, or ``None`` when it changes nothing."""
+    if kind == ID.STORY_CHOOSER:
+        name = inputs["chosen"]
+        if not name:
+            return None
+        name = spec.Name().from_client(model, name)
+        return draft_of(folder.read(name), name), f"Opened {story_file_name(name)}."
+    if kind == ID.STORY_NEW:
+        return (empty_draft(), "A new story.") if inputs["new"] else None
+    if kind == ID.STORY_VIEW_CAMERA:
+        if not isinstance(inputs["camera"], dict):
+            return None  # the store drawn, not a step added
+        if len(draft["steps"]) >= MAX_STEPS:
+            return draft, f"A story holds at most {MAX_STEPS} steps."
+        query = inputs["url"] if isinstance(inputs["url"], str) else ""
+        added = edited(model, draft, Edit("add"), query=query, camera=inputs["camera"])
+        return added, f"Step {len(added['steps'])} added."
+    if kind in STRUCTURE:
+        at = trigger.get("index")
+        clicked = [v for v in inputs[STRUCTURE[kind]] if v]
+        if not isinstance(at, int) or not clicked:
+            return None  # a control just drawn, not pressed
+        return edited(model, draft, Edit(STRUCTURE[kind], at)), ""
+    if kind in (ID.STEP_TITLE, ID.STEP_CAPTION):
+        action = "titles" if kind == ID.STEP_TITLE else "captions"
+        values = inputs[action]
+        if not isinstance(values, list) or len(values) != len(draft["steps"]):
+            return None  # the editor is being redrawn
+        return edited(model, draft, Edit(action, values=values)), ""
+    if kind == ID.STORY_TITLE:
+        return edited(model, draft, Edit("title", values=[inputs["title"]])), ""
+    if kind == ID.STORY_SAVE:
+        return _save(folder, draft, inputs) if inputs["save"] else None
+    return None
+
+
+def _save(folder: Folder, draft: dict, inputs: Mapping[str, Any]) -> tuple[dict, str]:
+    if folder.path is None:
+        return draft, "Start the explorer with --stories DIR to save stories."
+    name = inputs["name"] if isinstance(inputs["name"], str) else ""
+    if not name.strip():
+        return draft, "Give the story a file name to save it under."
+    story = story_of(draft, name=story_file_name(name))
+    path = write_story(folder.path, name, story, data_dir=folder.data_dir)
+    saved = path.stem
+    return {**draft, "name": saved}, f"Saved {path.name}; the previous version is kept."
+
+
+def handle_download(model: Model, draft: Any) -> tuple[Any, Any]:
+    """The offline HTML of the draft's story as a download, or why it cannot be made."""
+    from ecosystem.web.story_html import render_offline
+
+    checked = checked_draft(draft)
+    try:
+        story = story_of(checked)
+    except StoryError as error:
+        return no_update, [html.Div(str(p)) for p in error.problems] or str(error)
+    if not story.steps:
+        return no_update, "Add a step first: an offline story plays its steps."
+    name = checked["name"] or "story"
+    return dcc.send_string(render_offline(story, model), f"{name}.html"), ""
+
+
+CAMERA_SCRIPT = """function (clicks) {
+    if (!clicks || !window.ecoCamera) { return window.dash_clientside.no_update; }
+    return window.ecoCamera(clicks);
+}"""
+
+
+def register_callbacks(app: Dash, model: Model, folder: Folder) -> None:
+    app.clientside_callback(
+        CAMERA_SCRIPT,
+        Output(ID.STORY_VIEW_CAMERA, "data"),
+        Input(ID.STORY_ADD, "n_clicks"),
+        prevent_initial_call=True,
+    )
+
+    def every(kind: str, prop: str) -> Input:
+        return Input({"type": kind, "index": ALL}, prop)
+
+    @app.callback(
+        output={
+            "draft": Output(ID.STORY_DRAFT, "data"),
+            "steps": Output(ID.STORY_STEPS, "children"),
+            "title": Output(ID.STORY_TITLE, "value"),
+            "name": Output(ID.STORY_NAME, "value"),
+            "message": Output(ID.STORY_MESSAGE, "children"),
+            "options": Output(ID.STORY_CHOOSER, "options"),
+        },
+        inputs={
+            "chosen": Input(ID.STORY_CHOOSER, "value"),
+            "new": Input(ID.STORY_NEW, "n_clicks"),
+            "camera": Input(ID.STORY_VIEW_CAMERA, "data"),
+            "save": Input(ID.STORY_SAVE, "n_clicks"),
+            "title": Input(ID.STORY_TITLE, "value"),
+            "titles": every(ID.STEP_TITLE, "value"),
+            "captions": every(ID.STEP_CAPTION, "value"),
+            "up": every(ID.STEP_UP, "n_clicks"),
+            "down": every(ID.STEP_DOWN, "n_clicks"),
+            "delete": every(ID.STEP_DELETE, "n_clicks"),
+        },
+        state={
+            "draft": State(ID.STORY_DRAFT, "data"),
+            "name": State(ID.STORY_NAME, "value"),
+            "url": State(ID.URL, "search"),
+        },
+    )
+    def edit(draft, **inputs: Any):
+        return handle_edit(model, folder, ctx.triggered_id, inputs, draft)
+
+    @app.callback(
+        output=(Output(ID.STORY_DOWNLOAD, "data"), Output(ID.STORY_DOWNLOAD_NOTE, "children")),
+        inputs={"clicks": Input(ID.STORY_OFFLINE, "n_clicks")},
+        state={"draft": State(ID.STORY_DRAFT, "data")},
+        prevent_initial_call=True,
+    )
+    def download(clicks, draft):
+        return handle_download(model, draft) if clicks else (no_update, no_update)
+
+    @app.callback(
+        output=(Output(ID.STORY_CAPTION, "children"), Output(ID.STORY_CAMERA, "children")),
+        inputs=spec.inputs("story", "story_step"),
+    )
+    def played(**fields: Any):
+        lines, where = caption(folder, spec.from_client(model, fields))
+        return lines, html.Span(**attrs({"data-camera": where}))

@@ -1,0 +1,164 @@
+"""The time panel on the dated town: the as-of field, the network each panel draws at a date,
+what is new since a date, the timeline chart and play."""
+
+from __future__ import annotations
+
+import pytest
+from dash import no_update
+
+from ecosystem.analysis.periods import month_number, month_text
+from ecosystem.app import INTENTS
+from ecosystem.web import spec
+from ecosystem.web.network import handle_elements
+from ecosystem.web.spec import BadInput, ViewState, to_client
+from ecosystem.web.timeline import (
+    badge,
+    click_period,
+    handle_play,
+    next_period,
+    resolve,
+    timeline_figure,
+)
+from ecosystem.web.url import Event, view_update
+
+MONTH = spec.BY_NAME["as_of"].kind
+
+
+def fields(model, **changes):
+    """The values the page's controls hold for the view ``changes`` describe."""
+    return to_client(model, ViewState(**changes))
+
+
+def classes_of(elements, first, second):
+    for element in elements:
+        data = element["data"]
+        if {data.get("source"), data.get("target")} == {first, second}:
+            return element["classes"].split()
+    return None
+
+
+def test_the_span_runs_from_the_first_start_to_the_last_date(dated_town):
+    dated = dated_town.span
+    assert (month_text(dated.first), month_text(dated.last), dated.step) == (
+        "2019-03",
+        "2021-02",
+        1,
+    )
+    assert dated.undated == 7
+    assert month_text(dated.periods[0]) == "2019-02"  # before anything dated began
+    assert month_text(dated.periods[-1]) == "2021-03"  # every dated relation that ends has
+    assert dated.whole == month_number(2021, 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "month"),
+    [("2020", "2020-12"), ("2020-06", "2020-06"), ("1990", "2019-02"), ("2035-01", "2021-03")],
+)
+def test_a_date_in_a_link_is_brought_within_the_data(dated_town, text, month):
+    assert MONTH.from_url(dated_town, text) == month
+
+
+def test_the_control_past_the_last_month_is_the_whole_network(dated_town):
+    whole = dated_town.span.whole
+    assert MONTH.from_client(dated_town, whole) is None
+    assert MONTH.to_client(dated_town, None) == whole
+    assert MONTH.to_client(dated_town, "2020-06") == month_number(2020, 6)
+
+
+def test_a_network_without_dates_takes_no_date(town):
+    assert town.span is None
+    assert MONTH.from_url(town, "2020") is None
+
+
+@pytest.mark.parametrize("raw", [float("nan"), True, "2020", [2020], 10**12])
+def test_a_date_no_control_holds_is_refused(dated_town, raw):
+    with pytest.raises(BadInput):
+        MONTH.from_client(dated_town, raw)
+
+
+def test_before_a_project_began_it_is_not_in_the_network_nor_in_the_view(dated_town):
+    shown, state = resolve(dated_town, fields(dated_town, as_of="2019-06", selected="p2"))
+    assert "p2" not in shown.view and "p1" in shown.view
+    assert shown.view.has_edge("acme", "p1")
+    assert state.selected is None  # p2 had no relation yet
+    assert shown.layout["acme"] == dated_town.layout["acme"]  # entities keep their place
+
+
+def test_ended_relations_are_drawn_as_past_or_hidden(dated_town):
+    shown, state = resolve(dated_town, fields(dated_town, as_of="2021-02"))
+    elements, _ = handle_elements(shown, state)
+    assert "past" not in classes_of(elements, "lab", "p2")  # ends within that month
+    shown, state = resolve(dated_town, fields(dated_town, as_of="2021-03"))
+    elements, _ = handle_elements(shown, state)
+    assert "past" in classes_of(elements, "lab", "p2")
+    assert "past" not in classes_of(elements, "core", "p2")
+    shown, state = resolve(dated_town, fields(dated_town, as_of="2021-03", hide_past=True))
+    elements, _ = handle_elements(shown, state)
+    assert classes_of(elements, "lab", "p2") is None
+    assert classes_of(elements, "core", "p2") is not None
+
+
+def test_what_is_new_since_a_month_is_marked(dated_town):
+    state = ViewState(new_since="2020-06")
+    elements, _ = handle_elements(dated_town, state)
+    assert "new" in classes_of(elements, "core", "p2")
+    assert "new" not in classes_of(elements, "lab", "p2")  # began in May
+    nodes = {e["data"]["id"]: e["classes"].split() for e in elements if "source" not in e["data"]}
+    assert "new" not in nodes["p2"]
+    elements, _ = handle_elements(dated_town, ViewState(new_since="2020-01"))
+    nodes = {e["data"]["id"]: e["classes"].split() for e in elements if "source" not in e["data"]}
+    assert "new" in nodes["p2"]  # every link of p2 began later
+    assert "new" not in nodes["lab"]  # lab also coordinates p1, undated
+
+
+def test_the_timeline_counts_relations_per_month_and_marks_the_date(dated_town):
+    figure = timeline_figure(dated_town, "2020-06", "2019-12")
+    bars = {
+        trace["name"]: dict(zip(trace["x"], trace["y"], strict=True)) for trace in figure["data"]
+    }
+    assert bars == {"partner in": {"2019-03": 1, "2020-09": 1}, "coordinates": {"2020-05": 1}}
+    later = next(t for t in figure["data"] if t["name"] == "partner in")
+    assert later["marker"]["opacity"] == [1.0, 0.3]  # September 2020 is after the date
+    assert [shape["x0"] for shape in figure["layout"]["shapes"]] == ["2020-06", "2019-12"]
+
+
+def test_the_badge_says_which_date_is_shown(dated_town):
+    assert badge(dated_town, ViewState()) == ""
+    assert badge(dated_town, ViewState(as_of="2020-06")) == "As of June 2020"
+
+
+def test_play_steps_from_before_the_first_date_to_the_whole_network(dated_town):
+    assert next_period(dated_town, None) == "2019-02"
+    assert next_period(dated_town, "2020-06") == "2020-07"
+    assert next_period(dated_town, "2021-02") == "2021-03"
+    assert next_period(dated_town, "2021-03") is None
+
+
+def test_the_play_button_starts_and_pauses_and_the_end_stops_it():
+    assert handle_play(False, True, ViewState(as_of="2020-01")) == (True, "❚❚ Pause")
+    assert handle_play(True, True, ViewState(as_of="2020-01")) == (False, "▶ Play")
+    assert handle_play(True, False, ViewState(as_of="2020-02"))[0] is True
+    assert handle_play(True, False, ViewState())[0] is False  # back to the whole network
+
+
+def test_clicking_a_bar_sets_the_date(dated_town):
+    event = Event({"points": [{"customdata": month_number(2020, 5)}]}, None, [])
+    assert click_period(dated_town, ViewState(), event).as_of == "2020-05"
+    with pytest.raises(BadInput):
+        click_period(dated_town, ViewState(), Event({"points": "x"}, None, []))
+
+
+def test_a_tick_of_the_play_clock_writes_the_next_date_to_the_address(dated_town):
+    view = ViewState(as_of="2020-06")
+    result = view_update(
+        dated_town,
+        INTENTS,
+        {"eco-play-clock.n_intervals": ("eco-play-clock", 3)},
+        url="?asof=2020-06",
+        fields=to_client(dated_town, view),
+        typed={"selected": None, "path_from": None, "path_to": None},
+        highlight=[],
+    )
+    assert result["url"] == "?asof=2020-07"
+    assert result["fields"]["as_of"] == month_number(2020, 7)
+    assert result["fields"]["selected"] is no_update
