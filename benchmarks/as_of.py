@@ -17,11 +17,11 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-from dataclasses import replace
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any

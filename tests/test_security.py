@@ -134,6 +134,8 @@ def test_odd_values_for_a_real_callback_are_a_clean_answer(app, client, value, s
         "inputs": [
             {"id": "eco-search", "property": "value", "value": value},
             {"id": "eco-link", "property": "data", "value": None},
+            {"id": "eco-as-of", "property": "value", "value": None},
+            {"id": "eco-hide-past", "property": "value", "value": None},
         ],
         "state": [],
         "changedPropIds": ["eco-search.value"],

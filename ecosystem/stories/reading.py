@@ -20,6 +20,7 @@ from ecosystem.stories.format import (
     _BAD_CHARACTERS,
     AS_OF_KEY,
     AS_OF_PATTERN,
+    DATE_KEYS,
     FORMAT,
     MAX_CAPTION_CHARS,
     MAX_DEPTH,
@@ -29,6 +30,7 @@ from ecosystem.stories.format import (
     MAX_TITLE_CHARS,
     MAX_ZOOM,
     MIN_ZOOM,
+    PLAYING_KEYS,
     STEP_KEYS,
     STORY_KEYS,
     VERSION,
@@ -275,7 +277,7 @@ def _check_text(
 def _check_view(view: dict, name: str, number: int, title: str) -> list[StoryProblem]:
     from ecosystem.web.spec import FIELDS, MAX_QUERY_CHARS
 
-    kinds = {f.key: f.kind for f in FIELDS}
+    kinds = {f.key: f.kind for f in FIELDS if f.key not in PLAYING_KEYS}
     problems = []
     for key, value in view.items():
         where = f"view.{_clean(key)[:40]}"
@@ -287,7 +289,7 @@ def _check_view(view: dict, name: str, number: int, title: str) -> list[StoryPro
         elif _BAD_CHARACTERS.search(value):
             message, fix = "holds a control character", "remove it"
         else:
-            wrong = _as_of_problem(value) if key == AS_OF_KEY else _value_problem(kinds[key], value)
+            wrong = _as_of_problem(value) if key in DATE_KEYS else _value_problem(kinds[key], value)
             if wrong is None:
                 continue
             message, fix = wrong
