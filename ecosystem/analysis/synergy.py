@@ -461,8 +461,8 @@ def _scores(index: SynergyIndex, x: np.ndarray) -> np.ndarray:
 
 
 def _filters(
-    index: SynergyIndex, types: Collection[str] | None, country: str | None
-) -> tuple[set[str], set[str], str]:
+    index: SynergyIndex, types: Collection[str] | None, countries: Collection[str]
+) -> tuple[set[str], set[str], frozenset[str]]:
     wanted = set(types or ())
     unknown = wanted - ACTOR_TYPES - VENUE_TYPES
     if unknown:
@@ -470,10 +470,12 @@ def _filters(
             f"{', '.join(sorted(unknown))} cannot be suggested: partners are "
             f"{', '.join(sorted(ACTOR_TYPES))}; opportunities are {', '.join(sorted(VENUE_TYPES))}"
         )
-    code = (country or "").strip().upper()
-    if code and code not in set(index.history.actor_country):
-        raise SynergyQueryError(f"no actor in the network has country {code!r}")
-    return wanted & ACTOR_TYPES, wanted & VENUE_TYPES, code
+    codes = frozenset(code.strip().upper() for code in countries) - {""}
+    missing = codes - set(index.history.actor_country)
+    if missing:
+        named = ", ".join(repr(code) for code in sorted(missing))
+        raise SynergyQueryError(f"no actor in the network has country {named}")
+    return wanted & ACTOR_TYPES, wanted & VENUE_TYPES, codes
 
 
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -518,6 +520,7 @@ def synergy_candidates(
     *,
     types: Collection[str] | None = None,
     country: str | None = None,
+    countries: Collection[str] = (),
     top: int = 10,
     as_of: str | None = None,
     synergy: SynergyIndex | None = None,
@@ -530,10 +533,11 @@ def synergy_candidates(
     open projects, platforms and events it could join; and the partners to strengthen.
 
     ``types`` keeps partner types (and opportunity types) among those named; ``country`` (ISO
-    code) keeps actors of that country. ``synergy`` (:func:`prepare`) is the network worked out
-    once; without it, it is worked out here (``as_of`` applies then). ``index`` and ``prepared``
-    speed up lookups and paths. ``max_hops`` is accepted for older callers and ignored: every
-    candidate is ranked.
+    code) keeps actors of that country, ``countries`` those of any of these (the result's
+    ``country`` lists them, comma-separated). ``synergy`` (:func:`prepare`) is the network
+    worked out once; without it, it is worked out here (``as_of`` applies then). ``index`` and
+    ``prepared`` speed up lookups and paths. ``max_hops`` is accepted for older callers and
+    ignored: every candidate is ranked.
     """
     del max_hops
     if not 1 <= top <= MAX_TOP:
@@ -544,7 +548,7 @@ def synergy_candidates(
         raise SynergyQueryError("the prepared network was worked out for another --as-of date")
     index = index or build_index(view)
     node = resolve(view, entity, index=index)
-    actor_types, venue_types, code = _filters(synergy, types, country)
+    actor_types, venue_types, codes = _filters(synergy, types, [country or "", *countries])
     method, method_text = method_of(synergy)
     known_view = synergy.view
     result: SynergyResult = {
@@ -558,7 +562,7 @@ def synergy_candidates(
         ),
         "as_of": synergy.as_of,
         "types": sorted(types or ()),
-        "country": code,
+        "country": ",".join(sorted(codes)),
         "considered": 0,
         "max_hops": 2,
         "candidates": [],
@@ -578,7 +582,7 @@ def synergy_candidates(
     shares_place = (snap.place_plain[u] @ snap.place_plain.T).toarray().ravel() > 0
     mask |= shares_place & ~snap.linked[u].toarray().ravel().astype(bool)
     mask[u] = False
-    wanted = _actor_filter(synergy, actor_types, code)
+    wanted = _actor_filter(synergy, actor_types, codes)
     mask &= wanted
     candidates = np.flatnonzero(mask)
     result["considered"] = int(candidates.size)
@@ -621,17 +625,17 @@ def synergy_candidates(
             by_reason[made["reason"]] = made
         result["candidates"] = list(by_reason.values())
     result["strengthen"] = _strengthen(synergy, u, wanted, top)
-    result["opportunities"] = _opportunities(synergy, u, venue_types, code, top)
+    result["opportunities"] = _opportunities(synergy, u, venue_types, codes, top)
     return result
 
 
-def _actor_filter(index: SynergyIndex, types: set[str], code: str) -> np.ndarray:
+def _actor_filter(index: SynergyIndex, types: set[str], codes: frozenset[str]) -> np.ndarray:
     history = index.history
     keep = np.ones(len(history.actors), dtype=bool)
     if types:
         keep &= np.array([t in types for t in history.actor_type])
-    if code:
-        keep &= np.array([c == code for c in history.actor_country])
+    if codes:
+        keep &= np.array([c in codes for c in history.actor_country])
     return keep
 
 
@@ -966,7 +970,7 @@ def _strengthen(index: SynergyIndex, u: int, wanted: np.ndarray, top: int) -> li
 
 
 def _opportunities(
-    index: SynergyIndex, u: int, kinds: set[str], code: str, top: int
+    index: SynergyIndex, u: int, kinds: set[str], codes: frozenset[str], top: int
 ) -> list[Opportunity]:
     """Open venues the actor is not in, ranked by how many of its partners take part
     (resource allocation over the venue's members), then by the size of the venue."""
@@ -986,7 +990,7 @@ def _opportunities(
     out: list[Opportunity] = []
     for w in found:
         inside = [z for z in members[w].indices.tolist() if weights[z]]
-        if code and not any(history.actor_country[z] == code for z in members[w].indices):
+        if codes and not any(history.actor_country[z] in codes for z in members[w].indices):
             continue
         ids = sorted((history.actors[z] for z in inside), key=lambda n: entity_name(view, n))
         count = len(ids)
