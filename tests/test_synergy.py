@@ -125,6 +125,15 @@ def test_type_and_country_filters(view):
         synergy_candidates(view, "cl", country="JP")
 
 
+def test_several_countries_keep_the_actors_of_any_of_them(view):
+    both = synergy_candidates(view, "cl", countries=["fr", "ES"], top=20)
+    assert set(ids(both["candidates"])) == {"co2", "uni"}
+    assert both["country"] == "ES,FR"
+    assert synergy_candidates(view, "cl", countries=["ES"])["candidates"] == []
+    with pytest.raises(SynergyQueryError, match="'JP', 'US'"):
+        synergy_candidates(view, "cl", countries=["FR", "US", "JP"])
+
+
 def test_as_of_leaves_later_relations_out(view):
     now = synergy_candidates(view, "cl", top=20)
     assert "co3" in ids(now["strengthen"])

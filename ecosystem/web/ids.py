@@ -34,6 +34,7 @@ class ID:
     PATH_RESULT = "eco-path-result"
     PATH_STORE = "eco-path-store"
     SYNERGY_TYPES = "eco-synergy-types"
+    SYNERGY_COUNTRIES = "eco-synergy-countries"
     SYNERGY_RESULT = "eco-synergy-result"
     SYNERGY_PICK = "eco-synergy-pick"
     PICKED = "eco-synergy-picked"

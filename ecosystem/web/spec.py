@@ -291,6 +291,9 @@ class ViewState:
     synergy_types: tuple[str, ...] = _field(
         (), ID.SYNERGY_TYPES, "value", "stypes", Choices(ENTITY_TYPES)
     )
+    synergy_countries: tuple[str, ...] = _field(
+        (), ID.SYNERGY_COUNTRIES, "value", "scountry", Countries()
+    )
     types: tuple[str, ...] = _field((), ID.TYPES, "value", "types", Choices(ENTITY_TYPES))
     relations: tuple[str, ...] = _field((), ID.RELATIONS, "value", "rels", Choices(RELATION_TYPES))
     countries: tuple[str, ...] = _field((), ID.COUNTRIES, "value", "countries", Countries())

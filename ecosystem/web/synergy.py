@@ -1,9 +1,9 @@
 """The synergy panel: for the selection, who it should work with next, and why.
 
-Inputs: the selection, the candidate types and the pick (view-state fields). Outputs: the
-suggested partners (actors only) with their reasons, the open projects, platforms and events to
-join, the partners already working with the selection, and the highlight store of the picked
-candidate (both ends, the entities its reasons name and the connecting path). Picking a
+Inputs: the selection, the candidate types and countries, and the pick (view-state fields).
+Outputs: the suggested partners (actors only) with their reasons, the open projects, platforms
+and events to join, the partners already working with the selection, and the highlight store of
+the picked candidate (both ends, the entities its reasons name and the connecting path). Picking a
 candidate is an intent of this panel.
 """
 
@@ -24,6 +24,7 @@ from ecosystem.errors import EcosystemError
 from ecosystem.explorer import Model
 from ecosystem.web import spec
 from ecosystem.web.components import message, type_badge, type_options
+from ecosystem.web.filters import country_options
 from ecosystem.web.ids import ID
 from ecosystem.web.spec import ViewState
 from ecosystem.web.timeline import TIME_FIELDS, resolve
@@ -46,6 +47,14 @@ def layout(model: Model) -> list:
             multi=True,
             placeholder="All actors and opportunities",
         ),
+        html.Label("Partner countries"),
+        dcc.Dropdown(
+            id=ID.SYNERGY_COUNTRIES,
+            options=country_options(model.country_counts),
+            multi=True,
+            placeholder="All countries" if model.country_counts else "No countries given",
+            disabled=not model.country_counts,
+        ),
         dcc.Loading(html.Div(id=ID.SYNERGY_RESULT, className="synergy")),
     ]
 
@@ -58,6 +67,7 @@ def handle_synergy(model: Model, state: ViewState) -> list:
             model.view,
             state.selected,
             types=state.synergy_types or None,
+            countries=state.synergy_countries,
             top=TOP,
             synergy=model.synergy,
             index=model.index,
@@ -113,7 +123,7 @@ INTENTS = (Intent("pick", Input({"type": ID.SYNERGY_PICK, "index": ALL}, "n_clic
 def register_callbacks(app: Dash, model: Model) -> None:
     @app.callback(
         output=Output(ID.SYNERGY_RESULT, "children"),
-        inputs=spec.inputs("selected", "synergy_types", *TIME_FIELDS),
+        inputs=spec.inputs("selected", "synergy_types", "synergy_countries", *TIME_FIELDS),
     )
     def synergy(**fields: Any):
         return handle_synergy(*resolve(model, fields))
@@ -146,7 +156,8 @@ def synergy_report(result: Mapping[str, Any]) -> list:
             html.Ol([_candidate(c) for c in result["candidates"]], className="candidates")
         )
     else:
-        blocks.append(message(f"No actor of those types is left to suggest to {entity['name']}."))
+        which = "those types and countries" if result["country"] else "those types"
+        blocks.append(message(f"No actor of {which} is left to suggest to {entity['name']}."))
     if result["opportunities"]:
         blocks += [
             html.H4("Opportunities: open projects, platforms and events"),

@@ -126,6 +126,60 @@ def test_synergy_asks_for_a_selection(town):
     assert "Select an entity" in str(synergy.handle_synergy(town, ViewState()))
 
 
+def _suggested(report: list) -> list[str]:
+    """The candidates a synergy report lists, by their pick buttons, in order."""
+    found = []
+
+    def walk(component) -> None:
+        if isinstance(component, list | tuple):
+            for child in component:
+                walk(child)
+            return
+        ident = getattr(component, "id", None)
+        if isinstance(ident, dict) and ident.get("type") == synergy.ID.SYNERGY_PICK:
+            found.append(ident["index"])
+        walk(getattr(component, "children", None) or [])
+
+    walk(report)
+    return found
+
+
+def test_synergy_keeps_the_partners_of_the_chosen_countries(town):
+    # Bolt (ES) has not worked with Acme (ES), Core (PT) nor the Geo Lab (PT).
+    assert _suggested(synergy.handle_synergy(town, ViewState(selected="bolt"))) == [
+        "acme",
+        "core",
+        "lab",
+    ]
+    portuguese = ViewState(selected="bolt", synergy_countries=("PT",))
+    assert _suggested(synergy.handle_synergy(town, portuguese)) == ["core", "lab"]
+    spanish = ViewState(selected="bolt", synergy_countries=("ES",))
+    assert _suggested(synergy.handle_synergy(town, spanish)) == ["acme"]
+    both = ViewState(selected="bolt", synergy_countries=("ES", "PT"))
+    assert _suggested(synergy.handle_synergy(town, both)) == ["acme", "core", "lab"]
+
+
+def test_synergy_says_when_no_partner_of_those_countries_is_left(town):
+    # The Geo Lab's only Portuguese actor, Core Drilling, already works with it (project two).
+    report = str(synergy.handle_synergy(town, ViewState(selected="lab", synergy_countries=("PT",))))
+    assert "No actor of those types and countries is left to suggest to Geo Lab" in report
+    assert "Core Drilling" in report  # among the partners to strengthen
+
+
+def test_the_synergy_country_filter_offers_the_network_countries(town):
+    (countries,) = [
+        part
+        for part in synergy.layout(town)
+        if getattr(part, "id", None) == synergy.ID.SYNERGY_COUNTRIES
+    ]
+    assert countries.options == [
+        {"label": "ES (2)", "value": "ES"},
+        {"label": "PT (2)", "value": "PT"},
+    ]
+    assert spec.from_client(town, {"synergy_countries": ["PT", "XX"]}).synergy_countries == ("PT",)
+    assert spec.encode_url(ViewState(synergy_countries=("PT",))) == "?scountry=PT"
+
+
 def test_centrality_ranks_the_filtered_types(town):
     figure, rows, about = centrality.handle_centrality(
         town, ViewState(metric="degree", types=("company",), top=2)

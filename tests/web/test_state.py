@@ -23,6 +23,7 @@ CHANGED = {
     "pick": "lab",
     "focus": "p1",
     "synergy_types": ("company", "research"),
+    "synergy_countries": ("PT",),
     "types": ("company",),
     "relations": ("member_of", "partner_in"),
     "countries": ("ES",),

@@ -1,0 +1,211 @@
+"""One entity's suggestions, ranked, filtered and told (:func:`synergy_candidates`)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+
+import networkx as nx
+import numpy as np
+
+from ecosystem.analysis.explain import entity_name
+from ecosystem.analysis.lookup import EntityIndex, build_index, resolve
+from ecosystem.analysis.paths import PathIndex
+from ecosystem.analysis.ranker import (
+    ACTOR_TYPES,
+    VENUE_TYPES,
+    candidate_mask,
+    contributions,
+    iso,
+    row_features,
+)
+from ecosystem.analysis.synergy.index import (
+    GROUPS,
+    SynergyIndex,
+    _scores,
+    as_of_day,
+    method_of,
+    prepare,
+)
+from ecosystem.analysis.synergy.reasons import _brief, _suggestion
+from ecosystem.analysis.synergy.related import _opportunities, _strengthen
+from ecosystem.analysis.synergy.shapes import MAX_TOP, Suggestion, SynergyQueryError, SynergyResult
+
+
+def _filters(
+    index: SynergyIndex, types: Collection[str] | None, countries: Collection[str]
+) -> tuple[set[str], set[str], frozenset[str]]:
+    wanted = set(types or ())
+    unknown = wanted - ACTOR_TYPES - VENUE_TYPES
+    if unknown:
+        raise SynergyQueryError(
+            f"{', '.join(sorted(unknown))} cannot be suggested: partners are "
+            f"{', '.join(sorted(ACTOR_TYPES))}; opportunities are {', '.join(sorted(VENUE_TYPES))}"
+        )
+    codes = frozenset(code.strip().upper() for code in countries) - {""}
+    missing = codes - set(index.history.actor_country)
+    if missing:
+        named = ", ".join(repr(code) for code in sorted(missing))
+        raise SynergyQueryError(f"no actor in the network has country {named}")
+    return wanted & ACTOR_TYPES, wanted & VENUE_TYPES, codes
+
+
+def synergy_candidates(
+    view: nx.Graph,
+    entity: str,
+    *,
+    types: Collection[str] | None = None,
+    country: str | None = None,
+    countries: Collection[str] = (),
+    top: int = 10,
+    as_of: str | date | None = None,
+    synergy: SynergyIndex | None = None,
+    index: EntityIndex | None = None,
+    prepared: PathIndex | None = None,
+    explain_paths: bool = True,
+    max_hops: int | None = None,
+) -> SynergyResult:
+    """The ``top`` actors ``entity`` never worked with, best first, each with its reasons; the
+    open projects, platforms and events it could join; and the partners to strengthen.
+
+    ``types`` keeps partner types (and opportunity types) among those named; ``country`` (ISO
+    code) keeps actors of that country, ``countries`` those of any of these (the result's
+    ``country`` lists them, comma-separated). ``synergy`` (:func:`prepare`) is the network
+    worked out once; without it, it is worked out here (``as_of`` applies then). ``index`` and
+    ``prepared`` speed up lookups and paths. ``max_hops`` is accepted for older callers and
+    ignored: every candidate is ranked.
+    """
+    del max_hops
+    if not 1 <= top <= MAX_TOP:
+        raise SynergyQueryError(f"top must be between 1 and {MAX_TOP}, not {top}")
+    if synergy is None:
+        synergy = prepare(view, as_of=as_of)
+    elif as_of is not None and synergy.as_of != iso(as_of_day(as_of)):
+        raise SynergyQueryError("the prepared network was worked out for another --as-of date")
+    index = index or build_index(view)
+    node = resolve(view, entity, index=index)
+    actor_types, venue_types, codes = _filters(synergy, types, [country or "", *countries])
+    method, method_text = method_of(synergy)
+    known_view = synergy.view
+    result: SynergyResult = {
+        "entity": _brief(known_view, node),
+        "method": method,
+        "method_text": method_text,
+        "score_note": (
+            "Each candidate's rank among all the actors "
+            f"{entity_name(known_view, node)} has not worked with (after the filters); "
+            "'top 2% of 340' means 98% of those 340 rank below it."
+        ),
+        "as_of": synergy.as_of,
+        "types": sorted(types or ()),
+        "country": ",".join(sorted(codes)),
+        "considered": 0,
+        "max_hops": 2,
+        "candidates": [],
+        "opportunities": [],
+        "strengthen": [],
+    }
+    u = synergy.position.get(node)
+    if u is None:
+        result["method_text"] += (
+            f" {entity_name(known_view, node)} is not an actor (an organisation or a person): "
+            "its partners are not suggested."
+        )
+        return result
+    snap = synergy.snap
+    features = row_features(snap, [u])[0]
+    mask = candidate_mask(snap, [u])[0]
+    shares_place = (snap.place_plain[u] @ snap.place_plain.T).toarray().ravel() > 0
+    mask |= shares_place & ~snap.linked[u].toarray().ravel().astype(bool)
+    mask[u] = False
+    wanted = _actor_filter(synergy, actor_types, codes)
+    mask &= wanted
+    candidates = np.flatnonzero(mask)
+    result["considered"] = int(candidates.size)
+    if candidates.size:
+        scores = _scores(synergy, features[candidates])
+        order = np.lexsort((np.array(synergy.history.actors, dtype=object)[candidates], -scores))
+        # Candidates with the very same reasons are one suggestion ("and 2 alike"), so that
+        # every suggestion shown says something the others do not.
+        window = order[: top * 4]
+        best = candidates[window]
+        best_scores = scores[window]
+        lifts = (
+            contributions(synergy.model, features[best], synergy.reference, GROUPS)
+            if synergy.model is not None
+            else None
+        )
+        by_reason: dict[str, Suggestion] = {}
+        for place, (v, value) in enumerate(zip(best.tolist(), best_scores.tolist(), strict=True)):
+            made = _suggestion(
+                synergy,
+                node,
+                u,
+                v,
+                place + 1,
+                int(candidates.size),
+                value,
+                features[v],
+                None if lifts is None else lifts[place],
+                index,
+                prepared,
+                explain_paths and len(by_reason) < top,
+            )
+            same = by_reason.get(made["reason"])
+            if same is not None:
+                same["alike"].append(_brief(known_view, made["id"]))
+                continue
+            if len(by_reason) == top:
+                continue
+            made["rank"] = len(by_reason) + 1
+            by_reason[made["reason"]] = made
+        result["candidates"] = list(by_reason.values())
+    result["strengthen"] = _strengthen(synergy, u, wanted, top)
+    result["opportunities"] = _opportunities(synergy, u, venue_types, codes, top)
+    return result
+
+
+def _actor_filter(index: SynergyIndex, types: set[str], codes: frozenset[str]) -> np.ndarray:
+    history = index.history
+    keep = np.ones(len(history.actors), dtype=bool)
+    if types:
+        keep &= np.array([t in types for t in history.actor_type])
+    if codes:
+        keep &= np.array([c in codes for c in history.actor_country])
+    return keep
+
+
+def explain_pair(
+    view: nx.Graph,
+    entity: str,
+    other: str,
+    *,
+    synergy: SynergyIndex,
+    index: EntityIndex | None = None,
+    prepared: PathIndex | None = None,
+) -> Suggestion | None:
+    """Why ``other`` is suggested to ``entity``: its reasons, path and highlight, as a
+    :class:`Suggestion` ranked alone (``rank`` 1 of 1); None unless both are actors of the
+    network that never worked together."""
+    u, v = synergy.position.get(entity), synergy.position.get(other)
+    if u is None or v is None or u == v or synergy.snap.together[u, v]:
+        return None
+    x = row_features(synergy.snap, [u])[0, v]
+    lift = None
+    if synergy.model is not None:
+        lift = contributions(synergy.model, x[None, :], synergy.reference, GROUPS)[0]
+    value = float(_scores(synergy, x[None, :])[0])
+    return _suggestion(
+        synergy,
+        entity,
+        u,
+        v,
+        1,
+        1,
+        value,
+        x,
+        lift,
+        index or build_index(view),
+        prepared,
+        True,
+    )

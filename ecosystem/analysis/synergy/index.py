@@ -1,0 +1,190 @@
+"""What is worked out once per network (:func:`prepare`) and how candidates are scored."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import networkx as nx
+import numpy as np
+
+from ecosystem.analysis.ranker import (
+    COLUMN,
+    FALLBACK,
+    HEURISTIC_NAMES,
+    HEURISTICS,
+    UNDATED,
+    History,
+    Maxima,
+    Snapshot,
+    TreeModel,
+    iso,
+    row_features,
+    snapshot,
+)
+from ecosystem.analysis.synergy.history import history_from_view, venue_ends, view_until
+from ecosystem.analysis.synergy.shapes import SynergyQueryError
+from ecosystem.analysis.timeline import DateError, parse_when
+
+
+@dataclass(frozen=True)
+class SynergyIndex:
+    """A network's history, its snapshot on ``day`` and the model that ranks, worked out once
+    (:func:`prepare`) and shared by every query on that network."""
+
+    view: nx.Graph  # the view as known on ``day``
+    history: History
+    snap: Snapshot
+    day: int
+    as_of: str
+    model: TreeModel | None
+    method_reason: str  # why the heuristic ranks, when it does
+    position: dict[str, int]
+    venue_position: dict[str, int]
+    open_venue: np.ndarray  # bool per venue: still open on ``day``
+    country_names: dict[str, str]
+    reference: np.ndarray  # the median candidate's features (for the ranker's reasons)
+    days: dict[tuple[int, int], int]  # (actor, venue) -> first known day of taking part
+
+
+RankerFactory = Callable[[History, int], tuple[TreeModel | None, str]]
+
+
+def as_of_day(as_of: str | date) -> int:
+    """The ordinal day of an as-of date: a partial one means the end of its period, as the
+    network as of a date has it (:func:`ecosystem.analysis.timeline.parse_when`)."""
+    if isinstance(as_of, date):
+        return as_of.toordinal()
+    try:
+        return parse_when(str(as_of)).toordinal()
+    except DateError as error:
+        raise SynergyQueryError(f"--as-of: {error}") from None
+
+
+def prepare(
+    view: nx.Graph,
+    *,
+    as_of: str | date | None = None,
+    ranker: RankerFactory | None = None,
+    maxima: Maxima | None = None,
+) -> SynergyIndex:
+    """Everything synergy queries on ``view`` share. ``as_of`` (a date, or ``YYYY[-MM[-DD]]``
+    meaning the end of that period) leaves out the relations that start after it, for the
+    ranker too. ``ranker(history, day)`` gives the model and, when it gives none, why
+    (:func:`ecosystem.cache.synergy_ranker` learns and caches one); without it the heuristic
+    ranks. ``maxima`` keeps the costliest per-actor figures
+    (:func:`ecosystem.cache.synergy_maxima`)."""
+    if as_of is not None:
+        day = as_of_day(as_of)
+        view = view_until(view, day)
+    history = history_from_view(view)
+    if as_of is None:
+        last = history.last_day
+        day = max(last, date.today().toordinal()) if last != UNDATED else date.today().toordinal()
+    model, why = (None, "no model given") if ranker is None else ranker(history, day)
+    snap = snapshot(history, day, maxima=maxima)
+    ends = venue_ends(
+        view,
+        [v for v, k in zip(history.venues, history.venue_kind, strict=True) if k != "relation"],
+    )
+    open_venue = np.array(
+        [
+            kind != "relation" and (ends.get(venue, UNDATED) == UNDATED or ends[venue] >= day)
+            for venue, kind in zip(history.venues, history.venue_kind, strict=True)
+        ]
+    )
+    names = {
+        str(data.get("country", "")): str(data.get("name", node))
+        for node, data in view.nodes(data=True)
+        if data.get("type") == "country" and data.get("country")
+    }
+    reference = np.zeros(len(COLUMN))
+    known = np.flatnonzero(snap.known)
+    if known.size:
+        sample = known[:: max(1, known.size // 64)][:64]
+        rows = row_features(snap, sample[:8])
+        reference = np.median(rows.reshape(-1, rows.shape[-1]), axis=0)
+    past = history.until(day)
+    days: dict[tuple[int, int], int] = {}
+    for a, w, d in zip(past.actor.tolist(), past.venue.tolist(), past.day.tolist(), strict=True):
+        key = (a, w)
+        if key not in days or d == UNDATED or (days[key] != UNDATED and d < days[key]):
+            days[key] = d
+    return SynergyIndex(
+        view=view,
+        history=history,
+        snap=snap,
+        day=day,
+        as_of=iso(day) if as_of is not None else "",
+        model=model,
+        method_reason=why,
+        position={actor: i for i, actor in enumerate(history.actors)},
+        venue_position={venue: i for i, venue in enumerate(history.venues)},
+        open_venue=open_venue,
+        country_names=names,
+        reference=reference,
+        days=days,
+    )
+
+
+def method_of(index: SynergyIndex) -> tuple[str, str]:
+    if index.model is not None:
+        return "ranker", (
+            "Ranked by the learned ranker (gradient-boosted trees trained on this network's "
+            "past first collaborations; docs/link-prediction.md measures it on real history)."
+        )
+    return FALLBACK, (
+        f"Ranked by {HEURISTIC_NAMES[FALLBACK]} over partners in common, shared places breaking "
+        f"ties: the best heuristic on real history. No learned ranker: {index.method_reason}."
+    )
+
+
+def _scores(index: SynergyIndex, x: np.ndarray) -> np.ndarray:
+    if index.model is not None:
+        return index.model.decision(x)
+    main = HEURISTICS[FALLBACK](x)
+    # Shared places and partners-of-partners only break ties: a lexicographic order.
+    spread = float(np.abs(main).max()) or 1.0
+    place = HEURISTICS["typed_score"](x)
+    paths = x[:, COLUMN["paths_of_three"]].astype(np.float64)
+    tie = place / (1.0 + float(place.max(initial=0.0))) + paths / (
+        1.0 + float(paths.max(initial=0))
+    )
+    return main + 1e-6 * spread * tie
+
+
+GROUPS: dict[str, tuple[str, ...]] = {
+    "partners": (
+        "common_partners",
+        "adamic_adar",
+        "resource_allocation",
+        "adamic_adar_decay",
+        "paths_of_three",
+        "common_partners_rel_u",
+        "adamic_adar_rel_u",
+        "resource_allocation_rel_u",
+        "adamic_adar_rel_v",
+        "resource_allocation_rel_v",
+    ),
+    "programme": ("programme_similarity",),
+    "kind": (
+        "kind_share_uv",
+        "kind_share_vu",
+        "country_share_uv",
+        "type_share_uv",
+        "same_country",
+        "type_v",
+    ),
+    "activity": (
+        "partners_v",
+        "venues_v",
+        "recent_v",
+        "recency_v",
+        "pref_attachment",
+        "size_v",
+        "met_recently_v",
+    ),
+    "coordinator": ("coordinator_v", "amount_v"),
+    "place": ("typed_score",),
+}
