@@ -1,36 +1,25 @@
-"""Metrics computed once per dataset and kept on disk, so restarts and workers share them.
+"""Metrics, communities and the layout computed once per dataset and kept on disk, so restarts,
+workers and the command line share them.
 
-A dataset's metrics depend only on its files and on how they are computed, so the cache key is the
-data's content hash (``graph.graph["content_hash"]``, set by :func:`ecosystem.graph.build_graph`)
-plus every option that changes a number: the metric list, the settings of each computation with
-the version of its algorithm (:func:`ecosystem.settings.fingerprint`) and the library versions.
-The cache lives in ``$ECOSYSTEM_CACHE``, else ``~/.cache/ecosystem``.
-
-Centralities are stored as NumPy ``.npz`` files read with ``allow_pickle=False``, communities and
-the layout as JSON: neither can run code, whoever wrote the file. A file is written to a temporary
-name and moved into place (``os.replace``), so a reader sees a whole file or none, even with
-several workers writing at once. A file is read only when it is a regular file (never a FIFO, a
-device or a link to one) no larger than a file of this graph can be, and used only when its
-every part has the shape and type written here (for ``.npz`` files, the archive's members and
-their unpacked sizes are checked before any is read). A file that is missing, unreadable,
-truncated, of the wrong shape, from another version or for another graph is ignored and the
-values recomputed (and rewritten when the folder is writable); the cache never makes a load
-fail. :func:`check_cache_folder` warns when the folder can be written by every user.
+The files are keyed, read and written by :mod:`ecosystem.cachefiles`; here is what each holds and
+how it is checked. Centralities are stored as NumPy ``.npz`` files read with
+``allow_pickle=False``, communities and the layout as JSON: neither can run code, whoever wrote
+the file. A metrics file is used only when its every part has the shape and type written here
+(the archive's members and their unpacked sizes are checked before any is read). A file that is
+missing, unreadable, truncated, of the wrong shape, from another version or for another graph is
+ignored and the values recomputed (and rewritten when the folder is writable); the cache never
+makes a load fail. :func:`check_cache_folder` warns when the folder can be written by every user.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import logging
 import math
-import os
-import stat
 import zipfile
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -40,14 +29,40 @@ import numpy as np
 from ecosystem.analysis import fast
 from ecosystem.analysis.centrality import METRICS, Method, Progress, all_centralities, methods
 from ecosystem.analysis.communities import communities
+from ecosystem.cachefiles import (
+    CACHE_ENV,
+    FORMAT,
+    cache_dir,
+    cache_key,
+    cache_path,
+    check_cache_folder,
+    npz,
+    read_cache_file,
+    read_json,
+    size_limit,
+    write_file,
+    write_json,
+)
 from ecosystem.positions import positions
 from ecosystem.settings import CommunitySettings, LayoutSettings, MetricSettings, fingerprint
-from ecosystem.storage import StorageError, write_atomically
 
-CACHE_ENV = "ECOSYSTEM_CACHE"
-# Bump when the stored layout or the meaning of a stored number changes.
-FORMAT = 1
-
+__all__ = [
+    "CACHE_ENV",
+    "FORMAT",
+    "Metrics",
+    "cache_dir",
+    "cache_key",
+    "check_cache_folder",
+    "compute_communities",
+    "compute_layout",
+    "compute_metrics",
+    "load_metrics",
+    "load_ranker",
+    "save_metrics",
+    "save_ranker",
+    "synergy_maxima",
+    "synergy_ranker",
+]
 log = logging.getLogger(__name__)
 
 
@@ -67,40 +82,6 @@ class Metrics:
     path: Path | None = None
 
 
-def cache_dir() -> Path:
-    """Where cached results go: ``$ECOSYSTEM_CACHE``, else ``~/.cache/ecosystem``."""
-    configured = os.environ.get(CACHE_ENV)
-    return Path(configured) if configured else Path.home() / ".cache" / "ecosystem"
-
-
-def _versions() -> dict[str, str]:
-    found = {}
-    for package in ("ecosystem", "networkx", "igraph", "scipy", "numpy"):
-        try:
-            found[package] = version(package)
-        except PackageNotFoundError:
-            found[package] = "-"
-    return found
-
-
-def cache_key(graph: nx.Graph, kind: str, **options: Any) -> str | None:
-    """The hex key of ``kind`` results for ``graph`` with ``options``; None when the graph has no
-    ``content_hash`` (built by hand rather than loaded from files), which is never cached."""
-    content_hash = graph.graph.get("content_hash")
-    if not isinstance(content_hash, str) or not content_hash:
-        return None
-    settings = {
-        "format": FORMAT,
-        "kind": kind,
-        "content_hash": content_hash,
-        "nodes": graph.number_of_nodes(),
-        "links": graph.number_of_edges(),
-        "versions": _versions(),
-        **options,
-    }
-    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
-
-
 def _metric_options() -> dict[str, Any]:
     # The sampling settings the metrics are computed with: fast's, as they are at this moment.
     used = MetricSettings(
@@ -113,10 +94,6 @@ def _metric_options() -> dict[str, Any]:
         dense_eigen_limit=fast.DENSE_EIGEN_LIMIT,
     )
     return {"metrics": list(METRICS), **fingerprint(used)}
-
-
-def _path(directory: Path | None, kind: str, key: str, suffix: str) -> Path:
-    return (directory or cache_dir()) / f"{kind}-{key[:40]}{suffix}"
 
 
 def _degrees(graph: nx.Graph) -> np.ndarray:
@@ -133,9 +110,9 @@ def load_metrics(graph: nx.Graph, *, directory: Path | None = None) -> Metrics |
     key = cache_key(graph, "metrics", **_metric_options())
     if key is None:
         return None
-    path = _path(directory, "metrics", key, ".npz")
-    limit = _size_limit(graph, per_node=8 * (len(METRICS) + 1) + 4 * _longest_id(graph))
-    raw = _read_cache_file(path, limit)
+    path = cache_path(directory, "metrics", key, ".npz")
+    limit = size_limit(len(graph), per_node=8 * (len(METRICS) + 1) + 4 * _longest_id(graph))
+    raw = read_cache_file(path, limit)
     if raw is None:
         return None
     order = list(graph)
@@ -149,25 +126,6 @@ def load_metrics(graph: nx.Graph, *, directory: Path | None = None) -> Metrics |
 
 def _longest_id(graph: nx.Graph) -> int:
     return max((len(str(node)) for node in graph), default=0)
-
-
-def _size_limit(graph: nx.Graph, *, per_node: int) -> int:
-    """The most bytes a cache file of ``graph`` can take: a megabyte, plus ``per_node`` each."""
-    return 1_000_000 + per_node * len(graph)
-
-
-def _read_cache_file(path: Path, limit: int) -> bytes | None:
-    """The bytes of a cache file, or None when it is missing, not a regular file (a FIFO, a
-    device, a link to one) or larger than ``limit``."""
-    from ecosystem.graph import read_regular_file
-
-    try:
-        return read_regular_file(path, limit=limit)
-    except FileNotFoundError:
-        return None
-    except OSError as error:
-        log.warning("ignoring cache file %s: %s", path, error.strerror or error)
-        return None
 
 
 def _parse_metrics(
@@ -237,8 +195,8 @@ def save_metrics(
     arrays.update(
         meta=np.array(json.dumps(meta)), nodes=np.array(order, dtype=str), degrees=_degrees(graph)
     )
-    path = _path(directory, "metrics", key, ".npz")
-    return path if _write(path, lambda handle: np.savez(handle, **arrays)) else None
+    path = cache_path(directory, "metrics", key, ".npz")
+    return path if write_file(path, lambda handle: np.savez(handle, **arrays)) else None
 
 
 def compute_metrics(
@@ -331,16 +289,15 @@ def _cached_json(
     """``compute()``, or what the cache holds for ``graph``, ``kind`` and ``options`` when
     ``fits`` accepts it; what is computed is stored for next time."""
     key = cache_key(graph, kind, **options) if use_cache else None
-    path = _path(directory, kind, key, ".json") if key else None
+    path = cache_path(directory, kind, key, ".json") if key else None
     if path is not None:
-        limit = _size_limit(graph, per_node=1024 + 6 * _longest_id(graph))
-        found = _read_json(path, key, fits, limit)
+        limit = size_limit(len(graph), per_node=1024 + 6 * _longest_id(graph))
+        found = read_json(path, key, fits, limit)
         if found is not None:
             return found
     result = compute()
-    if path is not None and all(isinstance(node, str) for node in graph):
-        text = json.dumps({"key": key, "result": result})
-        _write(path, lambda handle: handle.write(text.encode()))
+    if path is not None and key is not None and all(isinstance(node, str) for node in graph):
+        write_json(path, key, result)
     return result
 
 
@@ -379,53 +336,6 @@ def _is_partition(result: Any, graph: nx.Graph) -> bool:
     )
 
 
-def _read_json(path: Path, key: str | None, fits: Callable[[Any], bool], limit: int) -> Any:
-    raw = _read_cache_file(path, limit)
-    if raw is None:
-        return None
-    try:
-        stored = json.loads(raw.decode("utf-8"))
-        ok = isinstance(stored, dict) and stored.get("key") == key and fits(stored.get("result"))
-    except Exception as error:  # a damaged file of any kind (RecursionError too): recompute
-        log.warning("ignoring unreadable cache file %s: %s", path, error)
-        return None
-    if not ok:
-        log.warning("ignoring cache file %s: it does not fit this graph", path)
-        return None
-    return stored["result"]
-
-
-def _write(path: Path, write: Callable[[Any], None]) -> bool:
-    """Write the file atomically (:func:`ecosystem.storage.write_atomically`); False, with a
-    warning, when the folder cannot be written: the cache never makes a load fail."""
-    try:
-        write_atomically(path, write)
-    except StorageError as error:
-        log.warning("cannot write the cache: %s", error)
-        return False
-    return True
-
-
-def check_cache_folder(directory: Path | None = None) -> str | None:
-    """A warning when the cache folder can be written by anyone (another user could then plant
-    files in it), else None."""
-    folder = directory or cache_dir()
-    try:
-        info = os.stat(folder)
-    except OSError:
-        return None
-    if (
-        stat.S_ISDIR(info.st_mode)
-        and info.st_mode & stat.S_IWOTH
-        and not info.st_mode & stat.S_ISVTX
-    ):
-        return (
-            f"the cache folder {folder} can be written by every user of this machine; "
-            f"make it private (chmod 700 {folder}) or pass --cache DIR"
-        )
-    return None
-
-
 # --- the synergy ranker ------------------------------------------------------------------------
 # Self-contained: the learned ranker of a network, kept as plain arrays (``TreeModel``) in an
 # ``.npz`` read without pickle, keyed by the data's hash, the day it knows up to, its settings and
@@ -433,15 +343,6 @@ def check_cache_folder(directory: Path | None = None) -> str | None:
 
 RANKER_FORMAT = 1
 RANKER_LIMIT = 64_000_000  # a ranker's trees, as plain arrays, stay well under this
-
-
-def _npz(raw: bytes, limit: int = RANKER_LIMIT) -> Any:
-    """Arrays of an ``.npz`` already read into memory, refused when they unpack to more than
-    ``limit`` bytes; read without pickle."""
-    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-        if sum(member.file_size for member in archive.infolist()) > limit:
-            raise ValueError("unpacks to more than a cache file of this kind can hold")
-    return np.load(io.BytesIO(raw), allow_pickle=False)
 
 
 def _ranker_key(graph: nx.Graph, day: int, settings: Any) -> str | None:
@@ -466,12 +367,12 @@ def load_ranker(graph: nx.Graph, day: int, settings: Any, *, directory: Path | N
     key = _ranker_key(graph, day, settings)
     if key is None:
         return None
-    path = _path(directory, "ranker", key, ".npz")
+    path = cache_path(directory, "ranker", key, ".npz")
     try:
-        raw = _read_cache_file(path, RANKER_LIMIT)
+        raw = read_cache_file(path, RANKER_LIMIT)
         if raw is None:
             return None
-        with _npz(raw) as stored:
+        with npz(raw, RANKER_LIMIT) as stored:
             meta = json.loads(str(stored["meta"]))
             arrays = {name: stored[name] for name in stored.files if name != "meta"}
         if meta.get("key") != key:
@@ -494,8 +395,8 @@ def save_ranker(
         return None
     arrays = dict(model.to_arrays())
     arrays["meta"] = np.array(json.dumps({"key": key, "day": day}))
-    path = _path(directory, "ranker", key, ".npz")
-    return path if _write(path, lambda handle: np.savez(handle, **arrays)) else None
+    path = cache_path(directory, "ranker", key, ".npz")
+    return path if write_file(path, lambda handle: np.savez(handle, **arrays)) else None
 
 
 def synergy_ranker(
@@ -540,13 +441,13 @@ def synergy_maxima(
 
     def maxima(day: int, compute: Callable[[], np.ndarray]) -> np.ndarray:
         key = cache_key(graph, "synergy-maxima", ranker_format=RANKER_FORMAT, day=day)
-        path = _path(directory, "synergy-maxima", key, ".npz") if key and use_cache else None
+        path = cache_path(directory, "synergy-maxima", key, ".npz") if key and use_cache else None
         if path is not None:
             try:
-                raw = _read_cache_file(path, _size_limit(graph, per_node=32))
+                raw = read_cache_file(path, size_limit(len(graph), per_node=32))
                 if raw is None:
                     raise FileNotFoundError(path)
-                with _npz(raw) as stored:
+                with npz(raw, RANKER_LIMIT) as stored:
                     meta = json.loads(str(stored["meta"]))
                     found = stored["best"]
                 if (
@@ -565,7 +466,7 @@ def synergy_maxima(
         best = compute()
         if path is not None:
             meta = np.array(json.dumps({"key": key}))
-            _write(path, lambda handle: np.savez(handle, best=best, meta=meta))
+            write_file(path, lambda handle: np.savez(handle, best=best, meta=meta))
         return best
 
     return maxima

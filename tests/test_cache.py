@@ -9,7 +9,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from ecosystem import cache
+from ecosystem import cache, storage
 from ecosystem.analysis import fast
 from ecosystem.analysis.centrality import METRICS, all_centralities
 from ecosystem.cache import (
@@ -139,7 +139,7 @@ def test_a_failed_write_leaves_no_temporary_file(view, folder, monkeypatch):
     def failing_replace(*_args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(cache.os, "replace", failing_replace)
+    monkeypatch.setattr(storage.os, "replace", failing_replace)
     assert compute_metrics(view, directory=folder).path is None
     assert list(folder.iterdir()) == []
 

@@ -1,0 +1,169 @@
+"""The cache's files: where they live, how they are keyed, read guarded and written whole.
+
+A cached result depends only on the data and on how it is computed, so its key is the data's
+content hash (``graph.graph["content_hash"]``, set by :func:`ecosystem.graph.build_graph`) plus
+every option that changes it (:func:`ecosystem.settings.fingerprint`) and the library versions.
+The folder is ``$ECOSYSTEM_CACHE``, else ``~/.cache/ecosystem``.
+
+Nothing stored can run code: arrays are NumPy files read with ``allow_pickle=False``, the rest
+JSON. A file is written to a temporary name and moved into place (``os.replace``), so a reader
+sees a whole file or none, even with several workers writing at once. A file is read only when it
+is a regular file (never a FIFO, a device or a link to one) no larger than a file of its kind can
+be; whoever reads it checks every part's shape and type before using it, and a file that does
+not fit is ignored and recomputed: the cache never makes a load fail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import stat
+import zipfile
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from ecosystem.storage import StorageError, write_atomically
+
+CACHE_ENV = "ECOSYSTEM_CACHE"
+# Bump when the stored layout or the meaning of a stored number changes.
+FORMAT = 1
+
+log = logging.getLogger(__name__)
+
+
+def cache_dir() -> Path:
+    """Where cached results go: ``$ECOSYSTEM_CACHE``, else ``~/.cache/ecosystem``."""
+    configured = os.environ.get(CACHE_ENV)
+    return Path(configured) if configured else Path.home() / ".cache" / "ecosystem"
+
+
+def _versions() -> dict[str, str]:
+    found = {}
+    for package in ("ecosystem", "networkx", "igraph", "scipy", "numpy"):
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            found[package] = "-"
+    return found
+
+
+def key_of(content_hash: Any, kind: str, **settings: Any) -> str | None:
+    """The hex key of ``kind`` results for data of ``content_hash`` with ``settings``; None when
+    there is no content hash (a graph built by hand rather than loaded from files)."""
+    if not isinstance(content_hash, str) or not content_hash:
+        return None
+    described = {
+        "format": FORMAT,
+        "kind": kind,
+        "content_hash": content_hash,
+        "versions": _versions(),
+        **settings,
+    }
+    return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
+
+
+def cache_key(graph: Any, kind: str, **options: Any) -> str | None:
+    """The hex key of ``kind`` results for ``graph`` with ``options``; None when the graph has no
+    ``content_hash`` (built by hand rather than loaded from files), which is never cached."""
+    return key_of(
+        graph.graph.get("content_hash"),
+        kind,
+        nodes=graph.number_of_nodes(),
+        links=graph.number_of_edges(),
+        **options,
+    )
+
+
+def cache_path(directory: Path | None, kind: str, key: str, suffix: str) -> Path:
+    """The file of ``kind`` results keyed ``key`` in ``directory`` (default :func:`cache_dir`)."""
+    return (directory or cache_dir()) / f"{kind}-{key[:40]}{suffix}"
+
+
+def size_limit(count: int, *, per_node: int) -> int:
+    """The most bytes a cache file of ``count`` entities can take: a megabyte, ``per_node`` each."""
+    return 1_000_000 + per_node * count
+
+
+def read_cache_file(path: Path, limit: int) -> bytes | None:
+    """The bytes of a cache file, or None when it is missing, not a regular file (a FIFO, a
+    device, a link to one) or larger than ``limit``."""
+    from ecosystem.graph import read_regular_file
+
+    try:
+        return read_regular_file(path, limit=limit)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        log.warning("ignoring cache file %s: %s", path, error.strerror or error)
+        return None
+
+
+def read_json(path: Path, key: str | None, fits: Callable[[Any], bool], limit: int) -> Any:
+    """The ``result`` stored in the JSON cache file ``path`` under ``key``, or None when the file
+    is missing, damaged, for another key, or ``fits`` refuses what it holds."""
+    raw = read_cache_file(path, limit)
+    if raw is None:
+        return None
+    try:
+        stored = json.loads(raw.decode("utf-8"))
+        ok = isinstance(stored, dict) and stored.get("key") == key and fits(stored.get("result"))
+    except Exception as error:  # a damaged file of any kind (RecursionError too): recompute
+        log.warning("ignoring unreadable cache file %s: %s", path, error)
+        return None
+    if not ok:
+        log.warning("ignoring cache file %s: it does not fit this graph", path)
+        return None
+    return stored["result"]
+
+
+def write_json(path: Path, key: str, result: Any) -> bool:
+    """Store ``result`` under ``key`` as :func:`read_json` reads it back."""
+    text = json.dumps({"key": key, "result": result}, ensure_ascii=False, separators=(",", ":"))
+    return write_file(path, lambda handle: handle.write(text.encode("utf-8")))
+
+
+def npz(raw: bytes, limit: int) -> Any:
+    """Arrays of an ``.npz`` already read into memory, refused when they unpack to more than
+    ``limit`` bytes; read without pickle."""
+    import numpy as np
+
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        if sum(member.file_size for member in archive.infolist()) > limit:
+            raise ValueError("unpacks to more than a cache file of this kind can hold")
+    return np.load(io.BytesIO(raw), allow_pickle=False)
+
+
+def write_file(path: Path, write: Callable[[Any], None]) -> bool:
+    """Write the file atomically (:func:`ecosystem.storage.write_atomically`); False, with a
+    warning, when the folder cannot be written: the cache never makes a load fail."""
+    try:
+        write_atomically(path, write)
+    except StorageError as error:
+        log.warning("cannot write the cache: %s", error)
+        return False
+    return True
+
+
+def check_cache_folder(directory: Path | None = None) -> str | None:
+    """A warning when the cache folder can be written by anyone (another user could then plant
+    files in it), else None."""
+    folder = directory or cache_dir()
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return None
+    if (
+        stat.S_ISDIR(info.st_mode)
+        and info.st_mode & stat.S_IWOTH
+        and not info.st_mode & stat.S_ISVTX
+    ):
+        return (
+            f"the cache folder {folder} can be written by every user of this machine; "
+            f"make it private (chmod 700 {folder}) or pass --cache DIR"
+        )
+    return None
