@@ -516,6 +516,7 @@ def handle_edit(
         if kind is None:  # the page opened: the draft kept by the browser, shown
             answer.update(steps=editor(draft, draft["name"] or None), title=draft["title"])
             answer["name"] = draft["name"]
+            answer["options"] = story_options(folder)  # saved since the app started too
             return answer
         new = _apply(model, folder, kind, trigger, inputs, draft)
     except StoryError as error:
