@@ -15,6 +15,7 @@ COPY ecosystem ecosystem
 COPY assets assets
 COPY data/entities.csv data/relations.csv data/sources.csv data/
 COPY data/sources data/sources
+COPY stories stories
 # A virtual environment is one folder: the final image copies it and leaves pip's caches behind,
 # and the libraries' own test suites (about 100 MB of SciPy, pandas and NumPy tests).
 RUN python3 -m venv /opt/ecosystem \

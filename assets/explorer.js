@@ -47,6 +47,20 @@
     }).observe(box);
   }, 500);
 
+  function captionHeight() {
+    var area = document.getElementById("eco-graph");
+    if (!area) { return 0; }
+    var floor = area.getBoundingClientRect().bottom;
+    var highest = 0;
+    document.querySelectorAll(".graph-area .caption").forEach(function (el) {
+      var box = el.getBoundingClientRect();
+      if (box.height && floor - box.bottom < 40) {  // sits on the bottom of the network
+        highest = Math.max(highest, floor - box.top + 8);
+      }
+    });
+    return highest;
+  }
+
   // Bring into view what the server asks for: the entity stepped to and where it is reached
   // from, or the chosen path, or a picked candidate (#eco-camera's data-fit, space-separated ids).
   var framed = null;
@@ -66,11 +80,15 @@
     // Fit them, but never closer than MAX_ZOOM: a step's two entities stay in their setting.
     var box = chosen.boundingBox();
     var padding = chosen.length > 2 ? 80 : 220;
+    // A caption over the bottom of the network takes room: fit what is named above it.
+    var covered = captionHeight();
     var zoom = Math.min(MAX_ZOOM, (instance.width() - 2 * padding) / Math.max(box.w, 1),
-      (instance.height() - 2 * padding) / Math.max(box.h, 1));
+      (instance.height() - covered - 2 * padding) / Math.max(box.h, 1));
+    var middle = { x: (box.x1 + box.x2) / 2, y: (box.y1 + box.y2) / 2 };
     instance.animate({
       zoom: zoom,
-      center: { eles: chosen }
+      pan: { x: instance.width() / 2 - middle.x * zoom,
+        y: (instance.height() - covered) / 2 - middle.y * zoom }
     }, { duration: 450, easing: "ease-in-out-cubic" });
   }, 200);
 

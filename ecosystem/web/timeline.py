@@ -237,6 +237,8 @@ def timeline_figure(model: Model, as_of: str | None, new_since: str | None) -> d
                 "categoryarray": [dated.label(p) for p in dated.periods],
                 "fixedrange": True,
                 "tickfont": {"size": 10},
+                "tickangle": 0,
+                "nticks": 4,
             },
             "yaxis": {"fixedrange": True, "tickfont": {"size": 10}},
             "shapes": shapes,
