@@ -11,17 +11,8 @@ from ecosystem.stories import Step, Story, previous_versions, read_story, write_
 from ecosystem.web.ids import ID
 from ecosystem.web.presenter import INTENTS as PRESENTER_INTENTS
 from ecosystem.web.spec import BadInput, ViewState
-from ecosystem.web.stories import (
-    Edit,
-    Folder,
-    caption,
-    checked_draft,
-    edited,
-    empty_draft,
-    handle_edit,
-    intents,
-    step_from_view,
-)
+from ecosystem.web.stories import Folder, caption, handle_download, handle_edit, intents
+from ecosystem.web.story_draft import Edit, checked_draft, edited, empty_draft, step_from_view
 from ecosystem.web.url import Event
 
 STORY = Story(
@@ -217,3 +208,12 @@ def test_buttons_just_drawn_neither_play_nor_show(town, folder):
         show(town, view, Event(1, {"type": ID.STEP_SHOW, "index": "?sel=lab"}, [])).selected
         == "lab"
     )
+
+
+def test_the_offline_download_holds_every_step_and_an_empty_story_says_why(town):
+    sent, note = handle_download(town, {**draft("First", "Second"), "name": "talk"})
+    assert sent["filename"] == "talk.html" and note == ""
+    assert "First" in sent["content"] and "Second" in sent["content"]
+    assert "http://" not in sent["content"] and "https://" not in sent["content"]
+    sent, note = handle_download(town, draft())
+    assert sent is no_update and "Add a step" in note
