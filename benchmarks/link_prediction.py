@@ -235,7 +235,7 @@ def report(result: dict[str, Any], *, seconds: float, source: Path) -> str:
         "## What drives the ranker",
         "",
         "Share of the trees' split gain per feature (the features are described in "
-        "`ecosystem/analysis/ranker.py`):",
+        "`ecosystem/analysis/ranker/__init__.py`):",
         "",
         "| feature | share of gain |",
         "|---|---|",

@@ -34,6 +34,15 @@ from typing import Any
 
 import numpy as np
 
+from ecosystem.analysis.evaluation_pairs import (
+    Scorer,
+    hard_negatives,
+    known_pairs,
+    new_pairs_any,
+    random_negatives,
+    scorers_of,
+    seed_rows,
+)
 from ecosystem.analysis.ranker import (
     COLUMN,
     FEATURES,
@@ -41,6 +50,7 @@ from ecosystem.analysis.ranker import (
     History,
     RankerSettings,
     Snapshot,
+    TrainingSet,
     candidate_mask,
     fit_classifier,
     new_pairs,
@@ -123,92 +133,6 @@ class Protocol:
     )
 
 
-Scorer = Callable[[np.ndarray], np.ndarray]
-
-
-def _scorers(classifier: Any, rng: np.random.Generator) -> dict[str, Scorer]:
-    def random_scores(x: np.ndarray) -> np.ndarray:
-        return np.asarray(rng.random(x.shape[0]))
-
-    scorers: dict[str, Scorer] = {"random": random_scores}
-    scorers.update(HEURISTICS)
-    if classifier is not None:
-        scorers["ranker"] = classifier.decision_function
-    return scorers
-
-
-def _known_pairs(positives: set[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
-    pairs = np.array(sorted(positives), dtype=np.int64).reshape(-1, 2)
-    return pairs[:, 0], pairs[:, 1]
-
-
-def _random_negatives(
-    snap: Snapshot, positives: set[tuple[int, int]], count: int, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
-    known = np.flatnonzero(snap.known)
-    first: list[int] = []
-    second: list[int] = []
-    seen: set[tuple[int, int]] = set()
-    while len(first) < count:
-        a = rng.choice(known, count)
-        b = rng.choice(known, count)
-        for u, v in zip(a.tolist(), b.tolist(), strict=True):
-            pair = (min(u, v), max(u, v))
-            if u == v or pair in seen or pair in positives or snap.together[u, v]:
-                continue
-            seen.add(pair)
-            first.append(pair[0])
-            second.append(pair[1])
-            if len(first) == count:
-                break
-    return np.array(first, dtype=np.int64), np.array(second, dtype=np.int64)
-
-
-def _hard_negatives(
-    snap: Snapshot,
-    positives: set[tuple[int, int]],
-    count: int,
-    rng: np.random.Generator,
-    per_actor: int = 50,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs the heuristics rank high that do not form: each sampled actor's best candidates by
-    Adamic-Adar and by resource allocation."""
-    known = np.flatnonzero(snap.known & (snap.partners > 0))
-    actors = rng.permutation(known)
-    chosen: set[tuple[int, int]] = set()
-    for lo in range(0, actors.size, 32):
-        rows = actors[lo : lo + 32]
-        features = row_features(snap, rows)
-        mask = candidate_mask(snap, rows)
-        for j, u in enumerate(rows.tolist()):
-            for column in ("adamic_adar", "resource_allocation"):
-                values = np.where(mask[j], features[j, :, COLUMN[column]], -1.0)
-                for v in np.argsort(-values, kind="stable")[:per_actor].tolist():
-                    pair = (min(u, v), max(u, v))
-                    if values[v] > 0 and pair not in positives:
-                        chosen.add(pair)
-        if len(chosen) >= count:
-            break
-    picked = sorted(chosen)
-    if len(picked) > count:
-        picked = [picked[i] for i in sorted(rng.choice(len(picked), count, replace=False))]
-    pairs = np.array(picked, dtype=np.int64).reshape(-1, 2)
-    return pairs[:, 0], pairs[:, 1]
-
-
-def _seed_rows(
-    snap: Snapshot, positives: set[tuple[int, int]], count: int, rng: np.random.Generator
-) -> tuple[np.ndarray, dict[int, set[int]]]:
-    gained: dict[int, set[int]] = {}
-    for a, b in positives:
-        gained.setdefault(a, set()).add(b)
-        gained.setdefault(b, set()).add(a)
-    actors = np.array(sorted(gained), dtype=np.int64)
-    if actors.size > count:
-        actors = np.sort(rng.choice(actors, count, replace=False))
-    return actors, gained
-
-
 def rank_rows(
     snap: Snapshot,
     positives: set[tuple[int, int]],
@@ -273,108 +197,28 @@ def evaluate(
     Returns plain figures (see the module docstring) with the counts behind them.
     """
     say = progress or (lambda _message: None)
-    clock = time.perf_counter()
+    lap = _Laps()
     rng = np.random.default_rng(protocol.seed)
-    timings: dict[str, float] = {}
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[name] = round(now - clock, 1)
-        clock = now
-
     # 1. Fit on (train -> valid], choose settings on (valid -> test].
-    say("features and first collaborations for the training year")
-    train_snap = snapshot(history, split.train)
-    train_pairs = new_pairs(history, split.train, split.valid)
-    train_data = training_set(
-        train_snap, train_pairs, seeds=protocol.train_seeds, seed=protocol.seed
-    )
-    valid_snap = snapshot(history, split.valid)
-    valid_pairs = new_pairs(history, split.valid, split.test)
-    valid_seeds, valid_gained = _seed_rows(valid_snap, valid_pairs, protocol.valid_seeds, rng)
-    lap("training year")
-    tuning: list[dict[str, Any]] = []
-    for settings in protocol.grid:
-        say(f"fitting on the training year: {settings.describe()}")
-        classifier = fit_classifier(train_data, settings)
-        result = rank_rows(
-            valid_snap,
-            valid_pairs,
-            {"ranker": classifier.decision_function},
-            valid_seeds,
-            valid_gained,
-            k=protocol.k,
-            seed=protocol.seed,
-        )["ranker"]
-        tuning.append(
-            {
-                "settings": settings.describe(),
-                "mrr": float(np.mean(result["reciprocal"])),
-                "precision": float(np.mean(result["precision"])),
-            }
-        )
-    best = max(range(len(tuning)), key=lambda i: float(tuning[i]["mrr"]))
-    chosen = protocol.grid[best]
-    heuristic_valid = rank_rows(
-        valid_snap,
-        valid_pairs,
-        dict(HEURISTICS),
-        valid_seeds,
-        valid_gained,
-        k=protocol.k,
-        seed=protocol.seed,
-    )
-    heuristic_mrr = {
-        name: float(np.mean(values["reciprocal"])) for name, values in heuristic_valid.items()
-    }
-    lap("validation year")
-
+    tuned = _tune(history, split, protocol, rng, say, lap)
     # 2. Fit again one year later with the chosen settings: (valid -> test].
-    say(f"fitting on the validation year with {chosen.describe()}")
+    say(f"fitting on the validation year with {tuned.chosen.describe()}")
     final_data = training_set(
-        valid_snap, valid_pairs, seeds=protocol.train_seeds, seed=protocol.seed + 1
+        tuned.valid_snap, tuned.valid_pairs, seeds=protocol.train_seeds, seed=protocol.seed + 1
     )
-    classifier = fit_classifier(final_data, chosen)
+    classifier = fit_classifier(final_data, tuned.chosen)
     importance = _importance(classifier)
     lap("final fit")
-
     # 3. Test: features on the test day, targets after it.
-    say("test: first collaborations after the cut-off")
-    test_snap = snapshot(history, split.test)
-    all_new = new_pairs_any(history, split.test, split.end)
-    test_pairs = new_pairs(history, split.test, split.end)
-    newcomer_pairs = len(all_new) - len(test_pairs)
-    scorers = _scorers(classifier, np.random.default_rng(protocol.seed + 7))
-    first, second = _known_pairs(test_pairs)
-    say(f"features of {first.size:,} test pairs")
-    x_positive = pair_features(test_snap, first, second)
-    negative_first, negative_second = _random_negatives(
-        test_snap, test_pairs, protocol.negatives, rng
-    )
-    x_negative = pair_features(test_snap, negative_first, negative_second)
-    say("hard negatives")
-    hard_first, hard_second = _hard_negatives(test_snap, test_pairs, protocol.hard_negatives, rng)
-    x_hard = pair_features(test_snap, hard_first, hard_second)
+    test = _test_pairs(history, split, protocol, rng, say)
     lap("test pairs")
-    hits: dict[str, dict[str, float]] = {}
-    for name, scorer in scorers.items():
-        positive = scorer(x_positive)
-        hits[name] = {
-            "hits": hits_at(positive, scorer(x_negative), protocol.hits_k),
-            "hits_hard": hits_at(positive, scorer(x_hard), protocol.hits_k),
-        }
-    common = x_positive[:, COLUMN["common_partners"]]
-    three = x_positive[:, COLUMN["paths_of_three"]]
-    reach = {
-        "within_2": float(np.mean(common > 0)) if common.size else 0.0,
-        "within_3": float(np.mean((common > 0) | (three > 0))) if common.size else 0.0,
-    }
+    scorers = scorers_of(classifier, np.random.default_rng(protocol.seed + 7))
+    hits = _hits(scorers, test, protocol.hits_k)
     say("ranking every candidate of the seeded actors")
-    seeds, gained = _seed_rows(test_snap, test_pairs, protocol.seeds, rng)
+    seeds, gained = seed_rows(test.snap, test.pairs, protocol.seeds, rng)
     rows = rank_rows(
-        test_snap,
-        test_pairs,
+        test.snap,
+        test.pairs,
         scorers,
         seeds,
         gained,
@@ -384,7 +228,188 @@ def evaluate(
         progress=say,
     )
     lap("ranking seeded actors")
-    little = np.array([test_snap.venues[u] <= 2 for u in seeds.tolist()])
+    little = np.array([test.snap.venues[u] <= 2 for u in seeds.tolist()])
+    return {
+        **_counts(history, split, tuned, final_data, test, seeds, little),
+        "reach": _reach(test.positive),
+        "tuning": tuned.tuning,
+        "chosen": tuned.chosen.describe(),
+        "heuristic_valid_mrr": tuned.heuristic_mrr,
+        "methods": _method_figures(rows, hits, little),
+        "importance": importance,
+        "timings": lap.timings,
+        "protocol": {
+            "seeds": protocol.seeds,
+            "valid_seeds": protocol.valid_seeds,
+            "train_seeds": protocol.train_seeds,
+            "k": protocol.k,
+            "network_k": protocol.network_k,
+            "hits_k": protocol.hits_k,
+            "seed": protocol.seed,
+        },
+    }
+
+
+class _Laps:
+    """Seconds taken by each step of the evaluation, rounded to a tenth (``timings``)."""
+
+    def __init__(self) -> None:
+        self.clock = time.perf_counter()
+        self.timings: dict[str, float] = {}
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = round(now - self.clock, 1)
+        self.clock = now
+
+
+@dataclass(frozen=True)
+class _Tuned:
+    """The training and validation years, and the settings the validation year chose."""
+
+    train_data: TrainingSet
+    train_pairs: set[tuple[int, int]]
+    valid_snap: Snapshot
+    valid_pairs: set[tuple[int, int]]
+    tuning: list[dict[str, Any]]
+    chosen: RankerSettings
+    heuristic_mrr: dict[str, float]
+
+
+@dataclass(frozen=True)
+class _TestPairs:
+    """The test day's snapshot, its first collaborations and the features of the pairs scored
+    for Hits@k: the test pairs, the random negatives and the hard negatives."""
+
+    snap: Snapshot
+    pairs: set[tuple[int, int]]
+    newcomer_pairs: int
+    positive: np.ndarray
+    negative: np.ndarray
+    hard: np.ndarray
+    negatives: int
+    hard_negatives: int
+
+
+def _tune(
+    history: History,
+    split: Split,
+    protocol: Protocol,
+    rng: np.random.Generator,
+    say: Progress,
+    lap: _Laps,
+) -> _Tuned:
+    """Fit each of the protocol's settings on the training year; the validation year chooses
+    the one of highest MRR and ranks the heuristics."""
+    say("features and first collaborations for the training year")
+    train_snap = snapshot(history, split.train)
+    train_pairs = new_pairs(history, split.train, split.valid)
+    train_data = training_set(
+        train_snap, train_pairs, seeds=protocol.train_seeds, seed=protocol.seed
+    )
+    valid_snap = snapshot(history, split.valid)
+    valid_pairs = new_pairs(history, split.valid, split.test)
+    valid_seeds, valid_gained = seed_rows(valid_snap, valid_pairs, protocol.valid_seeds, rng)
+    lap("training year")
+
+    def valid_rows(scorers: dict[str, Scorer]) -> dict[str, dict[str, Any]]:
+        return rank_rows(
+            valid_snap,
+            valid_pairs,
+            scorers,
+            valid_seeds,
+            valid_gained,
+            k=protocol.k,
+            seed=protocol.seed,
+        )
+
+    tuning: list[dict[str, Any]] = []
+    for settings in protocol.grid:
+        say(f"fitting on the training year: {settings.describe()}")
+        classifier = fit_classifier(train_data, settings)
+        result = valid_rows({"ranker": classifier.decision_function})["ranker"]
+        tuning.append(
+            {
+                "settings": settings.describe(),
+                "mrr": float(np.mean(result["reciprocal"])),
+                "precision": float(np.mean(result["precision"])),
+            }
+        )
+    best = max(range(len(tuning)), key=lambda i: float(tuning[i]["mrr"]))
+    heuristic_mrr = {
+        name: float(np.mean(values["reciprocal"]))
+        for name, values in valid_rows(dict(HEURISTICS)).items()
+    }
+    lap("validation year")
+    return _Tuned(
+        train_data=train_data,
+        train_pairs=train_pairs,
+        valid_snap=valid_snap,
+        valid_pairs=valid_pairs,
+        tuning=tuning,
+        chosen=protocol.grid[best],
+        heuristic_mrr=heuristic_mrr,
+    )
+
+
+def _test_pairs(
+    history: History, split: Split, protocol: Protocol, rng: np.random.Generator, say: Progress
+) -> _TestPairs:
+    """The first collaborations after the test cut-off, and the negatives they are set
+    against, with their features on the test day."""
+    say("test: first collaborations after the cut-off")
+    test_snap = snapshot(history, split.test)
+    all_new = new_pairs_any(history, split.test, split.end)
+    test_pairs = new_pairs(history, split.test, split.end)
+    first, second = known_pairs(test_pairs)
+    say(f"features of {first.size:,} test pairs")
+    x_positive = pair_features(test_snap, first, second)
+    negative_first, negative_second = random_negatives(
+        test_snap, test_pairs, protocol.negatives, rng
+    )
+    x_negative = pair_features(test_snap, negative_first, negative_second)
+    say("hard negatives")
+    hard_first, hard_second = hard_negatives(test_snap, test_pairs, protocol.hard_negatives, rng)
+    x_hard = pair_features(test_snap, hard_first, hard_second)
+    return _TestPairs(
+        snap=test_snap,
+        pairs=test_pairs,
+        newcomer_pairs=len(all_new) - len(test_pairs),
+        positive=x_positive,
+        negative=x_negative,
+        hard=x_hard,
+        negatives=int(negative_first.size),
+        hard_negatives=int(hard_first.size),
+    )
+
+
+def _hits(scorers: dict[str, Scorer], test: _TestPairs, k: int) -> dict[str, dict[str, float]]:
+    """Each scorer's Hits@k against the random and against the hard negatives."""
+    hits: dict[str, dict[str, float]] = {}
+    for name, scorer in scorers.items():
+        positive = scorer(test.positive)
+        hits[name] = {
+            "hits": hits_at(positive, scorer(test.negative), k),
+            "hits_hard": hits_at(positive, scorer(test.hard), k),
+        }
+    return hits
+
+
+def _reach(x_positive: np.ndarray) -> dict[str, float]:
+    """The share of test pairs within two and within three steps of each other."""
+    common = x_positive[:, COLUMN["common_partners"]]
+    three = x_positive[:, COLUMN["paths_of_three"]]
+    return {
+        "within_2": float(np.mean(common > 0)) if common.size else 0.0,
+        "within_3": float(np.mean((common > 0) | (three > 0))) if common.size else 0.0,
+    }
+
+
+def _method_figures(
+    rows: dict[str, dict[str, Any]], hits: dict[str, dict[str, float]], little: np.ndarray
+) -> dict[str, dict[str, float]]:
+    """Each scorer's figures: its hits, per-actor precision and MRR (overall, for actors with
+    ``little`` behind them and for the others) and network-wide precision."""
     methods: dict[str, dict[str, float]] = {}
     for name, values in rows.items():
         precision = np.array(values["precision"])
@@ -405,7 +430,19 @@ def evaluate(
             if (~little).any()
             else float("nan"),
         }
-    candidates = int(candidate_mask(test_snap, seeds[:1]).sum()) if seeds.size else 0
+    return methods
+
+
+def _counts(
+    history: History,
+    split: Split,
+    tuned: _Tuned,
+    final_data: TrainingSet,
+    test: _TestPairs,
+    seeds: np.ndarray,
+    little: np.ndarray,
+) -> dict[str, Any]:
+    """The days of the split and the counts behind the figures."""
     return {
         "split": {
             name: date.fromordinal(getattr(split, name)).isoformat()
@@ -413,57 +450,24 @@ def evaluate(
         },
         "actors": len(history.actors),
         "participations": int(history.actor.size),
-        "known_at_test": int(test_snap.known.sum()),
-        "links_at_test": int(test_snap.linked.nnz // 2),
-        "train_rows": int(train_data.labels.size),
-        "train_positive": int(train_data.positives),
+        "known_at_test": int(test.snap.known.sum()),
+        "links_at_test": int(test.snap.linked.nnz // 2),
+        "train_rows": int(tuned.train_data.labels.size),
+        "train_positive": int(tuned.train_data.positives),
         "final_rows": int(final_data.labels.size),
         "final_positive": int(final_data.positives),
-        "train_pairs": len(train_pairs),
-        "valid_pairs": len(valid_pairs),
-        "test_pairs": len(test_pairs),
-        "newcomer_pairs": newcomer_pairs,
-        "negatives": int(negative_first.size),
-        "hard_negatives": int(hard_first.size),
+        "train_pairs": len(tuned.train_pairs),
+        "valid_pairs": len(tuned.valid_pairs),
+        "test_pairs": len(test.pairs),
+        "newcomer_pairs": test.newcomer_pairs,
+        "negatives": test.negatives,
+        "hard_negatives": test.hard_negatives,
         "seeds": int(seeds.size),
         "seeds_little": int(little.sum()),
-        "candidates_per_seed": candidates,
-        "reach": reach,
-        "tuning": tuning,
-        "chosen": chosen.describe(),
-        "heuristic_valid_mrr": heuristic_mrr,
-        "methods": methods,
-        "importance": importance,
-        "timings": timings,
-        "protocol": {
-            "seeds": protocol.seeds,
-            "valid_seeds": protocol.valid_seeds,
-            "train_seeds": protocol.train_seeds,
-            "k": protocol.k,
-            "network_k": protocol.network_k,
-            "hits_k": protocol.hits_k,
-            "seed": protocol.seed,
-        },
+        "candidates_per_seed": (
+            int(candidate_mask(test.snap, seeds[:1]).sum()) if seeds.size else 0
+        ),
     }
-
-
-def new_pairs_any(history: History, start: int, end: int) -> set[tuple[int, int]]:
-    """Every pair first together in ``(start, end]``, newcomers included (for counting them)."""
-    window = (history.day > start) & (history.day <= end)
-    by_venue: dict[int, set[int]] = {}
-    for a, v in zip(history.actor[window].tolist(), history.venue[window].tolist(), strict=True):
-        by_venue.setdefault(v, set()).add(a)
-    from ecosystem.analysis.ranker import snapshot_links
-
-    past = snapshot_links(history, start)
-    found: set[tuple[int, int]] = set()
-    for members in by_venue.values():
-        group = sorted(members)
-        for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                if (a, b) not in past:
-                    found.add((a, b))
-    return found
 
 
 def _importance(classifier: Any) -> dict[str, float]:

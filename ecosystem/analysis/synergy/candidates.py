@@ -78,16 +78,58 @@ def synergy_candidates(
     del max_hops
     if not 1 <= top <= MAX_TOP:
         raise SynergyQueryError(f"top must be between 1 and {MAX_TOP}, not {top}")
-    if synergy is None:
-        synergy = prepare(view, as_of=as_of)
-    elif as_of is not None and synergy.as_of != iso(as_of_day(as_of)):
-        raise SynergyQueryError("the prepared network was worked out for another --as-of date")
+    synergy = _prepared(view, synergy, as_of)
     index = index or build_index(view)
     node = resolve(view, entity, index=index)
     actor_types, venue_types, codes = _filters(synergy, types, [country or "", *countries])
+    result = _empty_result(synergy, node, types, codes)
+    u = synergy.position.get(node)
+    if u is None:
+        result["method_text"] += (
+            f" {entity_name(synergy.view, node)} is not an actor (an organisation or a person): "
+            "its partners are not suggested."
+        )
+        return result
+    features = row_features(synergy.snap, [u])[0]
+    wanted = _actor_filter(synergy, actor_types, codes)
+    candidates = _candidates_of(synergy, u, wanted)
+    result["considered"] = int(candidates.size)
+    if candidates.size:
+        result["candidates"] = _ranked(
+            synergy,
+            node,
+            u,
+            candidates,
+            features,
+            top=top,
+            index=index,
+            prepared=prepared,
+            explain_paths=explain_paths,
+        )
+    result["strengthen"] = _strengthen(synergy, u, wanted, top)
+    result["opportunities"] = _opportunities(synergy, u, venue_types, codes, top)
+    return result
+
+
+def _prepared(
+    view: nx.Graph, synergy: SynergyIndex | None, as_of: str | date | None
+) -> SynergyIndex:
+    """The network worked out as of ``as_of``: ``synergy`` when given (it must be of that
+    day), else worked out here."""
+    if synergy is None:
+        return prepare(view, as_of=as_of)
+    if as_of is not None and synergy.as_of != iso(as_of_day(as_of)):
+        raise SynergyQueryError("the prepared network was worked out for another --as-of date")
+    return synergy
+
+
+def _empty_result(
+    synergy: SynergyIndex, node: str, types: Collection[str] | None, codes: frozenset[str]
+) -> SynergyResult:
+    """The result for ``node`` with its method and filters told, and no suggestion yet."""
     method, method_text = method_of(synergy)
     known_view = synergy.view
-    result: SynergyResult = {
+    return {
         "entity": _brief(known_view, node),
         "method": method,
         "method_text": method_text,
@@ -105,64 +147,70 @@ def synergy_candidates(
         "opportunities": [],
         "strengthen": [],
     }
-    u = synergy.position.get(node)
-    if u is None:
-        result["method_text"] += (
-            f" {entity_name(known_view, node)} is not an actor (an organisation or a person): "
-            "its partners are not suggested."
-        )
-        return result
+
+
+def _candidates_of(synergy: SynergyIndex, u: int, wanted: np.ndarray) -> np.ndarray:
+    """The actors ``u`` could be introduced to: never worked with, known on the day (or sharing
+    a place with ``u``), not ``u`` itself, and ``wanted`` by the filters."""
     snap = synergy.snap
-    features = row_features(snap, [u])[0]
     mask = candidate_mask(snap, [u])[0]
     shares_place = (snap.place_plain[u] @ snap.place_plain.T).toarray().ravel() > 0
     mask |= shares_place & ~snap.linked[u].toarray().ravel().astype(bool)
     mask[u] = False
-    wanted = _actor_filter(synergy, actor_types, codes)
     mask &= wanted
-    candidates = np.flatnonzero(mask)
-    result["considered"] = int(candidates.size)
-    if candidates.size:
-        scores = _scores(synergy, features[candidates])
-        order = np.lexsort((np.array(synergy.history.actors, dtype=object)[candidates], -scores))
-        # Candidates with the very same reasons are one suggestion ("and 2 alike"), so that
-        # every suggestion shown says something the others do not.
-        window = order[: top * 4]
-        best = candidates[window]
-        best_scores = scores[window]
-        lifts = (
-            contributions(synergy.model, features[best], synergy.reference, GROUPS)
-            if synergy.model is not None
-            else None
+    return np.flatnonzero(mask)
+
+
+def _ranked(
+    synergy: SynergyIndex,
+    node: str,
+    u: int,
+    candidates: np.ndarray,
+    features: np.ndarray,
+    *,
+    top: int,
+    index: EntityIndex,
+    prepared: PathIndex | None,
+    explain_paths: bool,
+) -> list[Suggestion]:
+    """The ``top`` suggestions among ``candidates``, best first, each told with its reasons."""
+    scores = _scores(synergy, features[candidates])
+    order = np.lexsort((np.array(synergy.history.actors, dtype=object)[candidates], -scores))
+    # Candidates with the very same reasons are one suggestion ("and 2 alike"), so that
+    # every suggestion shown says something the others do not.
+    window = order[: top * 4]
+    best = candidates[window]
+    best_scores = scores[window]
+    lifts = (
+        contributions(synergy.model, features[best], synergy.reference, GROUPS)
+        if synergy.model is not None
+        else None
+    )
+    by_reason: dict[str, Suggestion] = {}
+    for place, (v, value) in enumerate(zip(best.tolist(), best_scores.tolist(), strict=True)):
+        made = _suggestion(
+            synergy,
+            node,
+            u,
+            v,
+            place + 1,
+            int(candidates.size),
+            value,
+            features[v],
+            None if lifts is None else lifts[place],
+            index,
+            prepared,
+            explain_paths and len(by_reason) < top,
         )
-        by_reason: dict[str, Suggestion] = {}
-        for place, (v, value) in enumerate(zip(best.tolist(), best_scores.tolist(), strict=True)):
-            made = _suggestion(
-                synergy,
-                node,
-                u,
-                v,
-                place + 1,
-                int(candidates.size),
-                value,
-                features[v],
-                None if lifts is None else lifts[place],
-                index,
-                prepared,
-                explain_paths and len(by_reason) < top,
-            )
-            same = by_reason.get(made["reason"])
-            if same is not None:
-                same["alike"].append(_brief(known_view, made["id"]))
-                continue
-            if len(by_reason) == top:
-                continue
-            made["rank"] = len(by_reason) + 1
-            by_reason[made["reason"]] = made
-        result["candidates"] = list(by_reason.values())
-    result["strengthen"] = _strengthen(synergy, u, wanted, top)
-    result["opportunities"] = _opportunities(synergy, u, venue_types, codes, top)
-    return result
+        same = by_reason.get(made["reason"])
+        if same is not None:
+            same["alike"].append(_brief(synergy.view, made["id"]))
+            continue
+        if len(by_reason) == top:
+            continue
+        made["rank"] = len(by_reason) + 1
+        by_reason[made["reason"]] = made
+    return list(by_reason.values())
 
 
 def _actor_filter(index: SynergyIndex, types: set[str], codes: frozenset[str]) -> np.ndarray:

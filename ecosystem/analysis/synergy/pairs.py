@@ -56,13 +56,43 @@ def synergy_pairs(
                 f"{kind} cannot be paired: partners are {', '.join(sorted(ACTOR_TYPES))}"
             )
     synergy = synergy or prepare(view)
-    snap, history = synergy.snap, synergy.history
     method, method_text = method_of(synergy)
-    kinds = np.array(history.actor_type)
-    firsts = np.flatnonzero((kinds == first_type) & snap.known)
-    ordered = firsts[np.lexsort((firsts, -snap.venues[firsts], -snap.partners[firsts]))]
-    chosen = ordered[:sources]
-    seconds = (kinds == second_type) & snap.known
+    kinds = np.array(synergy.history.actor_type)
+    firsts = np.flatnonzero((kinds == first_type) & synergy.snap.known)
+    chosen = _most_active(synergy, firsts, sources)
+    seconds = (kinds == second_type) & synergy.snap.known
+    best = _best_pairs(
+        synergy, chosen, seconds, top=top, same_type=first_type == second_type, progress=progress
+    )
+    return {
+        "types": [first_type, second_type],
+        "method": method,
+        "method_text": method_text,
+        "sources": int(chosen.size),
+        "of": int(firsts.size),
+        "pairs": _told_pairs(synergy, best, top),
+    }
+
+
+def _most_active(synergy: SynergyIndex, actors: np.ndarray, sources: int) -> np.ndarray:
+    """The ``sources`` most active of ``actors``: most partners, then most venues, then first."""
+    snap = synergy.snap
+    ordered = actors[np.lexsort((actors, -snap.venues[actors], -snap.partners[actors]))]
+    return ordered[:sources]
+
+
+def _best_pairs(
+    synergy: SynergyIndex,
+    chosen: np.ndarray,
+    seconds: np.ndarray,
+    *,
+    top: int,
+    same_type: bool,
+    progress: Callable[[int, int], None] | None,
+) -> dict[tuple[int, int], float]:
+    """Each pair's best score among the ``top`` candidates (of the ``seconds`` mask) of every
+    actor in ``chosen``; a pair of two actors of the same type is counted once."""
+    snap = synergy.snap
     best: dict[tuple[int, int], float] = {}
     block = 16
     for lo in range(0, chosen.size, block):
@@ -80,17 +110,25 @@ def synergy_pairs(
             scores = _scores(synergy, features[j, candidates])
             for i in np.argsort(-scores, kind="stable")[:top].tolist():
                 v = int(candidates[i])
-                pair = (u, v) if first_type != second_type else (min(u, v), max(u, v))
+                pair = (min(u, v), max(u, v)) if same_type else (u, v)
                 best[pair] = max(best.get(pair, -math.inf), float(scores[i]))
         if progress is not None:
             progress(min(lo + block, chosen.size), chosen.size)
+    return best
+
+
+def _told_pairs(
+    synergy: SynergyIndex, best: dict[tuple[int, int], float], top: int
+) -> list[PairSuggestion]:
+    """The ``top`` pairs of ``best``, best first (ties by the two ids), with their reasons."""
+    history = synergy.history
     ranked = sorted(
         best.items(),
         key=lambda item: (-item[1], history.actors[item[0][0]], history.actors[item[0][1]]),
     )[:top]
     pairs: list[PairSuggestion] = []
     for rank, ((u, v), value) in enumerate(ranked, 1):
-        x = row_features(snap, [u])[0, v]
+        x = row_features(synergy.snap, [u])[0, v]
         reasons = _pair_reasons(synergy, u, v, x)
         pairs.append(
             {
@@ -103,14 +141,7 @@ def synergy_pairs(
                 "reasons": reasons,
             }
         )
-    return {
-        "types": [first_type, second_type],
-        "method": method,
-        "method_text": method_text,
-        "sources": int(chosen.size),
-        "of": int(firsts.size),
-        "pairs": pairs,
-    }
+    return pairs
 
 
 def _pair_reasons(index: SynergyIndex, u: int, v: int, x: np.ndarray) -> list[Reason]:

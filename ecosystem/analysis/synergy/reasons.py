@@ -22,7 +22,7 @@ from ecosystem.analysis.ranker import (
 from ecosystem.analysis.results import Path as PathRecord
 from ecosystem.analysis.synergy.history import PROGRAMME_PARTS
 from ecosystem.analysis.synergy.index import GROUPS, SynergyIndex
-from ecosystem.analysis.synergy.shapes import NAMED, Brief, Reason, Shared, Suggestion
+from ecosystem.analysis.synergy.shapes import NAMED, Brief, Highlight, Reason, Shared, Suggestion
 from ecosystem.errors import EcosystemError
 
 
@@ -90,113 +90,21 @@ def _suggestion(
     prepared: PathIndex | None,
     explain_paths: bool,
 ) -> Suggestion:
-    view, snap, history = synergy.view, synergy.snap, synergy.history
+    """Actor ``v`` suggested to ``node`` (actor ``u``) at ``rank`` of ``total``: its reasons
+    (ordered by ``lift`` for the ranker), the entities they name, its path and highlight."""
+    view, history = synergy.view, synergy.history
     other = history.actors[v]
-    reasons: dict[str, Reason] = {}
-    path_nodes: list[str] | None = None
-
-    mine = set(snap.linked[u].indices.tolist())
-    theirs = set(snap.linked[v].indices.tolist())
-    common = sorted(mine & theirs, key=lambda z: (-snap.together[v, z], history.actors[z]))
-    if common:
-        ids = [history.actors[z] for z in common]
-        shared_venues: list[int] = []
-        for z in common[:NAMED]:
-            both = np.intersect1d(_venues_of(snap, v), _venues_of(snap, z))
-            shared_venues += both.tolist()
-        real = [w for w in dict.fromkeys(shared_venues) if history.venue_kind[w] != "relation"]
-        days = [d for d in (_venue_day(synergy, v, w) for w in real) if d != UNDATED]
-        where = ""
-        if real:
-            where = " in " + _names(view, [history.venues[w] for w in real])
-        since = f" since {date.fromordinal(min(days)).year}" if days else ""
-        count = len(common)
-        text = (
-            f"has worked with {count} of your partners ({_names(view, ids)}){where}{since}"
-            if count > 1
-            else f"has worked with your partner {_names(view, ids)}{where}{since}"
-        )
-        reasons["partners"] = {
-            "kind": "partners",
-            "text": text,
-            "entities": ids[:NAMED] + [history.venues[w] for w in real[:NAMED]],
-        }
-        path_nodes = _partner_path(synergy, u, common[0], v)
-    elif x[COLUMN["paths_of_three"]] > 0:
-        bridge = _bridge(snap, mine, theirs)
-        if bridge is not None:
-            a, b = bridge
-            reasons["partners"] = {
-                "kind": "reach",
-                "text": (
-                    "two steps from your partners: your partner "
-                    f"{entity_name(view, history.actors[a])} "
-                    f"worked with {entity_name(view, history.actors[b])}, a partner of theirs"
-                ),
-                "entities": [history.actors[a], history.actors[b]],
-            }
-            first = _partner_path(synergy, u, a, b) or []
-            second = _partner_path(synergy, b, b, v) or []
-            path_nodes = first + second[1:] if first and second else None
-
-    mine_parts = _programmes(synergy, u)
-    theirs_parts = _programmes(synergy, v)
-    both_parts = [p for p in mine_parts if p in theirs_parts]
-    if both_parts:
-        labels = [_label(view, history.contexts[p]) for p in both_parts[:NAMED]]
-        noun = "programme part" if all(lb.startswith("programme part") for lb in labels) else ""
-        shown = [lb.replace("programme part ", "") for lb in labels] if noun else labels
-        text = (
-            f"active in the same {noun}{'s' if len(shown) > 1 else ''} as you: {', '.join(shown)}"
-            if noun
-            else f"active in the same programmes as you: {', '.join(shown)}"
-        )
-        reasons["programme"] = {
-            "kind": "programme",
-            "text": text,
-            "entities": [history.contexts[p] for p in both_parts if history.contexts[p] in view],
-        }
-
-    share = float(x[COLUMN["kind_share_uv"]])
-    words = _kind_words(synergy, v)
-    if snap.partners[u] > 0:
-        if share == 0:
-            text = f"{words}, a kind your partners lack"
-        else:
-            count = round(share * snap.partners[u])
-            text = f"{words}, like {count} of your {int(snap.partners[u])} partners"
-        reasons["kind"] = {"kind": "kind", "text": text, "entities": []}
-
-    places_u = set(snap.place_plain[u].indices.tolist())
-    places_v = set(snap.place_plain[v].indices.tolist())
-    places = sorted(places_u & places_v, key=lambda p: _place_order(history, p))
-    if places:
-        ids = [history.contexts[p] for p in places]
-        reasons["place"] = {
-            "kind": "place",
-            "text": "also linked to " + _names(view, ids),
-            "entities": [i for i in ids[:NAMED] if i in view],
-        }
-    if snap.venues[v] > 0:
-        recent = round(math.expm1(float(x[COLUMN["recent_v"]])))
-        count = int(snap.venues[v])
-        plural = "s" if count != 1 else ""
-        text = f"{count} project{plural} or event{plural} behind it"
-        if recent:
-            text += f", {recent} started in the last year"
-        coordinated = round(snap.coordinator_share[v] * count)
-        if coordinated:
-            text += f"; coordinated {coordinated}"
-        reasons["activity"] = {"kind": "activity", "text": text, "entities": []}
-
+    partners, path_nodes = _partners_reason(synergy, u, v, x)
+    found = {
+        "partners": partners,
+        "programme": _programme_reason(synergy, u, v),
+        "kind": _kind_reason(synergy, u, v, x),
+        "place": _place_reason(synergy, u, v),
+        "activity": _activity_reason(synergy, v, x),
+    }
+    reasons = {key: reason for key, reason in found.items() if reason is not None}
     chosen = _order_reasons(reasons, lift)
-    shared: dict[str, list[Shared]] = {}
-    for reason in chosen:
-        for named in reason["entities"]:
-            if named in view:
-                shared.setdefault(reason["kind"], []).append(
-                    {"id": named, "name": entity_name(view, named)}
-                )
+    shared = _shared_entities(view, chosen)
     percentile, score_text = _percent_text(rank, total)
     path = None
     if explain_paths:
@@ -204,17 +112,6 @@ def _suggestion(
             path = path_record(view, path_nodes, True, None)
         else:
             path = _best_path(view, node, other, index, None if synergy.as_of else prepared)
-    nodes = [node, other]
-    edges: list[list[str]] = []
-    for items in shared.values():
-        for item in items:
-            nodes.append(item["id"])
-            for end in (node, other):
-                if view.has_edge(end, item["id"]):
-                    edges.append(sorted([end, item["id"]]))
-    if path:
-        nodes += path["nodes"]
-        edges += [sorted(pair) for pair in pairwise(path["nodes"])]
     return {
         "rank": rank,
         "id": other,
@@ -229,10 +126,181 @@ def _suggestion(
         "alike": [],
         "shared": shared,
         "path": path,
-        "highlight": {
-            "nodes": list(dict.fromkeys(nodes)),
-            "edges": [list(e) for e in dict.fromkeys(tuple(e) for e in edges)],
-        },
+        "highlight": _highlight(view, node, other, shared, path),
+    }
+
+
+def _partners_reason(
+    synergy: SynergyIndex, u: int, v: int, x: np.ndarray
+) -> tuple[Reason | None, list[str] | None]:
+    """The partners ``u`` and ``v`` have in common, or else a partner of ``u`` who worked with
+    one of ``v``'s; with the path through them (None when there is none)."""
+    snap, history = synergy.snap, synergy.history
+    mine = set(snap.linked[u].indices.tolist())
+    theirs = set(snap.linked[v].indices.tolist())
+    common = sorted(mine & theirs, key=lambda z: (-snap.together[v, z], history.actors[z]))
+    if common:
+        return _common_reason(synergy, v, common), _partner_path(synergy, u, common[0], v)
+    if x[COLUMN["paths_of_three"]] > 0:
+        bridge = _bridge(snap, mine, theirs)
+        if bridge is not None:
+            return _reach_reason(synergy, u, v, bridge)
+    return None, None
+
+
+def _common_reason(synergy: SynergyIndex, v: int, common: list[int]) -> Reason:
+    """``v`` worked with these partners of yours, where (the venues it shares with the first
+    few) and since when."""
+    view, snap, history = synergy.view, synergy.snap, synergy.history
+    ids = [history.actors[z] for z in common]
+    shared_venues: list[int] = []
+    for z in common[:NAMED]:
+        both = np.intersect1d(_venues_of(snap, v), _venues_of(snap, z))
+        shared_venues += both.tolist()
+    real = [w for w in dict.fromkeys(shared_venues) if history.venue_kind[w] != "relation"]
+    days = [d for d in (_venue_day(synergy, v, w) for w in real) if d != UNDATED]
+    where = ""
+    if real:
+        where = " in " + _names(view, [history.venues[w] for w in real])
+    since = f" since {date.fromordinal(min(days)).year}" if days else ""
+    count = len(common)
+    text = (
+        f"has worked with {count} of your partners ({_names(view, ids)}){where}{since}"
+        if count > 1
+        else f"has worked with your partner {_names(view, ids)}{where}{since}"
+    )
+    return {
+        "kind": "partners",
+        "text": text,
+        "entities": ids[:NAMED] + [history.venues[w] for w in real[:NAMED]],
+    }
+
+
+def _reach_reason(
+    synergy: SynergyIndex, u: int, v: int, bridge: tuple[int, int]
+) -> tuple[Reason, list[str] | None]:
+    """Two steps away: your partner ``a`` worked with ``b``, a partner of ``v``'s."""
+    view, history = synergy.view, synergy.history
+    a, b = bridge
+    reason: Reason = {
+        "kind": "reach",
+        "text": (
+            "two steps from your partners: your partner "
+            f"{entity_name(view, history.actors[a])} "
+            f"worked with {entity_name(view, history.actors[b])}, a partner of theirs"
+        ),
+        "entities": [history.actors[a], history.actors[b]],
+    }
+    first = _partner_path(synergy, u, a, b) or []
+    second = _partner_path(synergy, b, b, v) or []
+    return reason, first + second[1:] if first and second else None
+
+
+def _programme_reason(synergy: SynergyIndex, u: int, v: int) -> Reason | None:
+    """The programme parts (or programmes) both are active in."""
+    view, history = synergy.view, synergy.history
+    mine_parts = _programmes(synergy, u)
+    theirs_parts = _programmes(synergy, v)
+    both_parts = [p for p in mine_parts if p in theirs_parts]
+    if not both_parts:
+        return None
+    labels = [_label(view, history.contexts[p]) for p in both_parts[:NAMED]]
+    noun = "programme part" if all(lb.startswith("programme part") for lb in labels) else ""
+    shown = [lb.replace("programme part ", "") for lb in labels] if noun else labels
+    text = (
+        f"active in the same {noun}{'s' if len(shown) > 1 else ''} as you: {', '.join(shown)}"
+        if noun
+        else f"active in the same programmes as you: {', '.join(shown)}"
+    )
+    return {
+        "kind": "programme",
+        "text": text,
+        "entities": [history.contexts[p] for p in both_parts if history.contexts[p] in view],
+    }
+
+
+def _kind_reason(synergy: SynergyIndex, u: int, v: int, x: np.ndarray) -> Reason | None:
+    """``v``'s kind of partner, and how many of ``u``'s partners are of that kind."""
+    snap = synergy.snap
+    if not snap.partners[u] > 0:
+        return None
+    share = float(x[COLUMN["kind_share_uv"]])
+    words = _kind_words(synergy, v)
+    if share == 0:
+        text = f"{words}, a kind your partners lack"
+    else:
+        count = round(share * snap.partners[u])
+        text = f"{words}, like {count} of your {int(snap.partners[u])} partners"
+    return {"kind": "kind", "text": text, "entities": []}
+
+
+def _place_reason(synergy: SynergyIndex, u: int, v: int) -> Reason | None:
+    """The places (sites, cities, regions, countries) both are linked to, nearest first."""
+    view, snap, history = synergy.view, synergy.snap, synergy.history
+    places_u = set(snap.place_plain[u].indices.tolist())
+    places_v = set(snap.place_plain[v].indices.tolist())
+    places = sorted(places_u & places_v, key=lambda p: _place_order(history, p))
+    if not places:
+        return None
+    ids = [history.contexts[p] for p in places]
+    return {
+        "kind": "place",
+        "text": "also linked to " + _names(view, ids),
+        "entities": [i for i in ids[:NAMED] if i in view],
+    }
+
+
+def _activity_reason(synergy: SynergyIndex, v: int, x: np.ndarray) -> Reason | None:
+    """How active ``v`` is: its projects and events, those of the last year, those it led."""
+    snap = synergy.snap
+    if not snap.venues[v] > 0:
+        return None
+    recent = round(math.expm1(float(x[COLUMN["recent_v"]])))
+    count = int(snap.venues[v])
+    plural = "s" if count != 1 else ""
+    text = f"{count} project{plural} or event{plural} behind it"
+    if recent:
+        text += f", {recent} started in the last year"
+    coordinated = round(snap.coordinator_share[v] * count)
+    if coordinated:
+        text += f"; coordinated {coordinated}"
+    return {"kind": "activity", "text": text, "entities": []}
+
+
+def _shared_entities(view: nx.Graph, chosen: list[Reason]) -> dict[str, list[Shared]]:
+    """The entities of the network the shown reasons name, by the reason's kind."""
+    shared: dict[str, list[Shared]] = {}
+    for reason in chosen:
+        for named in reason["entities"]:
+            if named in view:
+                shared.setdefault(reason["kind"], []).append(
+                    {"id": named, "name": entity_name(view, named)}
+                )
+    return shared
+
+
+def _highlight(
+    view: nx.Graph,
+    node: str,
+    other: str,
+    shared: dict[str, list[Shared]],
+    path: PathRecord | None,
+) -> Highlight:
+    """What to light up: the two, the entities named and their links to either, the path."""
+    nodes = [node, other]
+    edges: list[list[str]] = []
+    for items in shared.values():
+        for item in items:
+            nodes.append(item["id"])
+            for end in (node, other):
+                if view.has_edge(end, item["id"]):
+                    edges.append(sorted([end, item["id"]]))
+    if path:
+        nodes += path["nodes"]
+        edges += [sorted(pair) for pair in pairwise(path["nodes"])]
+    return {
+        "nodes": list(dict.fromkeys(nodes)),
+        "edges": [list(e) for e in dict.fromkeys(tuple(e) for e in edges)],
     }
 
 

@@ -1,0 +1,378 @@
+"""The learned ranker: training rows from first collaborations, gradient-boosted trees kept
+as arrays (:class:`TreeModel`), and what each feature group lifts."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from ecosystem.analysis.ranker.features import COLUMN, FEATURES, candidate_mask, row_features
+from ecosystem.analysis.ranker.history import DAY_PER_YEAR, UNDATED, History
+from ecosystem.analysis.ranker.matrices import Snapshot, snapshot
+
+# --- the learned ranker ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    """Rows to learn from; ``weights`` make the sampled negatives stand for all of them."""
+
+    features: np.ndarray
+    labels: np.ndarray
+    seeds: int
+    positives: int
+    weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+
+def new_pairs(history: History, start: int, end: int) -> set[tuple[int, int]]:
+    """Pairs of actors that share a venue on a day in ``(start, end]`` and none on or before
+    ``start``; both actors known by ``start``. (u < v.)"""
+    snap_known = history.until(start)
+    known = np.zeros(len(history.actors), dtype=bool)
+    known[snap_known.actor] = True
+    window = (history.day > start) & (history.day <= end)
+    by_venue: dict[int, list[int]] = {}
+    for a, v in zip(history.actor[window].tolist(), history.venue[window].tolist(), strict=True):
+        if known[a]:
+            by_venue.setdefault(v, []).append(a)
+    # A venue may have known participants from before the window too: they meet the new ones.
+    before = (history.day <= start) & (history.day != UNDATED)
+    earlier: dict[int, set[int]] = {}
+    for a, v in zip(history.actor[before].tolist(), history.venue[before].tolist(), strict=True):
+        if v in by_venue:
+            earlier.setdefault(v, set()).add(a)
+    past = snapshot_links(history, start)
+    found: set[tuple[int, int]] = set()
+    for v, members in by_venue.items():
+        group = sorted(set(members) | earlier.get(v, set()))
+        fresh = set(members)
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                if (a in fresh or b in fresh) and (a, b) not in past:
+                    found.add((a, b))
+    return found
+
+
+def snapshot_links(history: History, day: int) -> set[tuple[int, int]]:
+    """Pairs (u < v) that shared a venue by ``day``."""
+    past = history.until(day)
+    n, m = len(history.actors), len(history.venues)
+    incidence = sp.csr_matrix((np.ones(past.actor.size), (past.actor, past.venue)), shape=(n, m))
+    together = sp.triu(incidence @ incidence.T, k=1).tocoo()
+    return set(zip(together.row.tolist(), together.col.tolist(), strict=True))
+
+
+def training_set(
+    snap: Snapshot,
+    positives: set[tuple[int, int]],
+    *,
+    seeds: int = 1500,
+    random_negatives: int = 200,
+    hard_negatives: int = 200,
+    seed: int = 0,
+    block: int = 32,
+) -> TrainingSet:
+    """Rows to learn from: for up to ``seeds`` actors that gain partners, every new partner
+    (label 1) and, from the actors they did not start working with, the ``hard_negatives`` best
+    by Adamic-Adar and ``random_negatives`` drawn at random from the rest (label 0).
+
+    Each random negative is weighted by how many of the rest it stands for, so that the trees
+    learn the odds among *all* candidates (unweighted, the over-sampled best-by-Adamic-Adar
+    negatives would teach that a high Adamic-Adar is a bad sign). Negative weights are then
+    scaled by one constant, five negatives' weight to a positive, which moves every log-odds by
+    the same amount and leaves the ranking alone."""
+    rng = np.random.default_rng(seed)
+    gained: dict[int, set[int]] = {}
+    for a, b in positives:
+        gained.setdefault(a, set()).add(b)
+        gained.setdefault(b, set()).add(a)
+    chosen = np.array(sorted(gained), dtype=np.int64)
+    if chosen.size > seeds:
+        chosen = np.sort(rng.choice(chosen, seeds, replace=False))
+    blocks_x, blocks_y, blocks_w = [], [], []
+    for lo in range(0, chosen.size, block):
+        rows = chosen[lo : lo + block]
+        features = row_features(snap, rows)
+        mask = candidate_mask(snap, rows)
+        for j, u in enumerate(rows.tolist()):
+            good = np.array(sorted(gained[u]), dtype=np.int64)
+            good = good[mask[j, good]]
+            pool = mask[j].copy()
+            pool[good] = False
+            candidates = np.flatnonzero(pool)
+            if candidates.size == 0 or good.size == 0:
+                continue
+            aa = features[j, candidates, COLUMN["adamic_adar"]]
+            ranked = np.argsort(-aa, kind="stable")
+            hard = candidates[ranked[:hard_negatives]]
+            rest = candidates[ranked[hard_negatives:]]
+            picked = rng.choice(rest, min(random_negatives, rest.size), replace=False)
+            blocks_x += [features[j, good], features[j, hard], features[j, picked]]
+            blocks_y += [np.ones(good.size), np.zeros(hard.size), np.zeros(picked.size)]
+            blocks_w += [
+                np.ones(good.size),
+                np.ones(hard.size),
+                np.full(picked.size, rest.size / max(picked.size, 1)),
+            ]
+    if not blocks_x:
+        return TrainingSet(np.zeros((0, len(FEATURES)), np.float32), np.zeros(0), 0, 0)
+    labels = np.concatenate(blocks_y)
+    weights = np.concatenate(blocks_w)
+    negative = labels == 0
+    if negative.any() and labels.sum() > 0:
+        weights[negative] *= 5.0 * labels.sum() / weights[negative].sum()
+    return TrainingSet(
+        np.concatenate(blocks_x), labels, int(chosen.size), int(labels.sum()), weights
+    )
+
+
+@dataclass(frozen=True)
+class RankerSettings:
+    """How the trees are grown (the validation year chooses among a few)."""
+
+    learning_rate: float = 0.1
+    max_iter: int = 200
+    max_leaf_nodes: int = 31
+    min_samples_leaf: int = 40
+    l2_regularization: float = 1.0
+    seed: int = 0
+
+    def describe(self) -> str:
+        return (
+            f"{self.max_iter} trees of up to {self.max_leaf_nodes} leaves, learning rate "
+            f"{self.learning_rate}"
+        )
+
+
+@dataclass(frozen=True)
+class TreeModel:
+    """Gradient-boosted trees as arrays: predicts log-odds without scikit-learn.
+
+    Nodes of every tree are stacked; ``roots[t]`` is tree t's first node. For node i:
+    ``feature[i]``, ``threshold[i]`` (go left when ``x <= threshold`` or, for a missing value,
+    when ``missing_left[i]``), ``left[i]``/``right[i]`` (absolute indexes), ``leaf[i]`` and
+    ``value[i]`` (a leaf's log-odds contribution).
+    """
+
+    baseline: float
+    roots: np.ndarray
+    feature: np.ndarray
+    threshold: np.ndarray
+    missing_left: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    leaf: np.ndarray
+    value: np.ndarray
+    importance: np.ndarray  # per feature: total gain of the splits on it
+
+    def decision(self, x: np.ndarray) -> np.ndarray:
+        """Log-odds of each row of ``x`` (``(rows, F)``)."""
+        x = np.asarray(x, dtype=np.float64)
+        rows = x.shape[0]
+        total = np.full(rows, self.baseline)
+        everyone = np.arange(rows)
+        for root in self.roots.tolist():
+            node = np.full(rows, root, dtype=np.int64)
+            active = everyone[~self.leaf[node]]
+            while active.size:
+                at = node[active]
+                values = x[active, self.feature[at]]
+                go_left = np.where(
+                    np.isnan(values), self.missing_left[at], values <= self.threshold[at]
+                )
+                node[active] = np.where(go_left, self.left[at], self.right[at])
+                active = active[~self.leaf[node[active]]]
+            total += self.value[node]
+        return total
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.decision(x)))
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        return {
+            "baseline": np.array([self.baseline]),
+            "roots": self.roots,
+            "feature": self.feature,
+            "threshold": self.threshold,
+            "missing_left": self.missing_left,
+            "left": self.left,
+            "right": self.right,
+            "leaf": self.leaf,
+            "value": self.value,
+            "importance": self.importance,
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> TreeModel:
+        """The model of :meth:`to_arrays`; ValueError when the arrays do not make one."""
+        model = cls(
+            baseline=float(arrays["baseline"][0]),
+            roots=np.asarray(arrays["roots"], dtype=np.int64),
+            feature=np.asarray(arrays["feature"], dtype=np.int64),
+            threshold=np.asarray(arrays["threshold"], dtype=np.float64),
+            missing_left=np.asarray(arrays["missing_left"], dtype=bool),
+            left=np.asarray(arrays["left"], dtype=np.int64),
+            right=np.asarray(arrays["right"], dtype=np.int64),
+            leaf=np.asarray(arrays["leaf"], dtype=bool),
+            value=np.asarray(arrays["value"], dtype=np.float64),
+            importance=np.asarray(arrays["importance"], dtype=np.float64),
+        )
+        nodes = model.feature.size
+        sizes = {model.threshold.size, model.missing_left.size, model.left.size}
+        sizes |= {model.right.size, model.leaf.size, model.value.size}
+        if sizes != {nodes} or model.importance.size != len(FEATURES):
+            raise ValueError("tree arrays of different lengths")
+        inner = ~model.leaf
+        if (
+            (model.roots < 0).any()
+            or (model.roots >= max(nodes, 1)).any()
+            or (model.feature[inner] < 0).any()
+            or (model.feature[inner] >= len(FEATURES)).any()
+            or (model.left[inner] <= np.flatnonzero(inner)).any()
+            or (model.right[inner] <= np.flatnonzero(inner)).any()
+            or (model.left[inner] >= nodes).any()
+            or (model.right[inner] >= nodes).any()
+        ):
+            raise ValueError("tree arrays that do not form trees")
+        return model
+
+
+def train_ranker(data: TrainingSet, settings: RankerSettings = RankerSettings()) -> TreeModel:
+    """Fit gradient-boosted trees on ``data`` and return them as a :class:`TreeModel`."""
+    return tree_model(fit_classifier(data, settings))
+
+
+def fit_classifier(data: TrainingSet, settings: RankerSettings = RankerSettings()) -> Any:
+    """scikit-learn's histogram gradient boosting (log loss) fitted on ``data``.
+
+    Its probabilities rank the candidates; it installs from wheels that carry their own OpenMP
+    runtime. :func:`tree_model` turns it into plain arrays.
+    """
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    if data.labels.size == 0 or data.labels.min() == data.labels.max():
+        raise ValueError("the training rows need both new partners and non-partners")
+    classifier = HistGradientBoostingClassifier(
+        learning_rate=settings.learning_rate,
+        max_iter=settings.max_iter,
+        max_leaf_nodes=settings.max_leaf_nodes,
+        min_samples_leaf=settings.min_samples_leaf,
+        l2_regularization=settings.l2_regularization,
+        early_stopping=False,
+        random_state=settings.seed,
+    )
+    weights = data.weights if data.weights.size == data.labels.size else None
+    classifier.fit(data.features, data.labels.astype(int), sample_weight=weights)
+    return classifier
+
+
+def tree_model(classifier: Any) -> TreeModel:
+    """The trees of a fitted ``HistGradientBoostingClassifier`` (binary, numeric features) as a
+    :class:`TreeModel`: the same log-odds, as data."""
+    roots, parts = [], []
+    offset = 0
+    importance = np.zeros(len(FEATURES))
+    for (predictor,) in classifier._predictors:
+        nodes = predictor.nodes
+        roots.append(offset)
+        parts.append((nodes, offset))
+        inner = nodes["is_leaf"] == 0
+        np.add.at(importance, nodes["feature_idx"][inner], nodes["gain"][inner])
+        offset += nodes.size
+    if parts:
+        nodes_all = np.concatenate([nodes for nodes, _ in parts])
+        shift = np.concatenate([np.full(nodes.size, off) for nodes, off in parts])
+    else:
+        nodes_all = np.zeros(0, dtype=[("x", "f8")])
+        shift = np.zeros(0, dtype=np.int64)
+    leaf = nodes_all["is_leaf"].astype(bool) if parts else np.zeros(0, bool)
+    return TreeModel(
+        baseline=float(np.ravel(classifier._baseline_prediction)[0]),
+        roots=np.array(roots, dtype=np.int64),
+        feature=nodes_all["feature_idx"].astype(np.int64) if parts else np.zeros(0, np.int64),
+        threshold=nodes_all["num_threshold"].astype(np.float64) if parts else np.zeros(0),
+        missing_left=nodes_all["missing_go_to_left"].astype(bool) if parts else np.zeros(0, bool),
+        left=np.where(leaf, 0, nodes_all["left"].astype(np.int64) + shift) if parts else shift,
+        right=np.where(leaf, 0, nodes_all["right"].astype(np.int64) + shift) if parts else shift,
+        leaf=leaf,
+        value=np.where(leaf, nodes_all["value"], 0.0) if parts else np.zeros(0),
+        importance=importance / importance.sum() if importance.sum() > 0 else importance,
+    )
+
+
+def contributions(
+    model: TreeModel, x: np.ndarray, reference: np.ndarray, groups: Mapping[str, Sequence[str]]
+) -> np.ndarray:
+    """How much each feature group lifts each row's log-odds: the drop when the group's columns
+    take the ``reference`` values (the median candidate). ``(rows, len(groups))``."""
+    base = model.decision(x)
+    out = np.zeros((x.shape[0], len(groups)))
+    for g, names in enumerate(groups.values()):
+        changed = x.copy()
+        for name in names:
+            changed[:, COLUMN[name]] = reference[COLUMN[name]]
+        out[:, g] = base - model.decision(changed)
+    return out
+
+
+LOOK_BACK_YEARS = 5
+
+
+def label_window(
+    history: History, *, min_pairs: int = 200
+) -> tuple[tuple[int, int, set[tuple[int, int]]] | None, str]:
+    """The most recent year (of the last :data:`LOOK_BACK_YEARS`, counted back from the last
+    dated participation) with at least ``min_pairs`` first collaborations to learn from: its
+    start, end and pairs; or None and why not."""
+    last = history.last_day
+    if last == UNDATED:
+        return None, "no dated participations"
+    most = 0
+    for back in range(LOOK_BACK_YEARS):
+        end = last - round(back * DAY_PER_YEAR)
+        start = end - round(DAY_PER_YEAR)
+        pairs = new_pairs(history, start, end)
+        if len(pairs) >= min_pairs:
+            return (start, end, pairs), ""
+        most = max(most, len(pairs))
+    return None, (
+        f"at most {most} first collaborations in a year of the data "
+        f"(at least {min_pairs} are needed to learn from)"
+    )
+
+
+def enough_history(history: History, *, min_pairs: int = 200) -> tuple[bool, str]:
+    """Whether ``history`` has a year of first collaborations to learn from, and why not."""
+    window, why = label_window(history, min_pairs=min_pairs)
+    return window is not None, why
+
+
+def fit_on_history(
+    history: History,
+    settings: RankerSettings = RankerSettings(),
+    *,
+    seeds: int = 1500,
+    min_pairs: int = 200,
+) -> TreeModel:
+    """A ranker learned from the most recent year of first collaborations in ``history``
+    (:func:`label_window`), the features taken on the day before that year began."""
+    window, why = label_window(history, min_pairs=min_pairs)
+    if window is None:
+        raise ValueError(why)
+    start, _end, positives = window
+    data = training_set(snapshot(history, start), positives, seeds=seeds)
+    return train_ranker(data, settings)
+
+
+def logistic(value: float) -> float:
+    return 1.0 / (1.0 + math.exp(-value))
+
+
+# The settings the product learns with: those the H2020 validation year chose
+# (docs/link-prediction.md).
+PRODUCT_SETTINGS = RankerSettings(max_iter=100, max_leaf_nodes=31)
