@@ -58,3 +58,14 @@ def test_every_web_module_is_in_the_readme_and_every_panel_in_the_callback_graph
     graph = section[section.index("The callback graph") :]
     for panel in app.PANELS:
         assert f"{panel.__name__.rsplit('.', 1)[-1]}.py" in graph
+
+
+def test_no_test_module_imports_another():
+    root = Path(__file__).resolve().parent
+    found = [
+        f"{path.relative_to(root)}: {line.strip()}"
+        for path in root.rglob("*.py")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if re.match(r"\s*(from|import)\s+tests(\.\w+)*\.test_\w+", line)
+    ]
+    assert found == []

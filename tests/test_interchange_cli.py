@@ -3,41 +3,14 @@ exit codes, and the README documents both."""
 
 from __future__ import annotations
 
-import argparse
-import io
 import json
 from pathlib import Path
 
-from ecosystem.errors import EcosystemError
-from ecosystem.graph import default_data_dir, load_graph
-from ecosystem.interchange.cli import register
+from ecosystem.graph import load_graph
+from tests.interchange_helpers import run
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "interchange"
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-
-
-def parser() -> argparse.ArgumentParser:
-    """The main parser's shape (ecosystem.cli.build_parser) with only these two commands."""
-    main = argparse.ArgumentParser(prog="ecosystem")
-    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data", type=Path, default=default_data_dir(), metavar="DIR")
-    as_json = argparse.ArgumentParser(add_help=False)
-    as_json.add_argument("--json", action="store_true")
-    register(commands, common, as_json)
-    return main
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    """As ecosystem.cli.main does: a handler's EcosystemError becomes stderr and exit code 2."""
-    args = parser().parse_args(list(argv))
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        code = args.handler(args, out)
-    except EcosystemError as error:
-        print(f"ecosystem {args.command}: {error}", file=err)
-        code = 2
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_import_prints_the_report(tmp_path):

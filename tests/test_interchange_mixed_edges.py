@@ -17,8 +17,7 @@ from ecosystem.interchange.bundle import GraphImport, Report
 from ecosystem.interchange.gexf import read as read_gexf
 from ecosystem.interchange.graphml import read as read_graphml
 from tests.helpers import TINY_DOCUMENT, TINY_ENTITIES, TINY_RELATIONS, write_dataset
-from tests.test_interchange_cli import run
-from tests.test_interchange_roundtrip import entities, relations
+from tests.interchange_helpers import entities, relations, run
 
 GEXF_NS = {"g": "http://gexf.net/1.3"}
 GRAPHML_NS = {"g": "http://graphml.graphdrawing.org/xmlns"}

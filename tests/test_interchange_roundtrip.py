@@ -4,7 +4,6 @@ tiny one; and the exports are files other readers accept."""
 from __future__ import annotations
 
 import io
-from collections import Counter
 from pathlib import Path
 
 import networkx as nx
@@ -13,7 +12,7 @@ import pytest
 from ecosystem.analysis.centrality import METRICS
 from ecosystem.graph import load_graph
 from ecosystem.interchange import EXPORT_FORMATS, export_files, export_graph, import_files
-from ecosystem.schema import ENTITY_COLUMNS, RELATION_COLUMNS
+from tests.interchange_helpers import entities, relations
 
 OUT_NAMES = {
     "gexf": "network.gexf",
@@ -22,20 +21,6 @@ OUT_NAMES = {
     "csv": "pair",
     "kumu": "network.xlsx",
 }
-
-
-def entities(graph: nx.MultiDiGraph) -> dict[str, tuple[str, ...]]:
-    return {
-        node: tuple(data.get(column, "") for column in ENTITY_COLUMNS[1:])
-        for node, data in graph.nodes(data=True)
-    }
-
-
-def relations(graph: nx.MultiDiGraph) -> Counter:
-    return Counter(
-        (source, target, *(data.get(column, "") for column in RELATION_COLUMNS[2:]))
-        for source, target, data in graph.edges(data=True)
-    )
 
 
 def round_trip(graph: nx.MultiDiGraph, fmt: str, folder: Path, **options) -> nx.MultiDiGraph:
