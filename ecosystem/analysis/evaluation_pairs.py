@@ -18,6 +18,7 @@ from ecosystem.analysis.ranker import (
     row_features,
     snapshot_links,
 )
+from ecosystem.analysis.ranker.model import gaining_actors
 
 Scorer = Callable[[np.ndarray], np.ndarray]
 
@@ -103,14 +104,7 @@ def seed_rows(
 ) -> tuple[np.ndarray, dict[int, set[int]]]:
     """Up to ``count`` actors that gain partners in ``positives`` (drawn at random when there
     are more), and the partners each actor gains."""
-    gained: dict[int, set[int]] = {}
-    for a, b in positives:
-        gained.setdefault(a, set()).add(b)
-        gained.setdefault(b, set()).add(a)
-    actors = np.array(sorted(gained), dtype=np.int64)
-    if actors.size > count:
-        actors = np.sort(rng.choice(actors, count, replace=False))
-    return actors, gained
+    return gaining_actors(positives, count, rng)
 
 
 def new_pairs_any(history: History, start: int, end: int) -> set[tuple[int, int]]:

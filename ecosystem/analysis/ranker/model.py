@@ -67,6 +67,21 @@ def snapshot_links(history: History, day: int) -> set[tuple[int, int]]:
     return set(zip(together.row.tolist(), together.col.tolist(), strict=True))
 
 
+def gaining_actors(
+    positives: set[tuple[int, int]], count: int, rng: np.random.Generator
+) -> tuple[np.ndarray, dict[int, set[int]]]:
+    """Up to ``count`` actors that gain partners in ``positives`` (drawn by ``rng`` when there
+    are more), in id order, and the partners each actor gains."""
+    gained: dict[int, set[int]] = {}
+    for a, b in positives:
+        gained.setdefault(a, set()).add(b)
+        gained.setdefault(b, set()).add(a)
+    actors = np.array(sorted(gained), dtype=np.int64)
+    if actors.size > count:
+        actors = np.sort(rng.choice(actors, count, replace=False))
+    return actors, gained
+
+
 def training_set(
     snap: Snapshot,
     positives: set[tuple[int, int]],
@@ -87,13 +102,7 @@ def training_set(
     scaled by one constant, five negatives' weight to a positive, which moves every log-odds by
     the same amount and leaves the ranking alone."""
     rng = np.random.default_rng(seed)
-    gained: dict[int, set[int]] = {}
-    for a, b in positives:
-        gained.setdefault(a, set()).add(b)
-        gained.setdefault(b, set()).add(a)
-    chosen = np.array(sorted(gained), dtype=np.int64)
-    if chosen.size > seeds:
-        chosen = np.sort(rng.choice(chosen, seeds, replace=False))
+    chosen, gained = gaining_actors(positives, seeds, rng)
     blocks_x, blocks_y, blocks_w = [], [], []
     for lo in range(0, chosen.size, block):
         rows = chosen[lo : lo + block]
