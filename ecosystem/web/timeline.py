@@ -235,6 +235,7 @@ def timeline_figure(model: Model, as_of: str | None, new_since: str | None) -> d
                 "type": "category",
                 "categoryorder": "array",
                 "categoryarray": [dated.label(p) for p in dated.periods],
+                "range": [-0.5, len(dated.periods) - 0.5],
                 "fixedrange": True,
                 "tickfont": {"size": 10},
                 "tickangle": 0,
