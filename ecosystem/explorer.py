@@ -26,7 +26,7 @@ from ecosystem.analysis.centrality import METRICS, Progress
 from ecosystem.analysis.communities import membership
 from ecosystem.analysis.lookup import EntityIndex, build_index
 from ecosystem.analysis.paths import PathIndex, path_index
-from ecosystem.analysis.periods import Span, span
+from ecosystem.analysis.periods import Span, counts, dated_span
 from ecosystem.analysis.synergy import SynergyIndex, prepare
 from ecosystem.analysis.timeline import as_of
 from ecosystem.cache import (
@@ -110,12 +110,23 @@ class Model:
     country_counts: dict[str, int]  # entities by their country column, where it is filled
     links: MappingProxyType  # entity -> how many entities it is linked to
     link_count: int  # links in the view (NetworkX counts them anew on every call)
-    span: Span | None = None  # the months its relations are dated in; None when none is
     as_of: date | None = None  # the date the network is shown as of; None: all of it
     cache: Path | None = None  # where the synergy ranker and maxima are cached
     use_cache: bool = True
     _synergy_lock: Lock = field(default_factory=Lock, init=False, repr=False, compare=False)
     _dated: DatedModels = field(default_factory=DatedModels, init=False, repr=False, compare=False)
+
+    @cached_property
+    def span(self) -> Span | None:
+        """The months its relations are dated in (the as-of control's range); None when none
+        is dated. Worked out on first use, not at start-up."""
+        return dated_span(self.graph)
+
+    @cached_property
+    def period_counts(self) -> dict[str, dict[int, int]]:
+        """Relations beginning in each period of :attr:`span`, by type (the timeline chart's
+        bars), counted once on first use."""
+        return counts(self.graph, self.span) if self.span else {}
 
     def at(self, when: date, *, past: bool = True) -> Model:
         """This network as of ``when`` (:func:`model_at`): built on first use and kept for the
@@ -220,7 +231,6 @@ def _build_model(
         country_counts=dict(Counter(c for _, c in view.nodes(data="country") if c)),
         links=MappingProxyType(dict(view.degree())),
         link_count=view.number_of_edges(),
-        span=span(graph),
         as_of=when,
         cache=cache,
         use_cache=use_cache,

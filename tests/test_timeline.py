@@ -13,11 +13,7 @@ from ecosystem.analysis.ranker import UNDATED, day_of
 from ecosystem.analysis.timeline import (
     DateError,
     as_of,
-    date_range,
-    new_since,
     parse_when,
-    relations_per_year,
-    undated_count,
 )
 from ecosystem.graph import simple_view
 from ecosystem.schema import date_period
@@ -233,47 +229,3 @@ def test_the_analysis_view_carries_the_past_mark_on_each_record(graph):
 
 
 # --- the range, the chart and what is new -------------------------------------------------------
-
-
-def test_the_date_range_runs_from_the_first_start_to_the_last_start_or_end(graph):
-    assert date_range(graph) == (date(2020, 3, 1), date(2024, 1, 1))
-    graph.edges["lab", "p1", "r3"]["end"] = "2025"
-    assert date_range(graph) == (date(2020, 3, 1), date(2025, 12, 31))
-    assert date_range(make_dated_graph(NODES, [("acme", "p1", "partner_in", "", "")])) is None
-
-
-def test_undated_relations_are_counted(graph):
-    assert undated_count(graph) == 2
-
-
-def test_relations_per_year_by_type(graph):
-    assert relations_per_year(graph) == {
-        "years": [2020, 2021, 2022, 2023, 2024],
-        "types": {
-            "coordinates": [1, 0, 0, 1, 0],
-            "located_in": [0, 0, 0, 0, 0],
-            "partner_in": [1, 0, 0, 0, 1],
-            "participates_in": [0, 0, 0, 0, 0],
-        },
-        "undated": {"coordinates": 0, "located_in": 1, "partner_in": 0, "participates_in": 1},
-    }
-
-
-def test_new_since_names_the_later_entities_and_relations(graph):
-    entities, relations = new_since(graph, date(2022, 12, 31))
-    assert entities == frozenset({"p2", "p3"})
-    assert relations == frozenset(
-        {
-            ("lab", "p2", "coordinates", "", "2023", "2023-06"),
-            ("lab", "p3", "partner_in", "", "2024-01-01", ""),
-        }
-    )
-    # Nothing is new after the last start; an entity with an undated relation is never new.
-    assert new_since(graph, date(2024, 1, 1)) == (frozenset(), frozenset())
-    assert "acme" not in new_since(graph, date(1900, 1, 1))[0]
-
-
-def test_new_since_between_two_days(graph):
-    entities, relations = new_since(as_of(graph, date(2023, 12, 31)), date(2022, 12, 31))
-    assert entities == frozenset({"p2"})
-    assert {key[1] for key in relations} == {"p2"}

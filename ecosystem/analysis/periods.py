@@ -9,7 +9,6 @@ month for a start, its last for an end).
 from __future__ import annotations
 
 import calendar
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,8 +16,9 @@ from datetime import date
 
 import networkx as nx
 
+from ecosystem.schema import date_period
+
 MONTHLY_UP_TO = 36  # spans of at most this many months step by month, longer ones by year
-_PARTIAL = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 
 def month_number(year: int, month: int) -> int:
@@ -51,23 +51,20 @@ def last_day(month: int) -> date:
 
 
 def read_month(text: str, *, end: bool = False) -> int | None:
-    """The month a partial ISO date falls in; a year alone is its first month, or with ``end``
-    its last. ``None`` for an empty or unreadable date.
+    """The month a partial ISO date falls in (:func:`ecosystem.schema.date_period`, the one
+    place dates are read); a year alone is its first month, or with ``end`` its last. ``None``
+    for an empty or unreadable date.
 
     >>> month_text(read_month("2023")), month_text(read_month("2023", end=True))
     ('2023-01', '2023-12')
     >>> month_text(read_month("2023-06-15")), read_month(""), read_month("June")
     ('2023-06', None, None)
     """
-    found = _PARTIAL.fullmatch(text.strip())
-    if not found:
+    period = date_period(text.strip())
+    if period is None:
         return None
-    year, month = int(found[1]), found[2]
-    if month is None:
-        return month_number(year, 12 if end else 1)
-    if not 1 <= int(month) <= 12:
-        return None
-    return month_number(year, int(month))
+    day = period[1] if end else period[0]
+    return month_number(day.year, day.month)
 
 
 @dataclass(frozen=True)
@@ -107,7 +104,7 @@ def _dates(graph: nx.MultiDiGraph) -> Iterable[tuple[str, str, str]]:
         yield data.get("type", ""), str(data.get("start", "") or ""), str(data.get("end", "") or "")
 
 
-def span(graph: nx.MultiDiGraph) -> Span | None:
+def dated_span(graph: nx.MultiDiGraph) -> Span | None:
     """The dated months of ``graph``'s relations; ``None`` when no relation has a start.
 
     >>> g = nx.MultiDiGraph()
@@ -115,7 +112,7 @@ def span(graph: nx.MultiDiGraph) -> Span | None:
     0
     >>> g.add_edge("a", "c", type="funds", start="", end="")
     0
-    >>> s = span(g)
+    >>> s = dated_span(g)
     >>> month_text(s.first), month_text(s.last), s.step, s.undated
     ('2023-03', '2023-11', 1, 1)
     """

@@ -19,26 +19,16 @@ is never changed.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from datetime import date
-from typing import TypedDict
 
 import networkx as nx
 
 from ecosystem.errors import EcosystemError
-from ecosystem.schema import DATE_FORMS, date_period, relation_key
+from ecosystem.schema import DATE_FORMS, date_period
 
 
 class DateError(EcosystemError):
     """A date that cannot be read as ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
-
-
-class YearCounts(TypedDict):
-    """Relations per year by type, for a timeline chart (one bar series per type)."""
-
-    years: list[int]  # every year from the first start to the last, gaps included
-    types: dict[str, list[int]]  # type -> relations starting in each year, aligned with years
-    undated: dict[str, int]  # type -> relations without a start (every type listed)
 
 
 def parse_when(text: str) -> date:
@@ -160,121 +150,3 @@ def _hash_of(content_hash: str, edges: list[tuple]) -> str:
     for source, target, key, _ in edges:
         digest.update(f"{source}\t{target}\t{key}\n".encode())
     return digest.hexdigest()
-
-
-def date_range(graph: nx.MultiDiGraph) -> tuple[date, date] | None:
-    """The earliest start and the latest start or end of the relations of ``graph``.
-
-    Starts count from their first day, ends to their last, so ``as_of(graph, last)`` holds
-    every dated relation, none of them yet past. None when no relation is dated.
-
-    Examples
-    --------
-    >>> g = nx.MultiDiGraph()
-    >>> _ = g.add_edge("a", "b", start="2015-03", end="2016")
-    >>> _ = g.add_edge("b", "c", start="2018-03-02")
-    >>> _ = g.add_edge("c", "d")
-    >>> date_range(g)
-    (datetime.date(2015, 3, 1), datetime.date(2018, 3, 2))
-    >>> date_range(nx.MultiDiGraph()) is None
-    True
-    """
-    starts, firsts, lasts = [], [], []
-    for *_, data in graph.edges(data=True):
-        start = _start(data)
-        if start is not None:
-            starts.append(start)
-            lasts.append(start)
-        period = date_period(str(data.get("end", "") or ""))
-        if period is not None:
-            firsts.append(period[0])
-            lasts.append(period[1])
-    if not lasts:
-        return None
-    # With no start anywhere, the first day of the earliest end opens the range.
-    return min(starts or firsts), max(lasts)
-
-
-def undated_count(graph: nx.MultiDiGraph) -> int:
-    """How many relations have no start: :func:`as_of` keeps them on every day.
-
-    Examples
-    --------
-    >>> g = nx.MultiDiGraph()
-    >>> _ = g.add_edge("a", "b", start="2015"); _ = g.add_edge("a", "b", start="")
-    >>> undated_count(g)
-    1
-    """
-    return sum(1 for *_, data in graph.edges(data=True) if _start(data) is None)
-
-
-def relations_per_year(graph: nx.MultiDiGraph) -> YearCounts:
-    """How many relations of each type start in each year, and how many have no start.
-
-    Examples
-    --------
-    >>> g = nx.MultiDiGraph()
-    >>> _ = g.add_edge("a", "p", type="partner_in", start="2015-03")
-    >>> _ = g.add_edge("b", "p", type="partner_in", start="2017")
-    >>> _ = g.add_edge("a", "b", type="member_of")
-    >>> relations_per_year(g)
-    {'years': [2015, 2016, 2017], 'types': {'member_of': [0, 0, 0], 'partner_in': [1, 0, 1]}, 'undated': {'member_of': 1, 'partner_in': 0}}
-    """  # noqa: E501
-    counts: Counter[tuple[str, int]] = Counter()
-    undated: Counter[str] = Counter()
-    kinds: set[str] = set()
-    for *_, data in graph.edges(data=True):
-        kind = str(data.get("type", ""))
-        kinds.add(kind)
-        start = _start(data)
-        if start is None:
-            undated[kind] += 1
-        else:
-            counts[kind, start.year] += 1
-    found = [year for _, year in counts]
-    years = list(range(min(found), max(found) + 1)) if found else []
-    return {
-        "years": years,
-        "types": {kind: [counts[kind, year] for year in years] for kind in sorted(kinds)},
-        "undated": {kind: undated[kind] for kind in sorted(kinds)},
-    }
-
-
-def new_since(
-    graph: nx.MultiDiGraph, when: date
-) -> tuple[frozenset[str], frozenset[tuple[str, ...]]]:
-    """What ``graph`` holds that :func:`as_of` on ``when`` does not show yet.
-
-    Parameters
-    ----------
-    graph : nx.MultiDiGraph
-        The typed graph; often ``as_of(full, later)``, to ask what is new between two days.
-    when : datetime.date
-        The earlier day.
-
-    Returns
-    -------
-    tuple of frozenset
-        The entities whose first relation starts after ``when`` (an entity with an undated
-        relation was always there, so it is never new), and the relations that start after
-        ``when``, each named by :func:`ecosystem.schema.relation_key`.
-
-    Examples
-    --------
-    >>> g = nx.MultiDiGraph()
-    >>> _ = g.add_edge("a", "b", type="member_of", start="2015")
-    >>> _ = g.add_edge("b", "c", type="partner_in", start="2018-03")
-    >>> entities, relations = new_since(g, parse_when("2016"))
-    >>> sorted(entities), sorted(relations)
-    (['c'], [('b', 'c', 'partner_in', '', '2018-03', '')])
-    """
-    relations = set()
-    seen: set[str] = set()  # entities with a relation begun by ``when`` (or undated)
-    for source, target, data in graph.edges(data=True):
-        start = _start(data)
-        if start is not None and start > when:
-            relations.add(relation_key({**data, "source": source, "target": target}))
-        else:
-            seen.update((source, target))
-    later = {end for key in relations for end in key[:2]}
-    return frozenset(later - seen), frozenset(relations)

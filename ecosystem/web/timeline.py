@@ -20,7 +20,7 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from ecosystem.analysis.periods import Span, counts, last_day, month_text, read_month
+from ecosystem.analysis.periods import Span, last_day, month_text, read_month
 from ecosystem.elements import NEW_COLOUR
 from ecosystem.explorer import Model
 from ecosystem.schema import RELATION_TYPES
@@ -185,7 +185,7 @@ def timeline_figure(model: Model, as_of: str | None, new_since: str | None) -> d
         return {"data": [], "layout": {"height": 10}}
     shown = read_month(as_of) if as_of else None
     traces = []
-    for kind, by_period in counts(model.graph, dated).items():
+    for kind, by_period in model.period_counts.items():
         periods = list(by_period)
         words = kind.replace("_", " ")
         traces.append(
