@@ -18,7 +18,7 @@ import json
 import logging
 import math
 import zipfile
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,7 +82,7 @@ class Metrics:
     path: Path | None = None
 
 
-def _metric_options() -> dict[str, Any]:
+def _metric_options(names: Sequence[str] | None = None) -> dict[str, Any]:
     # The sampling settings the metrics are computed with: fast's, as they are at this moment.
     used = MetricSettings(
         fast_above=fast.FAST_ABOVE,
@@ -93,31 +93,35 @@ def _metric_options() -> dict[str, Any]:
         seed=fast.SEED,
         dense_eigen_limit=fast.DENSE_EIGEN_LIMIT,
     )
-    return {"metrics": list(METRICS), **fingerprint(used)}
+    return {"metrics": list(METRICS if names is None else names), **fingerprint(used)}
 
 
 def _degrees(graph: nx.Graph) -> np.ndarray:
     return np.fromiter((degree for _, degree in graph.degree()), dtype=np.int64, count=len(graph))
 
 
-def load_metrics(graph: nx.Graph, *, directory: Path | None = None) -> Metrics | None:
-    """The cached metrics of ``graph``, or None when there are none that fit it.
+def load_metrics(
+    graph: nx.Graph, *, directory: Path | None = None, names: Sequence[str] | None = None
+) -> Metrics | None:
+    """The cached metrics ``names`` (default every one) of ``graph``, or None when there are
+    none that fit it.
 
     The file is read only when it is a regular file of a plausible size for ``graph``, holds
     exactly the arrays written by :func:`save_metrics` (their unpacked sizes checked before any
     is read), and every array and the description of each metric have the right shape and type.
     """
-    key = cache_key(graph, "metrics", **_metric_options())
+    names = tuple(METRICS if names is None else names)
+    key = cache_key(graph, "metrics", **_metric_options(names))
     if key is None:
         return None
     path = cache_path(directory, "metrics", key, ".npz")
-    limit = size_limit(len(graph), per_node=8 * (len(METRICS) + 1) + 4 * _longest_id(graph))
+    limit = size_limit(len(graph), per_node=8 * (len(names) + 1) + 4 * _longest_id(graph))
     raw = read_cache_file(path, limit)
     if raw is None:
         return None
     order = list(graph)
     try:
-        values, how = _parse_metrics(raw, key, order, _degrees(graph), limit)
+        values, how = _parse_metrics(raw, key, order, _degrees(graph), limit, names)
     except Exception as error:  # any damage at all: recompute
         log.warning("ignoring metrics cache %s: %s", path, error)
         return None
@@ -129,9 +133,9 @@ def _longest_id(graph: nx.Graph) -> int:
 
 
 def _parse_metrics(
-    raw: bytes, key: str, order: list, degrees: np.ndarray, limit: int
+    raw: bytes, key: str, order: list, degrees: np.ndarray, limit: int, names: Sequence[str]
 ) -> tuple[dict[str, dict[Hashable, float]], dict[str, Method]]:
-    expected = {"meta.npy", "nodes.npy", "degrees.npy", *(f"metric_{m}.npy" for m in METRICS)}
+    expected = {"meta.npy", "nodes.npy", "degrees.npy", *(f"metric_{m}.npy" for m in names)}
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
         members = archive.infolist()
         if {member.filename for member in members} != expected:
@@ -141,7 +145,7 @@ def _parse_metrics(
     with np.load(io.BytesIO(raw), allow_pickle=False) as stored:
         meta = json.loads(str(stored["meta"]))
         nodes = stored["nodes"]
-        arrays = {metric: stored[f"metric_{metric}"] for metric in METRICS}
+        arrays = {metric: stored[f"metric_{metric}"] for metric in names}
         stored_degrees = stored["degrees"]
     if not isinstance(meta, dict) or meta.get("key") != key:
         raise ValueError("it is for another graph or version")
@@ -155,15 +159,15 @@ def _parse_metrics(
         raise ValueError("it is for another graph")
     return (
         {metric: dict(zip(order, a.tolist(), strict=True)) for metric, a in arrays.items()},
-        _parse_methods(meta.get("methods")),
+        _parse_methods(meta.get("methods"), names),
     )
 
 
-def _parse_methods(stored: Any) -> dict[str, Method]:
+def _parse_methods(stored: Any, names: Sequence[str]) -> dict[str, Method]:
     if not isinstance(stored, dict):
         raise ValueError("no description of how the metrics were computed")
     found = {}
-    for metric in METRICS:
+    for metric in names:
         fields = stored.get(metric)
         if (
             not isinstance(fields, list)
@@ -180,17 +184,19 @@ def save_metrics(
     graph: nx.Graph, metrics: Metrics, *, directory: Path | None = None
 ) -> Path | None:
     """Write ``metrics`` to the cache; the file, or None when the graph cannot be cached (no
-    content hash, node ids that are not text) or the folder cannot be written."""
-    key = cache_key(graph, "metrics", **_metric_options())
+    content hash, node ids that are not text) or the folder cannot be written. The file holds
+    the metrics ``metrics`` has, and is found again by :func:`load_metrics` with those names."""
+    names = list(metrics.values)
+    key = cache_key(graph, "metrics", **_metric_options(names))
     order = list(graph)
     if key is None or not all(isinstance(node, str) for node in order):
         return None
-    meta = {"key": key, "methods": {m: list(metrics.methods[m]) for m in METRICS}}
+    meta = {"key": key, "methods": {m: list(metrics.methods[m]) for m in names}}
     arrays: dict[str, Any] = {
         f"metric_{metric}": np.fromiter(
             (metrics.values[metric][node] for node in order), dtype=np.float64, count=len(order)
         )
-        for metric in METRICS
+        for metric in names
     }
     arrays.update(
         meta=np.array(json.dumps(meta)), nodes=np.array(order, dtype=str), degrees=_degrees(graph)
@@ -205,20 +211,25 @@ def compute_metrics(
     progress: Progress | None = None,
     directory: Path | None = None,
     use_cache: bool = True,
+    names: Sequence[str] | None = None,
 ) -> Metrics:
-    """Every centrality of ``graph`` (the simple view), from the cache when it holds them, else
-    computed (``progress`` called as :func:`~ecosystem.analysis.centrality.all_centralities`
-    does) and cached.
+    """The centralities ``names`` (default every one) of ``graph`` (the simple view), from the
+    cache when it holds them, else computed (``progress`` called as
+    :func:`~ecosystem.analysis.centrality.all_centralities` does) and cached, in one file.
 
     ``directory`` overrides :func:`cache_dir`; ``use_cache=False`` neither reads nor writes.
     """
+    names = tuple(METRICS if names is None else names)
     if use_cache:
-        cached = load_metrics(graph, directory=directory)
+        cached = load_metrics(graph, directory=directory, names=names)
         if cached is not None:
             if progress is not None:
-                progress(len(METRICS), len(METRICS), "")
+                progress(len(names), len(names), "")
             return cached
-    metrics = Metrics(values=all_centralities(graph, progress=progress), methods=methods(graph))
+    metrics = Metrics(
+        values=all_centralities(graph, progress=progress, metrics=names),
+        methods=methods(graph, metrics=names),
+    )
     path = save_metrics(graph, metrics, directory=directory) if use_cache else None
     return Metrics(metrics.values, metrics.methods, from_cache=False, path=path)
 

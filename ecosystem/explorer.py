@@ -10,25 +10,25 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Collection, Hashable, Mapping
+from collections.abc import Callable, Collection, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 from threading import Lock
 from types import MappingProxyType
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import networkx as nx
 import numpy as np
 
-from ecosystem.analysis.centrality import METRICS, Progress
+from ecosystem.analysis.centrality import METRICS, Method, Progress
 from ecosystem.analysis.communities import membership
 from ecosystem.analysis.lookup import EntityIndex, build_index
 from ecosystem.analysis.paths import PathIndex, path_index
 from ecosystem.analysis.periods import Span, counts, dated_span
 from ecosystem.analysis.synergy import SynergyIndex, prepare
-from ecosystem.analysis.timeline import as_of
+from ecosystem.analysis.timeline import as_of, view_as_of
 from ecosystem.cache import (
     compute_communities,
     compute_layout,
@@ -36,6 +36,7 @@ from ecosystem.cache import (
     synergy_maxima,
     synergy_ranker,
 )
+from ecosystem.computed import Computed
 from ecosystem.graph import bulk_allocation, simple_view
 from ecosystem.settings import Settings
 
@@ -43,17 +44,22 @@ MAX_ELEMENTS = Settings().max_elements
 
 
 class DatedModels:
-    """The models of the last ``maxsize`` dates a model was asked for (:meth:`Model.at`).
+    """The models of the last dates a model was asked for (:meth:`Model.at`): at most
+    ``maxsize`` of them, holding together at most ``links`` times the links of the model they
+    are of (a dated model of a large network is some hundred megabytes; one is always kept).
 
     Each model holds its own; requests run on several threads, so it is thread-safe: a date
     asked for twice at once is built once, the second caller waiting for it; different dates
     build side by side. The least recently used model goes first.
     """
 
-    def __init__(self, *, maxsize: int = 8) -> None:
+    def __init__(self, *, maxsize: int = 8, links: float = 3.0) -> None:
         if maxsize < 1:
             raise ValueError(f"maxsize must be 1 or more, not {maxsize}")
+        if not links > 0:
+            raise ValueError(f"links must be more than 0, not {links}")
         self.maxsize = maxsize
+        self.links = links
         self._models: OrderedDict[tuple[date, bool], Model] = OrderedDict()
         self._building: dict[tuple[date, bool], threading.Lock] = {}
         self._lock = threading.Lock()
@@ -74,12 +80,18 @@ class DatedModels:
                 found = model_at(model, when, past=key[1])
                 with self._lock:
                     self._models[key] = found
-                    while len(self._models) > self.maxsize:
-                        self._models.popitem(last=False)
+                    self._drop_oldest(self.links * max(model.link_count, 1))
         with self._lock:
             if self._building.get(key) is building and not building.locked():
                 del self._building[key]
         return found
+
+    def _drop_oldest(self, most_links: float) -> None:
+        # Called with the lock held, the newest model last.
+        held = sum(kept.link_count for kept in self._models.values())
+        while len(self._models) > self.maxsize or (len(self._models) > 1 and held > most_links):
+            _, dropped = self._models.popitem(last=False)
+            held -= dropped.link_count
 
     def __len__(self) -> int:
         with self._lock:
@@ -92,19 +104,20 @@ class Model:
 
     :attr:`synergy` is worked out on first use, not by :func:`build_model`: it adds seconds to
     every start on a large network, and many sessions never ask for partner suggestions.
+    ``metrics``, ``methods``, ``order`` and ``parts`` (behind :attr:`graph`, :attr:`index`,
+    :attr:`paths`, :attr:`community` and :attr:`community_info`) are
+    :class:`~ecosystem.computed.Computed` mappings: all known once :func:`build_model`
+    returns, each worked out on first use in the model of a date (:func:`model_at`), so that
+    moving the date computes only what is shown.
     """
 
     settings: Settings
-    graph: nx.MultiDiGraph
     view: nx.Graph
-    index: EntityIndex
-    paths: PathIndex
-    metrics: MappingProxyType
-    methods: MappingProxyType  # metric -> Method: exact, or how it was sampled
-    community: MappingProxyType
-    community_info: dict
+    metrics: Mapping[str, Mapping[Hashable, float]]
+    methods: Mapping[str, Method]  # metric -> Method: exact, or how it was sampled
+    order: Mapping[str, tuple[str, ...]]  # metric -> the entities from the highest value down
+    parts: Computed  # "graph", "index", "paths", "communities", "membership"
     layout: MappingProxyType
-    order: MappingProxyType
     type_counts: dict[str, int]
     relation_counts: dict[str, int]
     country_counts: dict[str, int]  # entities by their country column, where it is filled
@@ -115,6 +128,32 @@ class Model:
     use_cache: bool = True
     _synergy_lock: Lock = field(default_factory=Lock, init=False, repr=False, compare=False)
     _dated: DatedModels = field(default_factory=DatedModels, init=False, repr=False, compare=False)
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The typed graph, one edge per relation (:func:`~ecosystem.graph.load_graph`); the
+        view's relation records hold all it holds, so a dated model cuts it only when asked."""
+        return self.parts["graph"]
+
+    @property
+    def index(self) -> EntityIndex:
+        """The lookup index of names and aliases (:func:`~ecosystem.analysis.lookup.search`)."""
+        return self.parts["index"]
+
+    @property
+    def paths(self) -> PathIndex:
+        """What collaboration paths share (:func:`~ecosystem.analysis.paths.path_index`)."""
+        return self.parts["paths"]
+
+    @property
+    def community_info(self) -> dict:
+        """The Louvain communities (:func:`~ecosystem.analysis.communities.communities`)."""
+        return self.parts["communities"]
+
+    @property
+    def community(self) -> Mapping[str, int]:
+        """Entity -> its community's number."""
+        return self.parts["membership"]
 
     @cached_property
     def span(self) -> Span | None:
@@ -156,6 +195,7 @@ class Model:
 
 
 BUILD_STEPS = len(METRICS) + 2  # every metric, the communities, the layout
+PARTS = ("graph", "index", "paths", "communities", "membership")  # what Model.parts holds
 
 
 def build_model(
@@ -187,12 +227,8 @@ def _build_model(
     cache: Path | None,
     use_cache: bool,
     report: Progress,
-    *,
-    placed: Mapping[str, tuple[float, float]] | None = None,
-    when: date | None = None,
 ) -> Model:
-    """The model of ``graph``; with ``placed``, the layout is that one's (restricted to the
-    entities of ``graph``) rather than computed; ``when`` is the date ``graph`` is as of."""
+    """The model of ``graph``, every part of it computed (the layout too)."""
     view = simple_view(graph)
     nx.freeze(view)
     metrics = compute_metrics(
@@ -206,28 +242,91 @@ def _build_model(
         view, settings=settings.communities, directory=cache, use_cache=use_cache
     )
     report(len(METRICS) + 1, BUILD_STEPS, "layout")
-    layout = (
-        {node: placed[node] for node in view}
-        if placed is not None
-        else compute_layout(view, settings=settings.layout, directory=cache, use_cache=use_cache)
-    )
+    layout = compute_layout(view, settings=settings.layout, directory=cache, use_cache=use_cache)
     report(BUILD_STEPS, BUILD_STEPS, "")
+    values: dict[str, Mapping[Hashable, float]] = {
+        name: MappingProxyType(scores) for name, scores in metrics.values.items()
+    }
+    parts = {
+        "graph": graph,
+        "index": build_index(view),
+        "paths": path_index(view),
+        "communities": info,
+        "membership": MappingProxyType(membership(info)),
+    }
+    known = Known(values, dict(metrics.methods), rankings(view, values), parts)
+    return _model(lambda: graph, view, settings, cache, use_cache, layout, known=known)
+
+
+class Known(NamedTuple):
+    """What :func:`build_model` computed: every metric, its method and ranking, every part."""
+
+    metrics: dict[str, Mapping[Hashable, float]]
+    methods: dict[str, Method]
+    order: dict[str, tuple[str, ...]]
+    parts: dict[str, object]
+
+
+def _model(
+    graph: Callable[[], nx.MultiDiGraph],
+    view: nx.Graph,
+    settings: Settings,
+    cache: Path | None,
+    use_cache: bool,
+    layout: Mapping[Hashable, tuple[float, float]],
+    *,
+    known: Known | None = None,
+    when: date | None = None,
+) -> Model:
+    """The :class:`Model` of ``graph()`` and its simple ``view``: its metrics, rankings,
+    communities and lookups those ``known`` (every one of them), else each computed on first
+    use (and cached as :func:`build_model`'s are, one file per metric)."""
+    values, how, ranked, parts = known or Known({}, {}, {}, {})
+
+    def measure(name: str) -> tuple[Mapping[Hashable, float], Method]:
+        found = compute_metrics(view, directory=cache, use_cache=use_cache, names=(name,))
+        return MappingProxyType(found.values[name]), found.methods[name]
+
+    scored: Computed = Computed(
+        METRICS,
+        measure,
+        done={name: (values[name], how[name]) for name in values},
+    )
+    metrics: Computed = Computed(METRICS, lambda name: scored[name][0], done=values)
+    nodes = list(view)
+    ties = Computed(["ties"], lambda _: _ties(nodes))
+    order: Computed = Computed(
+        METRICS, lambda name: _ranked(nodes, metrics[name], ties["ties"]), done=ranked
+    )
+
+    def part(name: str) -> object:
+        if name == "graph":
+            return graph()
+        if name == "index":
+            return build_index(view)
+        if name == "paths":
+            return path_index(view)
+        if name == "membership":
+            return MappingProxyType(membership(held["communities"]))
+        return compute_communities(
+            view, settings=settings.communities, directory=cache, use_cache=use_cache
+        )
+
+    held: Computed = Computed(PARTS, part, done=parts)
     return Model(
         settings=settings,
-        graph=graph,
         view=view,
-        index=build_index(view),
-        paths=path_index(view),
-        metrics=MappingProxyType(
-            {name: MappingProxyType(values) for name, values in metrics.values.items()}
-        ),
-        methods=MappingProxyType(dict(metrics.methods)),
-        community=MappingProxyType(membership(info)),
-        community_info=info,
-        layout=MappingProxyType(layout),
-        order=MappingProxyType(rankings(view, metrics.values)),
+        metrics=metrics,
+        methods=Computed(METRICS, lambda name: scored[name][1], done=how),
+        order=order,
+        parts=held,
+        layout=MappingProxyType(dict(layout)),
         type_counts=dict(Counter(d.get("type", "") for _, d in view.nodes(data=True))),
-        relation_counts=dict(Counter(kind for *_, kind in graph.edges.data("type"))),
+        relation_counts=dict(
+            Counter(
+                record["type"] for *_, records in view.edges.data("relations") for record in records
+            )
+        ),
         country_counts=dict(Counter(c for _, c in view.nodes(data="country") if c)),
         links=MappingProxyType(dict(view.degree())),
         link_count=view.number_of_edges(),
@@ -243,23 +342,32 @@ def model_at(
     """The :class:`Model` of the network as of ``when``
     (:func:`ecosystem.analysis.timeline.as_of`; ``past=False`` leaves ended relations out).
 
-    Metrics, communities, lookups, paths and partner suggestions are those of that network
-    alone (suggestions with the history cut at ``when``, the ranker's training too), cached as
-    ``model``'s are (the dated network's content names its own entries). The layout is the
-    full model's, restricted to the entities left, so that an entity keeps its place from one
-    date to the next. ``progress`` is told each step, as :func:`build_model` tells it.
+    Only the simple view is built here (:func:`~ecosystem.analysis.timeline.view_as_of`):
+    the typed graph, each metric and its ranking, communities, lookups, paths and partner
+    suggestions are worked out when first read (see :class:`Model`). They are those of that
+    network alone (suggestions with the history cut at ``when``, the ranker's training too),
+    cached as ``model``'s are (the dated network's content names its own entries). The layout
+    is the full model's, restricted to the entities left, so that an entity keeps its place
+    from one date to the next. ``progress`` is told as ``progress(0, 1, "network")`` and
+    ``progress(1, 1, "")``.
     """
     with bulk_allocation():
-        graph = as_of(model.graph, when, past=past)
-        return _build_model(
-            graph,
+        report = progress or (lambda *_: None)
+        report(0, 1, "network")
+        view = view_as_of(model.view, when, past=past)
+        nx.freeze(view)
+        placed = model.layout
+        dated = _model(
+            lambda: as_of(model.graph, when, past=past),
+            view,
             model.settings,
             model.cache,
             model.use_cache,
-            progress or (lambda *_: None),
-            placed=model.layout,
+            {node: placed[node] for node in view},
             when=when,
         )
+        report(1, 1, "")
+        return dated
 
 
 def rankings(
@@ -271,13 +379,20 @@ def rankings(
     {'m': ('c', 'a', 'b')}
     """
     nodes = list(view)
+    ties = _ties(nodes)
+    return {name: _ranked(nodes, values, ties) for name, values in metrics.items()}
+
+
+def _ties(nodes: list) -> np.ndarray:
+    # Each node's place among the ids in text order: what breaks ties between equal values.
     ties = np.empty(len(nodes), dtype=np.int64)
     ties[np.argsort(np.array([str(node) for node in nodes]), kind="stable")] = np.arange(len(nodes))
-    ranked = {}
-    for name, values in metrics.items():
-        scores = np.fromiter((values[node] for node in nodes), dtype=np.float64, count=len(nodes))
-        ranked[name] = tuple(nodes[i] for i in np.lexsort((ties, -scores)))
-    return ranked
+    return ties
+
+
+def _ranked(nodes: list, values: Mapping[Hashable, float], ties: np.ndarray) -> tuple:
+    scores = np.fromiter((values[node] for node in nodes), dtype=np.float64, count=len(nodes))
+    return tuple(nodes[i] for i in np.lexsort((ties, -scores)))
 
 
 class Filters(Protocol):

@@ -132,6 +132,7 @@ def relation_key(fields: Mapping[str, str]) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=4096)  # a network's relations share few distinct dates
+@functools.lru_cache(maxsize=65_536)  # a network holds far fewer distinct dates than relations
 def date_period(text: str) -> tuple[date, date] | None:
     """The first and the last day of the period an ISO date ``YYYY``, ``YYYY-MM`` or
     ``YYYY-MM-DD`` names; None for anything else (an empty text, ``2019-5``, ``2019-02-30``).

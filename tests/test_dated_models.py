@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
 from ecosystem import explorer
+from ecosystem.analysis.centrality import METRICS
 from ecosystem.analysis.timeline import as_of
-from ecosystem.explorer import DatedModels, build_model, model_at
+from ecosystem.explorer import PARTS, DatedModels, build_model, model_at
 from ecosystem.graph import simple_view
 
 BEFORE = date(2022, 12, 31)  # before every dated relation of the shipped data
@@ -69,13 +72,32 @@ def test_hiding_past_relations(model, cache):
 def test_each_date_is_cached_apart(shipped_graph, tmp_path):
     full = build_model(shipped_graph, cache=tmp_path)
     before = set(tmp_path.iterdir())
-    model_at(full, BEFORE)
+    dated = model_at(full, BEFORE)
+    assert set(tmp_path.iterdir()) == before  # nothing worked out yet
+    dated.order["betweenness"], dated.community_info
     first = sorted(path.name for path in tmp_path.iterdir())
-    assert set(tmp_path.iterdir()) > before
-    model_at(full, BEFORE)
+    assert len(first) == len(before) + 2  # the metric's file and the communities'
+    again = model_at(full, BEFORE)
+    again.metrics["betweenness"], again.community_info
     assert sorted(path.name for path in tmp_path.iterdir()) == first  # read, not written again
-    model_at(full, date(2023, 6, 1))
-    assert len(list(tmp_path.iterdir())) > len(first)
+    model_at(full, date(2023, 6, 1)).metrics["betweenness"]
+    assert len(list(tmp_path.iterdir())) == len(first) + 1
+
+
+def test_a_dated_model_works_out_only_what_is_read(model):
+    dated = model_at(model, BEFORE)
+    assert not any(dated.metrics.ready(name) for name in METRICS)
+    assert not any(dated.parts.ready(name) for name in PARTS)
+    top = dated.order["pagerank"]
+    assert [name for name in METRICS if dated.metrics.ready(name)] == ["pagerank"]
+    assert top[0] == min(dated.view, key=lambda node: (-dated.metrics["pagerank"][node], node))
+    assert dated.community_info["communities"] and dated.parts.ready("membership") is False
+    assert set(dated.community) == set(dated.view) and dated.parts.ready("membership")
+
+
+def test_a_full_model_has_everything_worked_out(model):
+    assert all(model.metrics.ready(name) and model.order.ready(name) for name in METRICS)
+    assert all(model.parts.ready(name) for name in PARTS)
 
 
 def test_the_memo_gives_the_same_model_for_a_date_seen(model, cache):
@@ -106,7 +128,7 @@ def test_a_date_asked_for_by_many_at_once_is_built_once(model, monkeypatch):
         calls.append(when)
         started.set()
         release.wait(5)
-        return object()
+        return SimpleNamespace(link_count=1)  # a stand-in model: the memo reads its size
 
     monkeypatch.setattr(explorer, "model_at", slow)
     memo = DatedModels()
@@ -128,3 +150,35 @@ def test_a_date_asked_for_by_many_at_once_is_built_once(model, monkeypatch):
 def test_the_memo_needs_room_for_one():
     with pytest.raises(ValueError, match="maxsize"):
         DatedModels(maxsize=0)
+
+
+def test_the_memo_keeps_models_within_its_link_budget(model):
+    memo = DatedModels(maxsize=8, links=1.5)  # room for one full-size network and a half
+    first = memo.get(model, BEFORE)  # 265 of 284 relations: near full size
+    assert first.link_count > 0.75 * model.link_count
+    memo.get(model, date(2023, 6, 1))
+    assert len(memo) == 1  # the two together were over the budget: the older went
+    assert memo.get(model, BEFORE) is not first
+
+
+def test_the_memo_always_keeps_the_newest_even_over_budget(model):
+    memo = DatedModels(links=0.01)
+    dated = memo.get(model, BEFORE)
+    assert len(memo) == 1 and memo.get(model, BEFORE) is dated
+
+
+@pytest.mark.parametrize("links", [0, -1.0, float("nan")])
+def test_the_link_budget_must_be_positive(links):
+    with pytest.raises(ValueError, match="links must be more than 0"):
+        DatedModels(links=links)
+
+
+def test_the_typed_graph_of_a_date_is_cut_when_first_read(model):
+    dated = model_at(model, date(2023, 6, 30), past=False)
+    assert not dated.parts.ready("graph")
+    expected = as_of(model.graph, date(2023, 6, 30), past=False)
+    assert sorted(dated.graph.edges(keys=True, data=True)) == sorted(
+        expected.edges(keys=True, data=True)
+    )
+    assert dated.graph.graph == expected.graph
+    assert dated.relation_counts == dict(Counter(kind for *_, kind in expected.edges.data("type")))

@@ -8,12 +8,15 @@ from datetime import date
 
 import networkx as nx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ecosystem.analysis.ranker import UNDATED, day_of
 from ecosystem.analysis.timeline import (
     DateError,
     as_of,
     parse_when,
+    view_as_of,
 )
 from ecosystem.graph import simple_view
 from ecosystem.schema import date_period
@@ -229,3 +232,49 @@ def test_the_analysis_view_carries_the_past_mark_on_each_record(graph):
 
 
 # --- the range, the chart and what is new -------------------------------------------------------
+
+
+# --- the dated view, cut from the view alone ---------------------------------------------------
+
+
+def _same(first: nx.Graph, second: nx.Graph) -> None:
+    assert nx.utils.graphs_equal(first, second)
+    assert list(first) == list(second) and list(first.edges) == list(second.edges)
+
+
+@pytest.mark.parametrize("past", [True, False])
+@pytest.mark.parametrize(
+    "when",
+    [date(2019, 5, 10), date(2019, 5, 11), date(2020, 3, 1), date(2021, 6, 30), date(2023, 6, 1)],
+)
+def test_the_view_cut_from_the_view_is_the_view_of_the_cut_graph(graph, when, past):
+    _same(
+        view_as_of(simple_view(graph), when, past=past), simple_view(as_of(graph, when, past=past))
+    )
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    day=st.dates(min_value=date(2022, 1, 1), max_value=date(2024, 12, 31)),
+    past=st.booleans(),
+)
+def test_on_the_shipped_data_both_cuts_agree_on_every_day(shipped_graph, shipped_view, day, past):
+    _same(
+        view_as_of(shipped_view, day, past=past), simple_view(as_of(shipped_graph, day, past=past))
+    )
+
+
+def test_records_left_as_they_were_are_shared_not_copied(graph):
+    view = simple_view(graph)
+    dated = view_as_of(view, date(2021, 7, 1))
+    (ended,) = dated.edges["acme", "p1"]["relations"]
+    assert ended["past"] is True and "past" not in view.edges["acme", "p1"]["relations"][0]
+    assert dated.edges["lab", "p1"]["relations"][0] is view.edges["lab", "p1"]["relations"][0]
+
+
+def test_a_past_mark_on_a_dated_view_is_worked_out_again(graph):
+    late = view_as_of(simple_view(graph), date(2021, 7, 1))
+    (record,) = view_as_of(late, date(2021, 1, 1)).edges["acme", "p1"]["relations"]
+    assert "past" not in record

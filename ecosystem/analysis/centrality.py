@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import difflib
 import heapq
-from collections.abc import Callable, Collection, Hashable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from typing import Literal, NamedTuple
 
 import networkx as nx
@@ -182,9 +182,14 @@ def centrality(
 
 
 def all_centralities(
-    graph: nx.Graph, *, progress: Progress | None = None, backend: Backend = "auto"
+    graph: nx.Graph,
+    *,
+    progress: Progress | None = None,
+    backend: Backend = "auto",
+    metrics: Iterable[str] = METRICS,
 ) -> dict[str, dict[Hashable, float]]:
-    """Every metric of :data:`METRICS`, normalised and unweighted, keyed by metric name.
+    """Every metric of :data:`METRICS` (or those of ``metrics``), normalised and unweighted,
+    keyed by metric name.
 
     ``progress``, when given, is called before each metric as ``progress(done, total, metric)``
     and once at the end as ``progress(total, total, "")``: enough for a progress bar.
@@ -195,22 +200,26 @@ def all_centralities(
     >>> scores["closeness"]
     {0: 0.6666666666666666, 1: 1.0, 2: 0.6666666666666666}
     """
+    names = tuple(metrics)
+    chosen = {metric: method(graph, metric, backend=backend) for metric in names}
     _check_simple(graph)
     compiler = _Compiler(graph)  # one igraph conversion for every compiled metric
     results: dict[str, dict[Hashable, float]] = {}
-    for done, metric in enumerate(METRICS):
+    for done, metric in enumerate(names):
         if progress is not None:
-            progress(done, len(METRICS), metric)
-        chosen = method(graph, metric, backend=backend)
-        results[metric] = _compute(graph, metric, True, None, chosen, compiler)
+            progress(done, len(names), metric)
+        results[metric] = _compute(graph, metric, True, None, chosen[metric], compiler)
     if progress is not None:
-        progress(len(METRICS), len(METRICS), "")
+        progress(len(names), len(names), "")
     return results
 
 
-def methods(graph: nx.Graph, *, backend: Backend = "auto") -> dict[str, Method]:
-    """:func:`method` of every metric of :data:`METRICS`, as :func:`all_centralities` uses them."""
-    return {metric: method(graph, metric, backend=backend) for metric in METRICS}
+def methods(
+    graph: nx.Graph, *, backend: Backend = "auto", metrics: Iterable[str] = METRICS
+) -> dict[str, Method]:
+    """:func:`method` of every metric of :data:`METRICS` (or of ``metrics``), as
+    :func:`all_centralities` uses them."""
+    return {metric: method(graph, metric, backend=backend) for metric in metrics}
 
 
 class _Compiler:

@@ -120,7 +120,9 @@ def as_of(graph: nx.MultiDiGraph, when: date, *, past: bool = True) -> nx.MultiD
     kept.graph.update(as_of=when.isoformat(), past=past)
     edges = []
     ends: set = set()
+    total = 0
     for source, target, key, data in graph.edges(keys=True, data=True):
+        total += 1
         start = _start(data)
         if start is not None and start > when:
             continue
@@ -128,25 +130,103 @@ def as_of(graph: nx.MultiDiGraph, when: date, *, past: bool = True) -> nx.MultiD
         ended = end is not None and end < when
         if ended and not past:
             continue
-        attributes = {name: value for name, value in data.items() if name != "past"}
+        attributes = dict(data)
         if ended:
             attributes["past"] = True
+        else:
+            attributes.pop("past", None)
         edges.append((source, target, key, attributes))
         ends.update((source, target))
+    successors, predecessors = graph.succ, graph.pred
     kept.add_nodes_from(
         (node, dict(attributes))
         for node, attributes in graph.nodes(data=True)
-        if node in ends or graph.degree(node) == 0
+        if node in ends or not (successors[node] or predecessors[node])
     )
     kept.add_edges_from(edges)
-    if graph.graph.get("content_hash") and len(edges) < graph.number_of_edges():
-        kept.graph["content_hash"] = _hash_of(graph.graph["content_hash"], edges)
+    if graph.graph.get("content_hash") and len(edges) < total:
+        kept.graph["content_hash"] = _hash_of(
+            graph.graph["content_hash"], [edge[:3] for edge in edges]
+        )
     return kept
 
 
-def _hash_of(content_hash: str, edges: list[tuple]) -> str:
-    # The structure is all the cached results depend on: the relations kept, not their past mark.
+def view_as_of(view: nx.Graph, when: date, *, past: bool = True) -> nx.Graph:
+    """What ``simple_view(as_of(graph, when, past=past))`` is, from the simple view of ``graph``
+    (:func:`ecosystem.graph.simple_view`) alone, without building the dated graph first.
+
+    The same entities, links, relation records (in file order), weights, types and graph
+    attributes, links added in the same order. Records that stay as they were are shared with
+    ``view``, not copied: a record is never changed once built. On the H2020 network this is
+    several times quicker than cutting the graph and merging its relations again.
+
+    >>> from ecosystem.graph import simple_view
+    >>> g = nx.MultiDiGraph(content_hash="c")
+    >>> g.add_edge("a", "b", key="r1", type="funds", line=2, start="2015", end="2016-06")
+    'r1'
+    >>> g.add_edge("b", "a", key="r2", type="partner_of", line=3, start="2018-03")
+    'r2'
+    >>> then = view_as_of(simple_view(g), parse_when("2017"))
+    >>> [record["key"] for record in then.edges["a", "b"]["relations"]]
+    ['r1']
+    >>> nx.utils.graphs_equal(then, simple_view(as_of(g, parse_when("2017"))))
+    True
+    """
+    links: list[tuple[int, str, str, dict]] = []
+    keys: list[tuple[str, str, str]] = []
+    ends: set = set()
+    total = 0
+    for first, second, data in view.edges(data=True):
+        total += len(data["relations"])
+        records = _records_as_of(data["relations"], when, past)
+        if not records:
+            continue
+        lead = records[0]  # the link reads in its first relation's direction, as merged
+        merged = {
+            "relations": records,
+            "weight": len(records),
+            "types": sorted({record["type"] for record in records}),
+        }
+        links.append((lead.get("line", 0), lead["source"], lead["target"], merged))
+        keys.extend((record["source"], record["target"], record["key"]) for record in records)
+        ends.update((first, second))
+    links.sort(key=lambda link: link[0])
+    dated = nx.Graph(**view.graph)
+    dated.graph.update(as_of=when.isoformat(), past=past)
+    if view.graph.get("content_hash") and len(keys) < total:
+        dated.graph["content_hash"] = _hash_of(view.graph["content_hash"], keys)
+    dated.add_nodes_from(
+        (node, attributes)
+        for node, attributes in view.nodes(data=True)
+        if node in ends or not view.adj[node]
+    )
+    dated.add_edges_from(link[1:] for link in links)
+    return dated
+
+
+def _records_as_of(records: list[dict], when: date, past: bool) -> list[dict]:
+    kept = []
+    for record in records:
+        start = _start(record)
+        if start is not None and start > when:
+            continue
+        end = _end(record)
+        ended = end is not None and end < when
+        if ended and not past:
+            continue
+        if ended:
+            kept.append({**record, "past": True})
+        elif "past" in record:
+            kept.append({name: value for name, value in record.items() if name != "past"})
+        else:
+            kept.append(record)
+    return kept
+
+
+def _hash_of(content_hash: str, keys: list[tuple[str, str, str]]) -> str:
+    # The structure is all the cached results depend on: the relations kept (their ends and
+    # keys, in a fixed order), not their past mark.
     digest = hashlib.sha256(f"{content_hash}\nas of\n".encode())
-    for source, target, key, _ in edges:
+    for source, target, key in sorted(keys):
         digest.update(f"{source}\t{target}\t{key}\n".encode())
     return digest.hexdigest()

@@ -62,7 +62,9 @@ def entity_details(model: Model, node: str) -> list:
         html.Li([html.Span(f"{name.replace('_', ' ')}: "), f"{model.metrics[name][node]:.3f}"])
         for name in FIGURE_METRICS
     ]
-    community = model.community.get(node)
+    # Louvain takes seconds on a large network as of a date: its community is shown once the
+    # communities of that date are known (colour by community works them out).
+    community = model.community.get(node) if model.parts.ready("membership") else None
     labels = source_labels(model)
     groups: dict[str, list[dict]] = {}
     for neighbour in sorted(view[node], key=lambda n: view.nodes[n].get("name", n).casefold()):
