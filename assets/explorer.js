@@ -170,21 +170,27 @@
   }
 
   // Stories: the camera a step is added with, and the camera of the step played. A camera is
-  // the zoom and the pan measured from the centre of the view, so that a step looks the same
-  // on a screen of another size.
+  // the zoom and the pan measured from the centre of the view, with the size of the network
+  // area it was recorded in: on a screen of another size the same part of the network is
+  // brought into sight, scaled to fit.
   window.ecoCamera = function (clicks) {
     var instance = cy();
     if (!instance) { return null; }
     var pan = instance.pan();
     return { zoom: instance.zoom(), pan: { x: pan.x - instance.width() / 2,
-      y: pan.y - instance.height() / 2 }, clicks: clicks };
+      y: pan.y - instance.height() / 2 },
+      area: { width: instance.width(), height: instance.height() }, clicks: clicks };
   };
   var placed = "";
   var placing = null;
   function place(instance, camera) {
+    var scale = 1;
+    if (camera.width && camera.height) {
+      scale = Math.min(instance.width() / camera.width, instance.height() / camera.height);
+    }
     instance.stop();
-    instance.animate({ zoom: camera.zoom, pan: { x: instance.width() / 2 + camera.x,
-      y: instance.height() / 2 + camera.y } }, { duration: 600, easing: "ease-in-out-cubic" });
+    instance.animate({ zoom: camera.zoom * scale, pan: { x: instance.width() / 2 + camera.x * scale,
+      y: instance.height() / 2 + camera.y * scale } }, { duration: 600, easing: "ease-in-out-cubic" });
   }
   setInterval(function () {
     var holder = document.querySelector("#eco-story-camera [data-camera]");

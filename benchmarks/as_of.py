@@ -1,20 +1,23 @@
-"""How long the model of the network as of a date takes (``ecosystem.explorer.model_at``), cold
-and warm, on the H2020 network by default.
+"""What moving the date control costs on the server (``ecosystem.explorer.model_at`` and the
+view it draws), cold and warm, on the H2020 network by default.
 
     python -m benchmarks.as_of [--data DIR] [--years 2015-2020] [--repeat 3] [--cold-repeat 1]
-                               [--out docs/benchmarks-as-of.md]
+                               [--full-cache DIR] [--out docs/benchmarks-as-of.md]
 
-The full model is built first (its own cache folder, warmed by a first build; not measured here:
-see docs/benchmarks-browser.md). Then, for each year, the model as of 31 December: *cold* in an
-empty cache folder (``--cold-repeat`` times, a new empty folder each time), then *warm* from the
-folder the cold run filled (``--repeat`` times); medians are reported with the slowest, and the
-cold run's time by step (``model_at``'s progress). ``as_of`` alone (cutting the graph) is timed
-too: it is what a date control costs before any metric.
+The full model is built first (its own cache folder; not measured here: see
+docs/benchmarks-browser.md), then its objects are frozen out of the garbage collector's way as
+the server does. Then, for each year, the network as of 31 December: *cold* with an empty cache
+folder for the dated results (``--cold-repeat`` times, a new empty folder each time), then *warm*
+from the folder the cold run filled (``--repeat`` times). Each run times what a date move does:
+the dated model (the view cut from the full one), the default view's elements (sized by degree),
+and then what some views read on top: colour by community (Louvain) and the details of the
+most linked entity (four metrics). Medians are reported with the slowest.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import sys
@@ -41,36 +44,36 @@ def _years(text: str) -> list[int]:
     return list(range(int(first), int(last or first) + 1))
 
 
-class Steps:
-    """A ``progress`` callback that keeps the time spent in each step."""
-
-    def __init__(self) -> None:
-        self.spent: dict[str, float] = {}
-        self._step = ""
-        self._since = time.perf_counter()
-
-    def __call__(self, done: int, total: int, step: str) -> None:
-        now = time.perf_counter()
-        if self._step:
-            # The step after "layout" (the full model's, reused) builds the lookups.
-            name = {"layout": "lookups"}.get(self._step, self._step)
-            if name not in ("network", "communities", "synergy", "lookups"):
-                name = "metrics"
-            self.spent[name] = self.spent.get(name, 0.0) + now - self._since
-        self._step, self._since = step, now
-
-
 def _timed(call: Callable[..., Any], *args: Any, **options: Any) -> tuple[float, Any]:
     started = time.perf_counter()
     result = call(*args, **options)
     return time.perf_counter() - started, result
 
 
+STEPS = ("date", "view", "communities", "details")
+
+
+def _date_move(model: Any, when: date, year: int) -> dict[str, float]:
+    """One date move from scratch: the seconds of each of :data:`STEPS`."""
+    from ecosystem.explorer import model_at
+    from ecosystem.web.details import entity_details
+    from ecosystem.web.network import handle_elements
+    from ecosystem.web.spec import ViewState
+
+    state = replace(ViewState(), as_of=f"{year}-12")
+    spent = {}
+    spent["date"], dated = _timed(model_at, model, when)
+    spent["view"], _ = _timed(handle_elements, dated, state)
+    spent["communities"], _ = _timed(handle_elements, dated, replace(state, colour="community"))
+    hub = dated.order["degree"][0]
+    spent["details"], _ = _timed(entity_details, dated, hub)
+    return spent
+
+
 def measure(
     data: Path, years: list[int], repeat: int, cold_repeat: int, full_cache: Path | None = None
 ) -> dict:
-    from ecosystem.analysis.timeline import as_of
-    from ecosystem.explorer import build_model, model_at
+    from ecosystem.explorer import build_model
     from ecosystem.graph import load_graph
 
     say(f"loading {data}")
@@ -78,39 +81,29 @@ def measure(
     work = Path(tempfile.mkdtemp(prefix="as-of-bench-"))
     say("building the full model (cached apart)")
     full_seconds, model = _timed(build_model, graph, cache=full_cache or work / "full")
+    gc.collect()
+    gc.freeze()  # as the server does once the model is built
     rows = []
     for year in years:
         when = date(year, 12, 31)
-        cut = [_timed(as_of, graph, when)[0] for _ in range(max(repeat, 1))]
-        dated = as_of(graph, when)
-        colds, steps = [], []
+        colds: list[dict[str, float]] = []
         folder = work / "none"
         for attempt in range(cold_repeat):
             folder = work / f"{year}-{attempt}"
             say(f"{year}: cold {attempt + 1} of {cold_repeat}")
-            progress = Steps()
-            based = replace(model, cache=folder)
-            seconds, _ = _timed(model_at, based, when, progress=progress)
-            colds.append(seconds)
-            steps.append(progress.spent)
+            colds.append(_date_move(replace(model, cache=folder), when, year))
         warms = []
         for attempt in range(repeat):
             say(f"{year}: warm {attempt + 1} of {repeat}")
-            warms.append(_timed(model_at, replace(model, cache=folder), when)[0])
+            warms.append(_date_move(replace(model, cache=folder), when, year))
+        dated = model.at(when)
         rows.append(
             {
                 "year": year,
-                "entities": dated.number_of_nodes(),
-                "relations": dated.number_of_edges(),
-                "as_of": statistics.median(cut),
-                "cold": statistics.median(colds),
-                "cold_max": max(colds),
-                "warm": statistics.median(warms) if warms else float("nan"),
-                "warm_max": max(warms) if warms else float("nan"),
-                "steps": {
-                    name: statistics.median(spent.get(name, 0.0) for spent in steps)
-                    for name in ("network", "metrics", "communities", "synergy", "lookups")
-                },
+                "entities": dated.view.number_of_nodes(),
+                "relations": sum(dated.relation_counts.values()),
+                "cold": _summary(colds),
+                "warm": _summary(warms),
             }
         )
     return {
@@ -124,48 +117,57 @@ def measure(
     }
 
 
+def _summary(runs: list[dict[str, float]]) -> dict[str, tuple[float, float]]:
+    """Per step, and for the move (date + view), the median and the slowest of ``runs``."""
+    moves = [run["date"] + run["view"] for run in runs]
+    found = {"move": (statistics.median(moves), max(moves))} if runs else {}
+    for step in STEPS:
+        values = [run[step] for run in runs]
+        if values:
+            found[step] = (statistics.median(values), max(values))
+    return found
+
+
 def report(result: dict, load: tuple[str, str]) -> str:
     lines = [
-        "# The network as of a date: time of a dated model",
+        "# The network as of a date: what moving the date costs",
         "",
         f"Measured on {date.today().isoformat()} with `python -m benchmarks.as_of` on "
         f"`{result['data']}` ({result['entities']:,} entities, {result['relations']:,} "
         "relations).",
         "",
         describe("networkx", "igraph", "numpy", "scipy", "scikit-learn"),
-        "The machine's 2 cores are shared with other people's work while this runs "
-        f"(load average {load[0]} at the start, {load[1]} at the end): figures are indicative, "
-        "slower than on a quiet machine.",
+        f"Load average {load[0]} at the start, {load[1]} at the end.",
         "",
-        f"`model_at(model, 31 December of the year)`: cold in an empty cache folder "
-        f"({result['cold_repeat']} run(s) per year), warm from the folder the cold run filled "
-        f"(median of {result['repeat']}, slowest in brackets). `as_of` is cutting the graph "
-        f"alone (median of {max(result['repeat'], 1)}). The full model took "
-        f"{result['full_seconds']:.0f} s to build first (its cache warmed beforehand or not: "
-        "not the subject here).",
+        "Server side, in seconds, for the network as of 31 December of each year: *cold* with "
+        f"nothing of that date cached ({result['cold_repeat']} run(s)), *warm* from the files the "
+        f"cold run cached, in a model built anew (median of {result['repeat']}, slowest in "
+        "brackets). A date already shown is kept in memory and costs nothing "
+        "(`Model.at`). The full model took "
+        f"{result['full_seconds']:.0f} s to build first (not the subject here).",
         "",
-        "| as of | entities | relations | as_of (s) | cold (s) | warm (s) |",
-        "|---|---:|---:|---:|---:|---:|",
+        "- *date*: the dated model, whose analysis view is cut from the full one;",
+        "- *view*: the elements of the default view (the most central by degree, 2,000 "
+        "elements at most);",
+        "- *move* = date + view: what moving the date control waits for on the server;",
+        "- *communities*: the elements again, coloured by community (Louvain on that date);",
+        "- *details*: the details of the most linked entity (four metrics of that date).",
+        "",
+        "| as of | entities | relations | run | move | date | view | communities | details |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
     for row in result["rows"]:
-        lines.append(
-            f"| {row['year']}-12-31 | {row['entities']:,} | {row['relations']:,} | "
-            f"{row['as_of']:.2f} | {row['cold']:.1f} (max {row['cold_max']:.1f}) | "
-            f"{row['warm']:.1f} (max {row['warm_max']:.1f}) |"
-        )
-    lines += [
-        "",
-        "Where a cold run's time goes (seconds, median over the cold runs):",
-        "",
-        "| as of | network (as_of + view) | metrics | communities | synergy | lookups |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for row in result["rows"]:
-        spent = row["steps"]
-        lines.append(
-            f"| {row['year']}-12-31 | {spent['network']:.1f} | {spent['metrics']:.1f} | "
-            f"{spent['communities']:.1f} | {spent['synergy']:.1f} | {spent['lookups']:.1f} |"
-        )
+        for run in ("cold", "warm"):
+            cells = row[run]
+            if not cells:
+                continue
+            figures = " | ".join(
+                f"{cells[step][0]:.2f} ({cells[step][1]:.2f})" for step in ("move", *STEPS)
+            )
+            lines.append(
+                f"| {row['year']}-12-31 | {row['entities']:,} | {row['relations']:,} | {run} | "
+                f"{figures} |"
+            )
     return "\n".join(lines) + "\n"
 
 

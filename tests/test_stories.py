@@ -90,11 +90,22 @@ views = st.dictionaries(
         },
     ).map(lambda fixed: {**entities, **fixed})
 )
-cameras = st.none() | st.builds(
-    Camera,
-    st.floats(0.05, 4.0),
-    st.floats(-1e6, 1e6, allow_nan=False),
-    st.floats(-1e6, 1e6, allow_nan=False),
+cameras = (
+    st.none()
+    | st.builds(
+        Camera,
+        st.floats(0.05, 4.0),
+        st.floats(-1e6, 1e6, allow_nan=False),
+        st.floats(-1e6, 1e6, allow_nan=False),
+    )
+    | st.builds(
+        Camera,
+        st.floats(0.05, 4.0),
+        st.floats(-1e6, 1e6, allow_nan=False),
+        st.floats(-1e6, 1e6, allow_nan=False),
+        st.floats(100, 20_000),
+        st.floats(100, 20_000),
+    )
 )
 steps = st.builds(
     Step,
@@ -215,6 +226,27 @@ def test_reading_a_story_imports_no_web_framework(tmp_path):
         ({"step2_camera": {"zoom": 5, "pan": {"x": 0, "y": 0}}}, "camera.zoom", "is 5"),
         ({"step2_camera": {"zoom": True, "pan": {"x": 0, "y": 0}}}, "camera.zoom", "is True"),
         ({"step2_camera": {"zoom": 1, "pan": {"x": 0, "y": 2e6}}}, "camera.pan.y", "2000000"),
+        (
+            {"step2_camera": {"zoom": 1, "pan": {"x": 0, "y": 0}, "area": [800, 600]}},
+            "camera.area",
+            "not a width and a height",
+        ),
+        (
+            {"step2_camera": {"zoom": 1, "pan": {"x": 0, "y": 0}, "area": {"width": 800}}},
+            "camera.area",
+            "not a width and a height",
+        ),
+        (
+            {
+                "step2_camera": {
+                    "zoom": 1,
+                    "pan": {"x": 0, "y": 0},
+                    "area": {"width": 800, "height": 50},
+                }
+            },
+            "camera.area.height",
+            "is 50; give a number 100.0..20000.0",
+        ),
     ],
 )
 def test_a_step_problem_names_the_file_the_step_and_the_field(changes, field, says):
@@ -591,6 +623,8 @@ def test_the_sample_meets_the_schema():
         {"step2_view": {"asof": "23-10"}},
         {"step2_camera": {"zoom": 5, "pan": {"x": 0, "y": 0}}},
         {"step2_camera": {"zoom": 1}},
+        {"step2_camera": {"zoom": 1, "pan": {"x": 0, "y": 0}, "area": {"width": 9e9, "height": 1}}},
+        {"step2_camera": {"zoom": 1, "pan": {"x": 0, "y": 0}, "area": {"width": 800}}},
     ],
 )
 def test_what_the_reader_refuses_the_schema_refuses_too(changes):
@@ -608,3 +642,20 @@ def test_listing_does_not_follow_a_symbolic_link(tmp_path):
     (listed,) = list_stories(folder)
     assert (listed["title"], listed["steps"]) == (None, None)
     assert listed["error"].endswith("is a symbolic link; copy the story into the folder")
+
+
+def test_a_camera_keeps_the_area_it_was_recorded_in_and_says_what_it_looked_at():
+    camera = Camera(2.0, -100.0, 50.0, 800.0, 600.0)
+    assert camera.as_json()["area"] == {"width": 800.0, "height": 600.0}
+    x, y, width, height = camera.region()
+    # The centre of the area, seen at zoom 2 with that pan, is the layout point (50, -25).
+    assert (x + width / 2, y + height / 2) == (50.0, -25.0) and (width, height) == (400.0, 300.0)
+    assert Camera(2.0, -100.0, 50.0).region() is None and Camera(1, 0, 0).area() is None
+    with pytest.raises(ValueError, match="both a width and a height"):
+        Camera(1.0, 0.0, 0.0, 800.0)
+
+
+def test_a_camera_without_an_area_still_reads_as_before():
+    data = document(step2_camera={"zoom": 1.5, "pan": {"x": 3, "y": 4}})
+    camera = parse_story(json.dumps(data), name="talk.json").steps[1].camera
+    assert camera == Camera(1.5, 3.0, 4.0) and "area" not in camera.as_json()

@@ -322,3 +322,60 @@ def test_the_commands_fail_in_one_clean_line(tmp_path):
     assert "is a file, not a folder" in err and err.count("\n") == 1
     code, _, err = run("story", "validate", str(story), "--data", str(tmp_path / "absent"))
     assert code == EXIT_PROBLEM and "Traceback" not in err
+
+
+# The camera and the size of the page -----------------------------------------------------------
+
+
+def test_a_step_with_a_recorded_camera_pictures_what_it_looked_at(town):
+    from ecosystem.stories import Camera
+
+    x, y = town.layout["acme"]
+    zoom, width, height = 2.0, 400.0, 300.0
+    # The camera centred on Acme: on screen a point p is at p * zoom + pan, pan from the centre.
+    camera = Camera(zoom, -x * zoom, -y * zoom, width, height)
+    whole = Step("Whole", "", {"sel": "acme"})
+    close = Step("Close", "", {"sel": "acme"}, camera)
+    page = render_offline(Story("Camera", (whole, close)), town)
+    first, second = re.findall(r'<div class="picture".*?</div>', page, re.S)
+    framed = re.search(
+        r'<svg x="0" y="[\d.]+" width="([\d.]+)" height="([\d.]+)" viewBox="([^"]+)"', second
+    )
+    assert framed is not None and "viewBox" in first and not re.search(r"<svg x=", first)
+    assert (float(framed[1]), float(framed[2])) == (width, height)
+    left, top, seen_width, seen_height = map(float, framed[3].split())
+    assert (round(left + seen_width / 2, 1), round(top + seen_height / 2, 1)) == (
+        round(x, 1),
+        round(y, 1),
+    )
+    assert (seen_width, seen_height) == (width / zoom, height / zoom)
+    # What lies wholly outside the region is left out of the picture.
+    outside = [
+        node
+        for node, (nx_, ny_) in town.layout.items()
+        if abs(nx_ - x) > width / zoom / 2 + 60 or abs(ny_ - y) > height / zoom / 2 + 60
+    ]
+    assert outside, "the town network should reach beyond the camera's region"
+    assert not any(f'data-entity="{node}"' in second for node in outside)
+    assert all(f'data-entity="{node}"' in first for node in outside)
+    assert 'data-entity="acme"' in second
+
+
+def test_a_camera_without_its_area_pictures_the_whole_view(town):
+    from ecosystem.stories import Camera
+
+    step = Step("Old camera", "", {}, Camera(2.0, 10.0, 10.0))
+    page = render_offline(Story("Old", (step,)), town)
+    assert '<svg x="0"' not in page
+
+
+def test_a_page_past_the_size_limit_is_refused_naming_the_step(town):
+    steps = tuple(Step(f"Step {n}", "", {}) for n in range(1, 4))
+    one = len(render_offline(Story("One", steps[:1]), town).encode())
+    with pytest.raises(StoryError) as caught:
+        render_offline(Story("Three", steps), town, name="talk.json", limit=int(one * 1.6))
+    (problem,) = caught.value.problems
+    text = str(problem)
+    assert text.startswith("talk.json: step 2 (“Step 2”): view: takes the offline page past")
+    assert "split the story" in text
+    assert render_offline(Story("Three", steps), town, limit=one * 4).count("<section") == 3

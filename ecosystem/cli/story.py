@@ -78,7 +78,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
         raise StoryError([problem])
     with progress_bar("Preparing the network") as progress:
         model = build_model(graph, cache=args.cache, progress=progress)
-    page = render_offline(story, model).encode("utf-8")
+    page = render_offline(story, model, name=str(args.story)).encode("utf-8")
     write_bytes_atomically(args.out, page)
     print(
         f"{args.out}: {len(story.steps)} step{'s' if len(story.steps) != 1 else ''}, "

@@ -25,6 +25,7 @@ MAX_SHOWN_PROBLEMS = 100
 MAX_DEPTH = 16  # the format itself nests 5 deep
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0  # the network's own zoom range (ecosystem/web/network.py)
 MAX_PAN = 1_000_000.0
+MIN_AREA, MAX_AREA = 100.0, 20_000.0  # the network area a camera was recorded in, in CSS pixels
 AS_OF_KEY = "asof"
 DATE_KEYS = (AS_OF_KEY, "new")  # the as-of date, and the date after which what is new is marked
 PLAYING_KEYS = ("story", "step")  # which story is played and its step: not part of a step's view
@@ -73,23 +74,55 @@ class StoryProblem:
 
 @dataclass(frozen=True)
 class Camera:
-    """Where the network is looked at from: Cytoscape's zoom and pan."""
+    """Where the network is looked at from: Cytoscape's zoom, and its pan measured from the
+    centre of the network area; with the area's ``width`` and ``height`` (CSS pixels) when it
+    was recorded, so that the same part of the network can be shown on any screen and in a
+    picture."""
 
     zoom: float
     pan_x: float
     pan_y: float
+    width: float | None = None
+    height: float | None = None
 
     def __post_init__(self) -> None:
-        for name in ("zoom", "pan_x", "pan_y"):
-            object.__setattr__(self, name, float(getattr(self, name)))
+        for name in ("zoom", "pan_x", "pan_y", "width", "height"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, float(value))
+        if (self.width is None) != (self.height is None):
+            raise ValueError("a camera's area has both a width and a height, or neither")
 
     @classmethod
     def from_cytoscape(cls, zoom: float, pan: Mapping[str, float]) -> Camera:
         """The camera of Cytoscape's ``zoom`` and ``pan`` (``{"x": ..., "y": ...}``)."""
         return cls(zoom, pan["x"], pan["y"])
 
+    def area(self) -> tuple[float, float] | None:
+        """The network area's ``(width, height)`` when recorded; None when not known."""
+        if self.width is None or self.height is None:
+            return None
+        return (self.width, self.height)
+
+    def region(self) -> tuple[float, float, float, float] | None:
+        """The part of the network in sight, in layout coordinates: ``(x, y, width, height)``
+        of its top-left corner and size; None when the area is not known.
+
+        >>> Camera(2.0, -100.0, 50.0, 800.0, 600.0).region()
+        (-150.0, -175.0, 400.0, 300.0)
+        """
+        if self.width is None or self.height is None:
+            return None
+        # On screen a point p is at p * zoom + pan, pan counted from the area's top-left corner.
+        centre_x, centre_y = -self.pan_x / self.zoom, -self.pan_y / self.zoom
+        width, height = self.width / self.zoom, self.height / self.zoom
+        return (centre_x - width / 2, centre_y - height / 2, width, height)
+
     def as_json(self) -> dict[str, Any]:
-        return {"zoom": self.zoom, "pan": {"x": self.pan_x, "y": self.pan_y}}
+        found: dict[str, Any] = {"zoom": self.zoom, "pan": {"x": self.pan_x, "y": self.pan_y}}
+        if self.width is not None:
+            found["area"] = {"width": self.width, "height": self.height}
+        return found
 
 
 @dataclass(frozen=True)

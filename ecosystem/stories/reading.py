@@ -22,6 +22,7 @@ from ecosystem.stories.format import (
     AS_OF_PATTERN,
     DATE_KEYS,
     FORMAT,
+    MAX_AREA,
     MAX_CAPTION_CHARS,
     MAX_DEPTH,
     MAX_FILE_BYTES,
@@ -29,6 +30,7 @@ from ecosystem.stories.format import (
     MAX_STEPS,
     MAX_TITLE_CHARS,
     MAX_ZOOM,
+    MIN_AREA,
     MIN_ZOOM,
     PLAYING_KEYS,
     STEP_KEYS,
@@ -374,23 +376,34 @@ def _parse_camera(
         return StoryProblem(name, number, title, where, message, fix)
 
     pan = raw.get("pan") if isinstance(raw, dict) else None
-    if not isinstance(raw, dict) or set(raw) != {"zoom", "pan"}:
+    if not isinstance(raw, dict) or set(raw) - {"area"} != {"zoom", "pan"}:
         fix = 'give {"zoom": 1.0, "pan": {"x": 0.0, "y": 0.0}}, or null'
         return None, [problem("camera", "is not a zoom and a pan", fix)]
     if not isinstance(pan, dict) or set(pan) != {"x", "y"}:
         return None, [problem("camera.pan", "is not an x and a y", 'give {"x": 0.0, "y": 0.0}')]
-    problems = []
-    for where, value, low, high in (
+    area = raw.get("area", {})
+    if not isinstance(area, dict) or (area and set(area) != {"width", "height"}):
+        fix = 'give {"width": 1600, "height": 900}, or leave it out'
+        return None, [problem("camera.area", "is not a width and a height", fix)]
+    checked = [
         ("camera.zoom", raw["zoom"], MIN_ZOOM, MAX_ZOOM),
         ("camera.pan.x", pan["x"], -MAX_PAN, MAX_PAN),
         ("camera.pan.y", pan["y"], -MAX_PAN, MAX_PAN),
-    ):
+    ]
+    if area:
+        checked += [
+            ("camera.area.width", area["width"], MIN_AREA, MAX_AREA),
+            ("camera.area.height", area["height"], MIN_AREA, MAX_AREA),
+        ]
+    problems = []
+    for where, value, low, high in checked:
         given = value if isinstance(value, int | float) and not isinstance(value, bool) else None
         if given is None or not math.isfinite(given) or not low <= given <= high:
             problems.append(problem(where, f"is {_shown(value)}", f"give a number {low}..{high}"))
     if problems:
         return None, problems
-    return Camera(float(raw["zoom"]), float(pan["x"]), float(pan["y"])), []
+    size = (float(area["width"]), float(area["height"])) if area else (None, None)
+    return Camera(float(raw["zoom"]), float(pan["x"]), float(pan["y"]), *size), []
 
 
 def _shown(value: Any) -> str:

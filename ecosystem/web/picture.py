@@ -109,9 +109,24 @@ def picture_title(model: Model, state: ViewState) -> str:
     return "The ecosystem network"
 
 
-def svg_picture(model: Model, state: ViewState, path: list[str] | None = None) -> str:
+Region = tuple[float, float, float, float]  # x, y of the top-left corner, width, height
+
+
+def svg_picture(
+    model: Model,
+    state: ViewState,
+    path: list[str] | None = None,
+    *,
+    region: Region | None = None,
+    size: tuple[float, float] | None = None,
+) -> str:
     """The view as a standalone SVG: title, links, entities (the most central named), a legend;
-    ``path`` (entity ids in reading order) is drawn highlighted, the rest faded."""
+    ``path`` (entity ids in reading order) is drawn highlighted, the rest faded.
+
+    By default the picture holds the whole view. With ``region`` (in layout coordinates) and
+    ``size`` (the pixels it filled on screen: a story step's camera), it shows that part alone,
+    drawn at that size as it was on screen; what lies wholly outside it is left out.
+    """
     along = list(itertools.pairwise(path or []))
     shown = visible(model, state, keep=path or (), keep_links=along)
     values = model.metrics[state.metric]
@@ -125,31 +140,24 @@ def svg_picture(model: Model, state: ViewState, path: list[str] | None = None) -
         named.add(state.selected)
     on_path = set(path or ())
     path_links = {frozenset(pair) for pair in along}
-    xs = [positions[n][0] for n in shown.nodes] or [0.0]
-    ys = [positions[n][1] for n in shown.nodes] or [0.0]
-    left, top = min(xs) - MAX_SIZE - MARGIN, min(ys) - MAX_SIZE - MARGIN - TITLE_HEIGHT
-    width = max(xs) - min(xs) + 2 * (MAX_SIZE + MARGIN) + LEGEND_WIDTH
-    height = max(ys) - min(ys) + 2 * (MAX_SIZE + MARGIN) + TITLE_HEIGHT
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left:.1f} {top:.1f} {width:.1f} '
-        f'{height:.1f}" width="{width:.0f}" height="{height:.0f}" font-family="sans-serif">',
-        f'<rect x="{left:.1f}" y="{top:.1f}" width="{width:.1f}" height="{height:.1f}" '
-        'fill="#ffffff"/>',
-        f'<text x="{left + MARGIN:.1f}" y="{top + MARGIN:.1f}" font-size="26" '
-        f'font-weight="bold" fill="#1b1f24">{escape(picture_title(model, state))}</text>',
-    ]
+    inside = _inside(region) if region is not None else None
     faded = bool(path)
+    drawing = []
     for first, second in shown.links:
         (x1, y1), (x2, y2) = positions[first], positions[second]
+        if inside is not None and not inside.crosses(x1, y1, x2, y2):
+            continue
         marked = frozenset((first, second)) in path_links
         colour, line = (ACCENT, 5) if marked else ("#9aa5b1", 1.2)
         opacity = 1 if marked or not faded else 0.15
-        parts.append(
+        drawing.append(
             f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{colour}" '
             f'stroke-width="{line}" opacity="{opacity}"/>'
         )
     for node in shown.nodes:
-        parts.append(
+        if inside is not None and not inside.holds(*positions[node]):
+            continue
+        drawing.append(
             _node(
                 model,
                 state,
@@ -161,9 +169,81 @@ def svg_picture(model: Model, state: ViewState, path: list[str] | None = None) -
                 path,
             )
         )
-    parts.append(_legend(model, state, left + width - LEGEND_WIDTH, top + TITLE_HEIGHT + MARGIN))
-    parts.append("</svg>")
-    return "\n".join(parts)
+    title = escape(picture_title(model, state))
+    if region is not None and size is not None:
+        return _framed(model, state, title, drawing, region, size)
+    xs = [positions[n][0] for n in shown.nodes] or [0.0]
+    ys = [positions[n][1] for n in shown.nodes] or [0.0]
+    left, top = min(xs) - MAX_SIZE - MARGIN, min(ys) - MAX_SIZE - MARGIN - TITLE_HEIGHT
+    width = max(xs) - min(xs) + 2 * (MAX_SIZE + MARGIN) + LEGEND_WIDTH
+    height = max(ys) - min(ys) + 2 * (MAX_SIZE + MARGIN) + TITLE_HEIGHT
+    return "\n".join(
+        [
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left:.1f} {top:.1f} {width:.1f} '
+            f'{height:.1f}" width="{width:.0f}" height="{height:.0f}" font-family="sans-serif">',
+            f'<rect x="{left:.1f}" y="{top:.1f}" width="{width:.1f}" height="{height:.1f}" '
+            'fill="#ffffff"/>',
+            f'<text x="{left + MARGIN:.1f}" y="{top + MARGIN:.1f}" font-size="26" '
+            f'font-weight="bold" fill="#1b1f24">{title}</text>',
+            *drawing,
+            _legend(model, state, left + width - LEGEND_WIDTH, top + TITLE_HEIGHT + MARGIN),
+            "</svg>",
+        ]
+    )
+
+
+class _inside:
+    """Whether an entity or a link can be seen in a region (an entity's shape counted in)."""
+
+    def __init__(self, region: Region) -> None:
+        x, y, width, height = region
+        self.left, self.top = x - MAX_SIZE, y - MAX_SIZE
+        self.right, self.bottom = x + width + MAX_SIZE, y + height + MAX_SIZE
+
+    def holds(self, x: float, y: float) -> bool:
+        return self.left <= x <= self.right and self.top <= y <= self.bottom
+
+    def crosses(self, x1: float, y1: float, x2: float, y2: float) -> bool:
+        # Left out only when both ends lie beyond the same side: a link may cross the region
+        # with both its ends outside it.
+        return not (
+            max(x1, x2) < self.left
+            or min(x1, x2) > self.right
+            or max(y1, y2) < self.top
+            or min(y1, y2) > self.bottom
+        )
+
+
+def _framed(
+    model: Model,
+    state: ViewState,
+    title: str,
+    drawing: list[str],
+    region: Region,
+    size: tuple[float, float],
+) -> str:
+    # The region drawn into a frame of ``size`` pixels under the title band, the legend beside.
+    x, y, width, height = region
+    frame_width, frame_height = size
+    total_width, total_height = frame_width + LEGEND_WIDTH, frame_height + TITLE_HEIGHT
+    return "\n".join(
+        [
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {total_width:.1f} '
+            f'{total_height:.1f}" width="{total_width:.0f}" height="{total_height:.0f}" '
+            'font-family="sans-serif">',
+            f'<rect x="0" y="0" width="{total_width:.1f}" height="{total_height:.1f}" '
+            'fill="#ffffff"/>',
+            f'<text x="{MARGIN / 2:.1f}" y="{MARGIN:.1f}" font-size="26" font-weight="bold" '
+            f'fill="#1b1f24">{title}</text>',
+            f'<svg x="0" y="{TITLE_HEIGHT:.1f}" width="{frame_width:.1f}" '
+            f'height="{frame_height:.1f}" viewBox="{x:.1f} {y:.1f} {width:.1f} {height:.1f}" '
+            'preserveAspectRatio="xMidYMid meet">',
+            *drawing,
+            "</svg>",
+            _legend(model, state, frame_width, TITLE_HEIGHT + MARGIN / 2),
+            "</svg>",
+        ]
+    )
 
 
 def _node(model, state, node, position, size, named, faded, path) -> str:

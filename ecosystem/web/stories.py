@@ -152,7 +152,14 @@ def caption(folder: Folder, state: ViewState) -> tuple[list, str]:
     camera = step.camera
     where = (
         json.dumps(
-            {"zoom": camera.zoom, "x": camera.pan_x, "y": camera.pan_y, "step": state.story_step}
+            {
+                "zoom": camera.zoom,
+                "x": camera.pan_x,
+                "y": camera.pan_y,
+                "width": camera.width,
+                "height": camera.height,
+                "step": state.story_step,
+            }
         )
         if camera
         else ""
@@ -376,7 +383,11 @@ def handle_download(model: Model, draft: Any) -> tuple[Any, Any]:
     if not story.steps:
         return no_update, "Add a step first: an offline story plays its steps."
     name = checked["name"] or "story"
-    return dcc.send_string(render_offline(story, model), f"{name}.html"), ""
+    try:
+        page = render_offline(story, model, name=name)
+    except StoryError as error:
+        return no_update, [html.Div(str(p)) for p in error.problems] or str(error)
+    return dcc.send_string(page, f"{name}.html"), ""
 
 
 CAMERA_SCRIPT = """function (clicks) {

@@ -15,9 +15,13 @@ from dash import dcc, html
 
 from ecosystem.explorer import Model
 from ecosystem.stories import (
+    MAX_AREA,
     MAX_CAPTION_CHARS,
     MAX_STEPS,
     MAX_TITLE_CHARS,
+    MAX_ZOOM,
+    MIN_AREA,
+    MIN_ZOOM,
     Camera,
     Story,
     parse_story,
@@ -80,6 +84,8 @@ def step_from_view(model: Model, query: str, camera: Any, number: int) -> dict:
 
 
 def _camera(raw: Any) -> dict | None:
+    # The camera the page reported (or a draft holds): zoom and pan kept in the format's range,
+    # the network area's size when it is a plausible one; None for anything else.
     if not isinstance(raw, dict) or not isinstance(raw.get("pan"), dict):
         return None
     try:
@@ -88,7 +94,16 @@ def _camera(raw: Any) -> dict | None:
         return None
     if not all(map(_finite, (zoom, x, y))):
         return None
-    return Camera(min(max(zoom, 0.05), 4.0), x, y).as_json()
+    area = raw.get("area")
+    size: tuple[float | None, float | None] = (None, None)
+    try:
+        width, height = float(area["width"]), float(area["height"])  # type: ignore[index]
+    except (KeyError, TypeError, ValueError):
+        pass
+    else:
+        if all(_finite(value) and MIN_AREA <= value <= MAX_AREA for value in (width, height)):
+            size = (width, height)
+    return Camera(min(max(zoom, MIN_ZOOM), MAX_ZOOM), x, y, *size).as_json()
 
 
 def _finite(value: float) -> bool:

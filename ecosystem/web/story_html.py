@@ -110,32 +110,60 @@ def content_policy() -> str:
 
 
 def step_picture(model: Model, step: Step) -> str:
-    """The SVG of ``step``'s view, its chosen path highlighted, for inlining in HTML."""
+    """The SVG of ``step``'s view, its chosen path highlighted, for inlining in HTML: the part
+    its camera looked at when the camera knows the area it was recorded in, else all of it."""
     from ecosystem.web.paths import handle_path
 
     state = spec.parse_url(model, step.query)
     _, store, _ = handle_path(model, state)
-    svg = svg_picture(model, state, store["nodes"] if store else None)
+    camera = step.camera
+    region = camera.region() if camera is not None else None
+    size = camera.area() if camera is not None else None
+    svg = svg_picture(model, state, store["nodes"] if store else None, region=region, size=size)
     # Inline SVG needs no namespace declaration; without it the file names no address at all.
     return re.sub(r'^<svg xmlns="[^"]*"', "<svg", svg, count=1)
 
 
-def render_offline(story: Story, model: Model) -> str:
-    """One self-contained HTML page that plays ``story`` on ``model``'s network; raises
-    :class:`~ecosystem.stories.StoryError` for a story with no steps."""
+MAX_PAGE_BYTES = 25_000_000  # an offline story opens in a second or two on a forum laptop
+
+
+def render_offline(
+    story: Story, model: Model, *, name: str = "story", limit: int = MAX_PAGE_BYTES
+) -> str:
+    """One self-contained HTML page that plays ``story`` on ``model``'s network.
+
+    Raises :class:`~ecosystem.stories.StoryError` (naming the story ``name``) for a story with
+    no steps, and for one whose page would pass ``limit`` bytes (UTF-8): the error names the
+    step at which it does, and the page is not made.
+    """
     count = len(story.steps)
     if not count:
-        problem = StoryProblem("story", 0, "", "steps", "has no steps", "add a step first")
+        problem = StoryProblem(name, 0, "", "steps", "has no steps", "add a step first")
         raise StoryError([problem])
-    sections = [
-        f'<section class="step" id="step-{number}" data-step="{number}" aria-hidden="true" '
-        f'aria-label="Step {number} of {count}">\n'
-        f'<div class="picture" role="img" aria-label="{escape(step.title)}">'
-        f"{step_picture(model, step)}</div>\n"
-        f'<div class="words"><h2 class="step-title">{escape(step.title)}</h2>\n'
-        f'<p class="caption">{escape(step.caption)}</p></div>\n</section>'
-        for number, step in enumerate(story.steps, start=1)
-    ]
+    sections = []
+    size = len(STYLE) + len(SCRIPT) + 2_000
+    for number, step in enumerate(story.steps, start=1):
+        section = (
+            f'<section class="step" id="step-{number}" data-step="{number}" aria-hidden="true" '
+            f'aria-label="Step {number} of {count}">\n'
+            f'<div class="picture" role="img" aria-label="{escape(step.title)}">'
+            f"{step_picture(model, step)}</div>\n"
+            f'<div class="words"><h2 class="step-title">{escape(step.title)}</h2>\n'
+            f'<p class="caption">{escape(step.caption)}</p></div>\n</section>'
+        )
+        size += len(section.encode("utf-8"))
+        if size > limit:
+            problem = StoryProblem(
+                name,
+                number,
+                step.title,
+                "view",
+                f"takes the offline page past {limit / 1e6:g} MB",
+                "show fewer entities in the steps' views (a filter, a neighbourhood, a closer "
+                "camera) or split the story in two",
+            )
+            raise StoryError([problem])
+        sections.append(section)
     title = escape(story.title)
     return "\n".join(
         [

@@ -65,6 +65,15 @@ def test_a_step_is_the_view_of_the_address_without_the_playing(town):
     assert step["camera"] == {"zoom": 1.5, "pan": {"x": 3.0, "y": -4.0}}
 
 
+def test_a_step_keeps_the_network_area_its_camera_was_recorded_in(town):
+    reported = {"zoom": 1.5, "pan": {"x": 3, "y": -4}, "area": {"width": 1312, "height": 861}}
+    camera = step_from_view(town, "?sel=acme", reported, 1)["camera"]
+    assert camera["area"] == {"width": 1312.0, "height": 861.0}
+    for area in ({"width": 5, "height": 861}, {"width": "wide"}, [1312, 861], None):
+        kept = step_from_view(town, "", {**reported, "area": area}, 1)["camera"]
+        assert kept == {"zoom": 1.5, "pan": {"x": 3.0, "y": -4.0}}  # the area left out
+
+
 def test_a_camera_out_of_range_is_brought_within_it_or_dropped(town):
     assert (
         step_from_view(town, "", {"zoom": 99, "pan": {"x": 0, "y": 0}}, 3)["camera"]["zoom"] == 4.0
