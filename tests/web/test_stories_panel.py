@@ -226,3 +226,24 @@ def test_the_offline_download_holds_every_step_and_an_empty_story_says_why(town)
     assert "http://" not in sent["content"] and "https://" not in sent["content"]
     sent, note = handle_download(town, draft())
     assert sent is no_update and "Add a step" in note
+
+
+def test_the_played_camera_carries_the_area_it_was_recorded_in(tmp_path):
+    from ecosystem.stories import Camera
+
+    framed = Step("Close", "", (("sel", "acme"),), Camera(1.5, 3.0, -4.0, 900.0, 763.0))
+    old = Step("Old", "", (("sel", "acme"),), Camera(1.5, 3.0, -4.0))
+    write_story(tmp_path, "cams", Story("Cameras", (framed, old)))
+    where = [
+        json.loads(caption(Folder(tmp_path), ViewState(story="cams", story_step=n))[1])
+        for n in (1, 2)
+    ]
+    assert where[0] == {
+        "zoom": 1.5,
+        "x": 3.0,
+        "y": -4.0,
+        "width": 900.0,
+        "height": 763.0,
+        "step": 1,
+    }
+    assert where[1]["width"] is None and where[1]["height"] is None
