@@ -28,7 +28,7 @@ from ecosystem.analysis.lookup import EntityIndex, build_index
 from ecosystem.analysis.paths import PathIndex, path_index
 from ecosystem.analysis.periods import Span, counts, dated_span
 from ecosystem.analysis.synergy import SynergyIndex, prepare
-from ecosystem.analysis.timeline import as_of, view_as_of
+from ecosystem.analysis.timeline import EdgeDates, as_of, edge_dates, view_as_of
 from ecosystem.cache import (
     compute_communities,
     compute_layout,
@@ -166,6 +166,12 @@ class Model:
         """Relations beginning in each period of :attr:`span`, by type (the timeline chart's
         bars), counted once on first use."""
         return counts(self.graph, self.span) if self.span else {}
+
+    @cached_property
+    def edge_dates(self) -> list[EdgeDates]:
+        """What cutting the view at a date needs of each link (:func:`view_as_of`), worked
+        out on the first date asked for and kept for the others."""
+        return edge_dates(self.view)
 
     def at(self, when: date, *, past: bool = True) -> Model:
         """This network as of ``when`` (:func:`model_at`): built on first use and kept for the
@@ -354,7 +360,7 @@ def model_at(
     with bulk_allocation():
         report = progress or (lambda *_: None)
         report(0, 1, "network")
-        view = view_as_of(model.view, when, past=past)
+        view = view_as_of(model.view, when, past=past, dates=model.edge_dates)
         nx.freeze(view)
         placed = model.layout
         dated = _model(
