@@ -173,10 +173,12 @@ def report(result: dict, load: tuple[str, str]) -> str:
         describe("networkx", "igraph", "numpy", "dash"),
         f"Load average {load[0]} at the start, {load[1]} at the end.",
         "",
-        "From the arrow key pressed on the as-of control to the first frame after the network "
-        "of the new date is drawn (milliseconds). *A date met first*: the server builds that "
-        "date's model (its metrics read from the cache folder when an earlier run filled it). "
-        "*A date met again*: the server holds it in memory.",
+        "From the arrow key pressed on the as-of control to the last change of the drawing "
+        "of the new date (milliseconds). *A date met first*: the server builds that date's "
+        "model (its metrics read from the cache folder when an earlier run filled it). *A date "
+        "met again*: shown before in this session; the server still holds it when it is among "
+        "the last few dates (within three times the full network's links), else builds it "
+        "again.",
         "",
         "| moves | count | median | p95 | slowest |",
         "|---|---:|---:|---:|---:|",

@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from ecosystem.cli import main
 from ecosystem.graph import load_graph
 from tests.helpers import TINY_ENTITIES, TINY_RELATIONS, write_dataset
@@ -214,3 +216,42 @@ def test_the_progress_bar_stays_silent_off_a_terminal(monkeypatch):
     with progress_bar("Preparing the network") as progress:
         progress(1, 11, "degree")
     assert screen.getvalue() == ""
+
+
+# What the command line loads ---------------------------------------------------------------
+
+_LOADED = """
+import contextlib, io, runpy, sys
+sys.argv = ["ecosystem", *sys.argv[1:]]
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        runpy.run_module("ecosystem", run_name="__main__")
+    except SystemExit:
+        pass
+print(" ".join(sorted(name for name in sys.modules if "." not in name)))
+"""
+HEAVY = ("numpy", "scipy", "networkx", "igraph", "rapidfuzz", "pandas", "plotly")
+WEB = ("dash", "dash_cytoscape", "dash_ag_grid", "flask", "werkzeug", "waitress", "gunicorn")
+
+
+def _loaded(*argv: str) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _LOADED, *argv], capture_output=True, text=True, check=True
+    )
+    return set(done.stdout.split())
+
+
+def test_help_loads_no_analysis_library_and_no_web_framework():
+    loaded = _loaded("--help")
+    assert "ecosystem" in loaded  # the check itself ran the command line
+    assert not loaded.intersection(HEAVY + WEB), loaded.intersection(HEAVY + WEB)
+    assert not _loaded("export", "--help").intersection(HEAVY + WEB)
+
+
+@pytest.mark.parametrize(
+    "argv", [("stats",), ("path", "ismc", "dg-grow"), ("centrality",), ("communities",)]
+)
+def test_a_query_on_the_shipped_data_loads_no_web_framework(argv):
+    loaded = _loaded(*argv)
+    assert "networkx" in loaded  # it did answer the query
+    assert not loaded.intersection(WEB), loaded.intersection(WEB)

@@ -22,13 +22,6 @@ import networkx as nx
 
 from ecosystem.errors import EcosystemError
 
-CONVENTIONS = {
-    "graph": "normalised over the whole network (networkx, Gephi)",
-    "component": "betweenness normalised within each connected component (Cytoscape "
-    "NetworkAnalyzer)",
-    "two-mode": "degree, betweenness and closeness normalised for a two-mode network "
-    "(Borgatti and Halgin)",
-}
 TWO_MODE_METRICS = ("degree", "betweenness", "closeness")
 
 

@@ -21,7 +21,7 @@ __all__ = ["EXIT_OK", "EXIT_PROBLEM", "build_parser", "format_table", "main", "p
 
 def build_parser() -> argparse.ArgumentParser:
     from ecosystem import __version__
-    from ecosystem.graph import default_data_dir
+    from ecosystem.resources import default_data_dir
 
     parser = argparse.ArgumentParser(
         prog="ecosystem", description="Explore a stakeholder and ecosystem network."

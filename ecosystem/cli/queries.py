@@ -32,7 +32,7 @@ def register(
 def _add_centrality(
     commands: Any, common: argparse.ArgumentParser, as_json: argparse.ArgumentParser
 ) -> None:
-    from ecosystem.analysis.centrality import METRICS
+    from ecosystem.analysis.metric_names import METRICS
     from ecosystem.schema import ENTITY_TYPES
 
     types_help = "entity types: " + ", ".join(ENTITY_TYPES)
@@ -59,7 +59,7 @@ def _add_centrality(
     )
     centrality.add_argument("--top", "-n", type=_positive, default=10)
     centrality.add_argument("--raw", action="store_true", help="raw values, not normalised")
-    from ecosystem.analysis.conventions import CONVENTIONS
+    from ecosystem.analysis.metric_names import CONVENTIONS
 
     centrality.add_argument(
         "--convention",
@@ -167,7 +167,8 @@ def _add_communities(
 
 def cmd_centrality(args: argparse.Namespace, out: TextIO) -> int:
     from ecosystem.analysis.centrality import METRICS, method, ranking
-    from ecosystem.analysis.conventions import CONVENTIONS, convention_scores
+    from ecosystem.analysis.conventions import convention_scores
+    from ecosystem.analysis.metric_names import CONVENTIONS
 
     view = _load_view(args.data, args)
     dated_line, dated_fields = as_of_line(view), as_of_fields(view)

@@ -14,21 +14,33 @@ typed graph, with every centrality metric where the format has attributes.
 
 from __future__ import annotations
 
-from ecosystem.interchange.exporter import (
-    FILE_NAMES,
-    MEDIA_TYPES,
-    export_files,
-    export_graph,
-)
-from ecosystem.interchange.formats import (
-    EXPORT_FORMATS,
-    FORMATS,
-    IMPORT_FORMATS,
-    Download,
-    Format,
-    download,
-)
-from ecosystem.interchange.importer import import_files, read_files
+import importlib
+from typing import Any
+
+# Where each name is: imported on first use, so that ``ecosystem.interchange.cli`` (the command
+# line's parser) loads no reader or writer.
+_HOMES = {
+    "FILE_NAMES": "exporter",
+    "MEDIA_TYPES": "exporter",
+    "export_files": "exporter",
+    "export_graph": "exporter",
+    "EXPORT_FORMATS": "formats",
+    "FORMATS": "formats",
+    "IMPORT_FORMATS": "formats",
+    "Download": "formats",
+    "Format": "formats",
+    "download": "formats",
+    "import_files": "importer",
+    "read_files": "importer",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)
+
 
 __all__ = [
     "EXPORT_FORMATS",

@@ -39,10 +39,14 @@ def register(commands, common: argparse.ArgumentParser, as_json: argparse.Argume
 
 
 def _add_import(commands, as_json: argparse.ArgumentParser) -> None:
-    from ecosystem.graph import default_data_dir
-    from ecosystem.interchange.files import DEFAULT_MAX_MB
-    from ecosystem.interchange.formats import FORMATS, IMPORT_FORMATS
-    from ecosystem.interchange.vocabulary import DEFAULT_ENTITY_TYPE
+
+    from ecosystem.interchange.formats import (
+        DEFAULT_ENTITY_TYPE,
+        DEFAULT_MAX_MB,
+        FORMATS,
+        IMPORT_FORMATS,
+    )
+    from ecosystem.resources import default_data_dir
     from ecosystem.schema import ENTITY_TYPES
 
     formats = "; ".join(f"{name}: {what}" for name, what in IMPORT_FORMATS.items())

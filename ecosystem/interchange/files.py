@@ -20,11 +20,11 @@ from xml.parsers import expat
 
 from ecosystem.analysis.lookup import fold
 from ecosystem.errors import Problem
+from ecosystem.interchange.formats import DEFAULT_MAX_MB
 from ecosystem.tables import CsvTable, decode, parse_csv
 
-__all__ = ["CsvTable", "decode"]
+__all__ = ["DEFAULT_MAX_MB", "CsvTable", "decode"]
 
-DEFAULT_MAX_MB = 100
 MEGABYTE = 1024 * 1024
 # Deeper than any network file needs (GEXF's nested nodes, yEd's groups go a few levels down);
 # deeper documents are refused before anything walks them, and the readers' recursion over nested

@@ -17,34 +17,35 @@ adding a format is one entry here.
 from __future__ import annotations
 
 import base64
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypedDict
-
-import networkx as nx
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from ecosystem.errors import Problem
-from ecosystem.interchange import (
-    cordis,
-    csvpair,
-    cyjs,
-    gexf,
-    gml,
-    graphml,
-    graphology,
-    kumu,
-    pajek,
-)
-from ecosystem.interchange.bundle import GraphImport, Imported, Report
 
-Rows = tuple[list[Imported], list[Imported]]
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from ecosystem.interchange.bundle import GraphImport, Imported, Report
+
+# The readers and writers are imported when first used, so that the command line's --help, which
+# lists the formats, loads none of the libraries they read and write with.
+Rows = tuple["list[Imported]", "list[Imported]"]
 # (paths, report, problems, default entity type) -> entity and relation rows
-TableReader = Callable[[list[Path], Report, list[Problem], str], Rows]
+TableReader = Callable[[list[Path], "Report", list[Problem], str], Rows]
 # (paths, builder, problems): adds nodes and edges to the builder
-GraphReader = Callable[[list[Path], GraphImport, list[Problem]], None]
+GraphReader = Callable[[list[Path], "GraphImport", list[Problem]], None]
 # (entity rows, relation rows, metrics, options) -> the bytes of each file, by suggested name
 Writer = Callable[[list[dict], list[dict], dict, "ExportOptions"], dict[str, bytes]]
+DEFAULT_MAX_MB = 100  # an import refuses larger files unless told otherwise
+DEFAULT_ENTITY_TYPE = "association"  # the type of an imported entity whose type matches none
+
+
+def _module(name: str) -> ModuleType:
+    return importlib.import_module(f"ecosystem.interchange.{name}")
 
 
 @dataclass(frozen=True)
@@ -82,30 +83,34 @@ class Format:
         return self.table_reader is not None or self.graph_reader is not None
 
 
-def _single(reader: Callable[[Path, GraphImport, list[Problem]], None]) -> GraphReader:
+def _single(module: str) -> GraphReader:
     def read(paths: list[Path], builder: GraphImport, problems: list[Problem]) -> None:
-        reader(paths[0], builder, problems)
+        _module(module).read(paths[0], builder, problems)
 
     return read
 
 
+def _kumu(paths: list[Path], builder: GraphImport, problems: list[Problem]) -> None:
+    _module("kumu").read(paths, builder, problems)
+
+
 def _cordis(paths: list[Path], report: Report, problems: list[Problem], default: str) -> Rows:
-    return cordis.read(paths, report, problems, default_type=default)
+    return _module("cordis").read(paths, report, problems, default_type=default)
 
 
 def _csv(paths: list[Path], report: Report, problems: list[Problem], default: str) -> Rows:
-    return csvpair.read(paths, report, problems)
+    return _module("csvpair").read(paths, report, problems)
 
 
-def _one(name: str, write: Callable[[list[dict], list[dict], dict], bytes]) -> Writer:
+def _one(name: str, module: str) -> Writer:
     def writer(entities, relations, metrics, options: ExportOptions) -> dict[str, bytes]:
-        return {name: write(entities, relations, metrics)}
+        return {name: _module(module).write(entities, relations, metrics)}
 
     return writer
 
 
 def _gexf(entities, relations, metrics, options: ExportOptions) -> dict[str, bytes]:
-    content = gexf.write(
+    content = _module("gexf").write(
         entities,
         relations,
         metrics,
@@ -117,18 +122,19 @@ def _gexf(entities, relations, metrics, options: ExportOptions) -> dict[str, byt
 
 
 def _graphml(entities, relations, metrics, options: ExportOptions) -> dict[str, bytes]:
-    content = graphml.write(
+    content = _module("graphml").write(
         entities, relations, metrics, dict(options.methods), mixed_edges=options.mixed_edges
     )
     return {"ecosystem.graphml": content}
 
 
 def _cyjs(entities, relations, metrics, options: ExportOptions) -> dict[str, bytes]:
-    return {"ecosystem.cyjs": cyjs.write(entities, relations, metrics, dict(options.methods))}
+    write: Any = _module("cyjs").write
+    return {"ecosystem.cyjs": write(entities, relations, metrics, dict(options.methods))}
 
 
 def _csvpair(entities, relations, metrics, options: ExportOptions) -> dict[str, bytes]:
-    return csvpair.write(entities, relations, metrics)
+    return _module("csvpair").write(entities, relations, metrics)
 
 
 FORMATS: dict[str, Format] = {
@@ -148,7 +154,7 @@ FORMATS: dict[str, Format] = {
             reads="a GEXF file from Gephi (versions 1.1 to 1.3, static or dynamic)",
             writes="GEXF for Gephi: entity and relation types and every centrality metric as "
             "attributes",
-            graph_reader=_single(gexf.read),
+            graph_reader=_single("gexf"),
             writer=_gexf,
             file_name="ecosystem.gexf",
             media_type="application/gexf+xml",
@@ -159,7 +165,7 @@ FORMATS: dict[str, Format] = {
             "GraphML (Cytoscape, yEd, Gephi)",
             reads="a GraphML file from Gephi, Cytoscape, yEd or networkx",
             writes="GraphML for Gephi, Cytoscape and yEd: every column and every metric",
-            graph_reader=_single(graphml.read),
+            graph_reader=_single("graphml"),
             writer=_graphml,
             file_name="ecosystem.graphml",
             media_type="application/graphml+xml",
@@ -170,7 +176,7 @@ FORMATS: dict[str, Format] = {
             "Cytoscape.js JSON",
             reads="a Cytoscape.js JSON file (.cyjs) from Cytoscape or Cytoscape.js",
             writes="Cytoscape.js JSON (.cyjs), as Cytoscape desktop writes it",
-            graph_reader=_single(cyjs.read),
+            graph_reader=_single("cyjs"),
             writer=_cyjs,
             file_name="ecosystem.cyjs",
             media_type="application/json",
@@ -181,8 +187,8 @@ FORMATS: dict[str, Format] = {
             reads="a Kumu workbook (.xlsx, sheets Elements and Connections), its two CSV "
             "files, or a Kumu JSON blueprint",
             writes="a Kumu workbook (.xlsx) with Elements and Connections sheets",
-            graph_reader=kumu.read,
-            writer=_one("ecosystem.xlsx", kumu.write),
+            graph_reader=_kumu,
+            writer=_one("ecosystem.xlsx", "kumu"),
             file_name="ecosystem.xlsx",
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             binary=True,
@@ -192,19 +198,19 @@ FORMATS: dict[str, Format] = {
             "graphology",
             "Graphology JSON (Gephi Lite)",
             reads="a graphology JSON file or a Gephi Lite workspace (.json)",
-            graph_reader=_single(graphology.read),
+            graph_reader=_single("graphology"),
         ),
         Format(
             "gml",
             "GML",
             reads="a GML file (the classic network collections, igraph, networkx, yEd)",
-            graph_reader=_single(gml.read),
+            graph_reader=_single("gml"),
         ),
         Format(
             "pajek",
             "Pajek .net",
             reads="a Pajek .net file (vertices, arcs and edges)",
-            graph_reader=_single(pajek.read),
+            graph_reader=_single("pajek"),
         ),
         Format(
             "csv",

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ecosystem.analysis.centrality import METRICS
 from ecosystem.analysis.lookup import fold
+from ecosystem.analysis.metric_names import METRICS
+from ecosystem.interchange.formats import DEFAULT_ENTITY_TYPE
 from ecosystem.interchange.synonyms import ENTITY_SYNONYMS, RELATION_SYNONYMS, REVERSED_SYNONYMS
 from ecosystem.schema import ENTITY_TYPES, RELATION_TYPES
 
-DEFAULT_ENTITY_TYPE = "association"
 DEFAULT_RELATION_TYPE = "collaborates_with"
 
 Match = Literal["same", "synonym", "fallback"]
