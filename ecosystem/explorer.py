@@ -23,7 +23,7 @@ import networkx as nx
 import numpy as np
 
 from ecosystem.analysis.centrality import METRICS, Method, Progress
-from ecosystem.analysis.communities import membership
+from ecosystem.analysis.communities import matched, membership
 from ecosystem.analysis.lookup import EntityIndex, build_index
 from ecosystem.analysis.paths import PathIndex, path_index
 from ecosystem.analysis.periods import Span, counts, dated_span
@@ -283,10 +283,12 @@ def _model(
     *,
     known: Known | None = None,
     when: date | None = None,
+    reference: Mapping[str, int] | None = None,
 ) -> Model:
     """The :class:`Model` of ``graph()`` and its simple ``view``: its metrics, rankings,
     communities and lookups those ``known`` (every one of them), else each computed on first
-    use (and cached as :func:`build_model`'s are, one file per metric)."""
+    use (and cached as :func:`build_model`'s are, one file per metric). Communities are
+    numbered after ``reference`` when given (:func:`~ecosystem.analysis.communities.matched`)."""
     values, how, ranked, parts = known or Known({}, {}, {}, {})
 
     def measure(name: str) -> tuple[Mapping[Hashable, float], Method]:
@@ -314,9 +316,10 @@ def _model(
             return path_index(view)
         if name == "membership":
             return MappingProxyType(membership(held["communities"]))
-        return compute_communities(
+        found = compute_communities(
             view, settings=settings.communities, directory=cache, use_cache=use_cache
         )
+        return matched(found, reference) if reference is not None else found
 
     held: Computed = Computed(PARTS, part, done=parts)
     return Model(
@@ -354,7 +357,8 @@ def model_at(
     network alone (suggestions with the history cut at ``when``, the ranker's training too),
     cached as ``model``'s are (the dated network's content names its own entries). The layout
     is the full model's, restricted to the entities left, so that an entity keeps its place
-    from one date to the next. ``progress`` is told as ``progress(0, 1, "network")`` and
+    from one date to the next; communities are numbered after the full model's, so that they
+    keep their colours. ``progress`` is told as ``progress(0, 1, "network")`` and
     ``progress(1, 1, "")``.
     """
     with bulk_allocation():
@@ -371,6 +375,7 @@ def model_at(
             model.use_cache,
             {node: placed[node] for node in view},
             when=when,
+            reference=model.community,
         )
         report(1, 1, "")
         return dated

@@ -7,7 +7,7 @@ import json
 import networkx as nx
 import pytest
 
-from ecosystem.analysis.communities import communities, membership
+from ecosystem.analysis.communities import communities, matched, membership
 
 
 def two_cliques(left: int = 4, right: int = 4) -> nx.Graph:
@@ -118,3 +118,58 @@ def test_top_members_below_one_is_refused():
 def test_multigraph_is_refused():
     with pytest.raises(TypeError, match="simple_view"):
         communities(nx.MultiGraph([("a", "b")]))
+
+
+# Numbered after another split ------------------------------------------------------------------
+
+
+def _split(*groups: list[str]) -> dict:
+    return {
+        "modularity": 0.5,
+        "communities": [
+            {"id": number, "size": len(members), "label": members[0], "members": members}
+            for number, members in enumerate(groups)
+        ],
+    }
+
+
+def test_each_community_takes_the_number_most_of_its_members_had():
+    reference = {"a": 3, "b": 3, "c": 0, "x": 0, "y": 0, "z": 5}
+    result = matched(_split(["x", "y", "a"], ["a2", "b", "c"], ["z"]), reference)
+    assert [c["id"] for c in result["communities"]] == [0, 3, 5]
+    assert [c["members"] for c in result["communities"]] == [
+        ["x", "y", "a"],
+        ["a2", "b", "c"],
+        ["z"],
+    ]
+    assert result["modularity"] == 0.5
+
+
+def test_the_larger_community_keeps_a_number_two_would_take():
+    reference = {"a": 0, "b": 0, "c": 0, "d": 0, "e": 1}
+    result = matched(_split(["a", "b", "c"], ["d", "e"]), reference)
+    # The second is half in 0 and half in 1: 0 is taken by the larger, so it takes 1.
+    assert [c["id"] for c in result["communities"]] == [0, 1]
+
+
+def test_communities_with_no_number_left_take_new_ones_after_the_reference():
+    reference = {"a": 0, "b": 0, "c": 0}
+    result = matched(_split(["a", "b"], ["c"], ["new"]), reference)
+    assert [c["id"] for c in result["communities"]] == [0, 1, 2]
+    ids = [c["id"] for c in result["communities"]]
+    assert len(set(ids)) == len(ids)
+
+
+def test_numbers_stay_distinct_whatever_the_votes():
+    graph = nx.connected_caveman_graph(6, 5)
+    whole = membership(communities(graph))
+    part = graph.subgraph([node for node in graph if node % 7]).copy()
+    result = matched(communities(part), whole)
+    ids = [c["id"] for c in result["communities"]]
+    assert len(set(ids)) == len(ids) and set(membership(result)) == set(part)
+
+
+def test_a_split_equal_to_the_reference_keeps_its_numbers():
+    graph = nx.connected_caveman_graph(4, 5)
+    found = communities(graph)
+    assert matched(found, membership(found)) == found

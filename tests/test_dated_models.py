@@ -182,3 +182,33 @@ def test_the_typed_graph_of_a_date_is_cut_when_first_read(model):
     )
     assert dated.graph.graph == expected.graph
     assert dated.relation_counts == dict(Counter(kind for *_, kind in expected.edges.data("type")))
+
+
+def test_communities_of_a_date_are_numbered_after_the_whole_networks(model):
+    dated = model_at(model, BEFORE)
+    groups = dated.community_info["communities"]
+    ids = [group["id"] for group in groups]
+    assert len(set(ids)) == len(ids)
+    # The largest chooses first: it takes the number most of its members have in the whole.
+    votes = Counter(model.community[node] for node in groups[0]["members"])
+    assert groups[0]["id"] == min(votes, key=lambda number: (-votes[number], number))
+    assert dated.community == {node: group["id"] for group in groups for node in group["members"]}
+
+
+def test_a_community_keeps_its_colour_when_a_date_reorders_them():
+    from itertools import combinations
+
+    from tests.helpers import make_dated_graph
+
+    big = [f"a{n}" for n in range(6)]  # the largest community, all of it begun in 2020
+    small = [f"b{n}" for n in range(4)]  # undated: there on every date
+    nodes = {node: (node.upper(), "company") for node in big + small}
+    edges = [(s, t, "partner_of", "2020", "") for s, t in combinations(big, 2)]
+    edges += [(s, t, "partner_of", "", "") for s, t in combinations(small, 2)]
+    edges.append(("a0", "b0", "partner_of", "2020", ""))
+    whole = build_model(make_dated_graph(nodes, edges), use_cache=False)
+    assert whole.community["a0"] == 0 and whole.community["b0"] == 1
+    early = model_at(whole, date(2019, 12, 31))
+    assert set(early.view) == set(small)  # alone, the small community is the largest one
+    assert early.community_info["communities"][0]["id"] == 1
+    assert {early.community[node] for node in small} == {1}

@@ -6,7 +6,9 @@ Links weigh their ``weight`` (on the simple view, the number of merged relations
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections import Counter
+from collections.abc import Hashable, Mapping
+from typing import Any
 
 import networkx as nx
 
@@ -78,3 +80,35 @@ def membership(result: dict) -> dict[Hashable, int]:
         for community in result["communities"]
         for node in community["members"]
     }
+
+
+def matched(result: dict, reference: Mapping[Any, int]) -> dict:
+    """``result`` (of :func:`communities`) with its communities numbered after ``reference``
+    (each entity's community id in another split of the same entities, such as the whole
+    network's), so that a community keeps its number, and its colour, from one split to the
+    next.
+
+    Largest first, each community takes the number of the reference community most of its
+    members are in, if no larger one took it (ties go to the smaller number); a community with
+    no number left, or no member in ``reference``, takes the next number after all of
+    ``reference``'s. The order, sizes, labels and members are unchanged.
+
+    >>> whole = {"a": 0, "b": 0, "c": 0, "x": 1, "y": 1}
+    >>> split = communities(nx.Graph([("x", "y"), ("y", "z"), ("x", "z"), ("a", "b")]))
+    >>> [(c["id"], c["members"]) for c in split["communities"]]
+    [(0, ['x', 'y', 'z']), (1, ['a', 'b'])]
+    >>> [(c["id"], c["members"]) for c in matched(split, whole)["communities"]]
+    [(1, ['x', 'y', 'z']), (0, ['a', 'b'])]
+    """
+    taken: set[int] = set()
+    fresh = max(reference.values(), default=-1) + 1
+    renumbered = []
+    for community in result["communities"]:
+        votes = Counter(reference[node] for node in community["members"] if node in reference)
+        choices = sorted(votes.items(), key=lambda vote: (-vote[1], vote[0]))
+        number = next((found for found, _ in choices if found not in taken), None)
+        if number is None:
+            number, fresh = fresh, fresh + 1
+        taken.add(number)
+        renumbered.append({**community, "id": number})
+    return {**result, "communities": renumbered}
