@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import statistics
 import sys
 import tempfile
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import h2020
-from benchmarks.machine import describe
+from benchmarks.machine import describe, load_average
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = Path("/work/h2020/h2020-full")
@@ -187,13 +186,6 @@ def say(text: str) -> None:
     print(f"as_of: {text}", file=sys.stderr, flush=True)
 
 
-def _load() -> str:
-    try:
-        return f"{os.getloadavg()[0]:.1f}"
-    except OSError:
-        return "unknown"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -208,9 +200,9 @@ def main() -> None:
     data = args.data
     if not (data / "relations.csv").is_file():
         data = h2020.DEFAULT_OUT / "h2020-full"
-    start = _load()
+    start = load_average()
     result = measure(data, args.years, args.repeat, args.cold_repeat, args.full_cache)
-    text = report(result, (start, _load()))
+    text = report(result, (start, load_average()))
     args.out.write_text(text, encoding="utf-8")
     print(text)
 

@@ -18,7 +18,6 @@ meets a date the server keeps in memory.
 from __future__ import annotations
 
 import argparse
-import os
 import socket
 import statistics
 import subprocess
@@ -31,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import chromium
-from benchmarks.machine import describe
+from benchmarks.machine import describe, load_average
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = Path("/work/h2020/h2020-full")
@@ -202,13 +201,6 @@ def say(text: str) -> None:
     print(f"date_move: {text}", file=sys.stderr, flush=True)
 
 
-def _load() -> str:
-    try:
-        return f"{os.getloadavg()[0]:.1f}"
-    except OSError:
-        return "unknown"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -217,9 +209,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-date-move.md")
     args = parser.parse_args()
     cache = args.cache or Path(tempfile.mkdtemp(prefix="date-move-"))
-    start = _load()
+    start = load_average()
     result = measure(args.data, cache, args.rounds)
-    args.out.write_text(report(result, (start, _load())), encoding="utf-8")
+    args.out.write_text(report(result, (start, load_average())), encoding="utf-8")
     print(args.out)
 
 

@@ -35,3 +35,11 @@ def describe(*packages: str) -> str:
         f"Machine: {cpu_name()}, {os.cpu_count()} cores{memory}; "
         f"Python {platform.python_version()}" + "".join(f", {item}" for item in versions) + "."
     )
+
+
+def load_average() -> str:
+    """The machine's load average over the last minute, as a report prints it."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "unknown"
