@@ -212,3 +212,18 @@ def test_a_community_keeps_its_colour_when_a_date_reorders_them():
     assert set(early.view) == set(small)  # alone, the small community is the largest one
     assert early.community_info["communities"][0]["id"] == 1
     assert {early.community[node] for node in small} == {1}
+
+
+def test_a_dated_download_reads_the_records_without_cutting_the_typed_graph(model):
+    from ecosystem.web.export import visible_subgraph
+    from ecosystem.web.spec import ViewState
+
+    dated = model_at(model, date(2023, 10, 31))  # some began, one ended in September
+    subgraph = visible_subgraph(dated, ViewState())
+    assert not dated.parts.ready("graph")
+    expected = dated.graph  # cut now, to compare
+    assert sorted(subgraph.edges(keys=True, data=True)) == sorted(
+        expected.edges(keys=True, data=True)
+    )
+    assert dict(subgraph.nodes(data=True)) == dict(expected.nodes(data=True))
+    assert any(past for *_, past in subgraph.edges(data="past"))  # what had ended, marked

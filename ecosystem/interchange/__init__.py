@@ -7,6 +7,7 @@ result with the loader and only then replace the dataset's files, atomically. Ex
 typed graph, with every centrality metric where the format has attributes.
 
 >>> from ecosystem.graph import load_graph
+>>> from ecosystem.interchange import export_files
 >>> files = export_files(load_graph(), "gexf")
 >>> list(files)
 ['ecosystem.gexf']

@@ -74,12 +74,15 @@ def menu() -> html.Details:
 
 
 def visible_subgraph(model: Model, state: Filters) -> nx.MultiDiGraph:
-    """The typed relations among what the view shows, in file order."""
+    """The typed relations among what the view shows, in file order.
+
+    Read from the view's relation records, which hold every column of each relation: the typed
+    graph of a network as of a date is not cut for a download."""
     shown = visible(model, state)
     kinds = set(shown.relation_types) if shown.relation_types is not None else None
-    subgraph = nx.MultiDiGraph(data_dir=model.graph.graph.get("data_dir"))
+    subgraph = nx.MultiDiGraph(data_dir=model.view.graph.get("data_dir"))
     for node in shown.nodes:
-        subgraph.add_node(node, **model.graph.nodes[node])
+        subgraph.add_node(node, **model.view.nodes[node])
     # The relations behind each link on screen (not a pass over every relation of a large
     # network).
     records = sorted(
@@ -92,9 +95,12 @@ def visible_subgraph(model: Model, state: Filters) -> nx.MultiDiGraph:
         key=lambda record: record.get("line", 0),
     )
     for record in records:
-        source, target, key = record["source"], record["target"], record["key"]
-        subgraph.add_edge(source, target, key=key, **model.graph.edges[source, target, key])
+        columns = {name: value for name, value in record.items() if name not in RECORD_ENDS}
+        subgraph.add_edge(record["source"], record["target"], key=record["key"], **columns)
     return subgraph
+
+
+RECORD_ENDS = ("source", "target", "key")  # what a relation record adds to its columns
 
 
 def export_csv(model: Model, state: Filters) -> str:

@@ -6,7 +6,6 @@ import base64
 import csv
 import importlib
 import io
-import sys
 
 import networkx as nx
 import pytest
@@ -23,7 +22,7 @@ def model(shipped_graph):
 
 
 def test_importing_the_app_builds_nothing():
-    module = importlib.reload(sys.modules["ecosystem.app"])
+    module = importlib.reload(importlib.import_module("ecosystem.app"))
     assert not [name for name, value in vars(module).items() if type(value).__name__ == "Dash"]
 
 
