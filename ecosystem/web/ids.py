@@ -63,6 +63,7 @@ class ID:
     TIMELINE = "eco-timeline"
     PLAY = "eco-play"
     PLAY_CLOCK = "eco-play-clock"
+    PLAY_TICK = "eco-play-tick"
     AS_OF_TEXT = "eco-as-of-text"
     STORY = "eco-story"  # the story being played (a store)
     STORY_STEP = "eco-story-step"  # its step, from 1 (a store)

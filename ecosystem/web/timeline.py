@@ -31,7 +31,8 @@ from ecosystem.web.spec import ViewState
 from ecosystem.web.url import Event, Intent
 
 TIME_FIELDS = ("as_of", "hide_past")
-PLAY_SECONDS = 1.6  # each played period stays on screen this long
+PLAY_SECONDS = 1.6  # each played period stays on screen this long once it is drawn
+PLAY_POLL_MS = 200  # how often the page looks whether the period shown is drawn
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 ENTITY_FIELDS = ("selected", "path_from", "path_to", "pick", "focus")
 
@@ -170,9 +171,8 @@ def _controls(dated: Span | None) -> list:
             clearable=True,
             disabled=dated is None,
         ),
-        dcc.Interval(
-            id=ID.PLAY_CLOCK, interval=int(PLAY_SECONDS * 1000), disabled=True, n_intervals=0
-        ),
+        dcc.Interval(id=ID.PLAY_CLOCK, interval=PLAY_POLL_MS, disabled=True, n_intervals=0),
+        dcc.Store(id=ID.PLAY_TICK),
     ]
 
 
@@ -318,7 +318,7 @@ def click_period(model: Model, state: ViewState, event: Event) -> ViewState:
 
 
 INTENTS = (
-    Intent("play_tick", Input(ID.PLAY_CLOCK, "n_intervals"), tick),
+    Intent("play_tick", Input(ID.PLAY_TICK, "data"), tick),
     Intent("timeline_click", Input(ID.TIMELINE, "clickData"), click_period),
 )
 
@@ -333,7 +333,32 @@ def handle_play(playing: bool, pressed: bool, state: ViewState) -> tuple[bool, s
     return playing, "❚❚ Pause" if playing else "▶ Play"
 
 
+# The clock polls; the next period is asked for only once the one shown has been drawn (no
+# callback loading) and has stayed on screen PLAY_SECONDS, however long a date takes to build.
+PLAY_SCRIPT = (
+    """function (ticks) {
+    var none = window.dash_clientside.no_update;
+    if (document.querySelector('[data-dash-is-loading="true"]')) {
+        window.ecoPlayShown = null;  // still drawing: count from when it is drawn
+        return none;
+    }
+    var now = Date.now();
+    if (!window.ecoPlayShown) { window.ecoPlayShown = now; return none; }
+    if (now - window.ecoPlayShown < SHOWN_MS) { return none; }
+    window.ecoPlayShown = null;
+    return ticks;
+}"""
+).replace("SHOWN_MS", str(int(PLAY_SECONDS * 1000)))
+
+
 def register_callbacks(app: Dash, model: Model) -> None:
+    app.clientside_callback(
+        PLAY_SCRIPT,
+        Output(ID.PLAY_TICK, "data"),
+        Input(ID.PLAY_CLOCK, "n_intervals"),
+        prevent_initial_call=True,
+    )
+
     @app.callback(
         output=(Output(ID.TIMELINE, "figure"), Output(ID.AS_OF_TEXT, "children")),
         inputs=spec.inputs("as_of", "new_since"),

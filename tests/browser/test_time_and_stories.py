@@ -3,7 +3,9 @@ story is authored in the app, saved, opened again after a reload and played step
 
 from __future__ import annotations
 
+import itertools
 import json
+import time
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
@@ -100,3 +102,36 @@ def test_a_story_is_written_saved_reopened_and_played(browser, story_server, art
     assert camera["step"] == 1 and camera["zoom"] > 0
     ActionChains(browser).send_keys(Keys.ESCAPE).perform()
     wait(browser, lambda: "story=" not in browser.current_url, what="the story ended")
+
+
+BADGE_LOG = """
+window.__badges = [];
+const badge = document.getElementById('eco-as-of-text');
+new MutationObserver(() => window.__badges.push([performance.now(), badge.textContent]))
+    .observe(badge, {childList: true, characterData: true, subtree: true});
+"""
+
+
+def test_play_moves_on_only_once_the_date_shown_is_drawn(browser, server_url):
+    open_app(browser, server_url)
+    handle = browser.find_element(By.CSS_SELECTOR, "#eco-as-of [role=slider]")
+    handle.send_keys(Keys.HOME)
+    wait(browser, lambda: "As of December 2022" in text_content(browser, "eco-as-of-text"))
+    browser.execute_script(BADGE_LOG)
+    # A drawing still loading: Play must wait for it, however long it takes.
+    browser.execute_script(
+        "const busy = document.createElement('div'); busy.id = 'busy-for-test';"
+        "busy.setAttribute('data-dash-is-loading', 'true'); document.body.appendChild(busy);"
+    )
+    browser.find_element(By.ID, "eco-play").click()
+    wait(browser, lambda: "Pause" in text_content(browser, "eco-play"), what="Play running")
+    time.sleep(4)  # more than two periods of the clock
+    assert "As of December 2022" in text_content(browser, "eco-as-of-text")
+    browser.execute_script("document.getElementById('busy-for-test').remove();")
+    wait(browser, lambda: "As of January 2023" in text_content(browser, "eco-as-of-text"))
+    wait(browser, lambda: "As of February 2023" in text_content(browser, "eco-as-of-text"))
+    changes = browser.execute_script("return window.__badges;")
+    shown = [at for at, text in changes if text.startswith("As of")]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(shown)]
+    assert gaps and min(gaps) >= 1500  # each date stays on screen once drawn
+    browser.find_element(By.ID, "eco-play").click()  # pause

@@ -148,12 +148,12 @@ def test_clicking_a_bar_sets_the_date(dated_town):
         click_period(dated_town, ViewState(), Event({"points": "x"}, None, []))
 
 
-def test_a_tick_of_the_play_clock_writes_the_next_date_to_the_address(dated_town):
+def test_a_tick_of_play_writes_the_next_date_to_the_address(dated_town):
     view = ViewState(as_of="2020-06")
     result = view_update(
         dated_town,
         INTENTS,
-        {"eco-play-clock.n_intervals": ("eco-play-clock", 3)},
+        {"eco-play-tick.data": ("eco-play-tick", 3)},
         url="?asof=2020-06",
         fields=to_client(dated_town, view),
         typed={"selected": None, "path_from": None, "path_to": None},
