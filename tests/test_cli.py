@@ -255,3 +255,34 @@ def test_a_query_on_the_shipped_data_loads_no_web_framework(argv):
     loaded = _loaded(*argv)
     assert "networkx" in loaded  # it did answer the query
     assert not loaded.intersection(WEB), loaded.intersection(WEB)
+
+
+# The centrality command reads the explorer's cache ------------------------------------------
+
+
+def test_centrality_reads_the_metrics_the_explorer_cached(tmp_path, monkeypatch):
+    from ecosystem import cache
+    from ecosystem.explorer import build_model
+
+    build_model(load_graph(), cache=tmp_path)  # what a server start leaves in the cache
+    files = sorted(tmp_path.iterdir())
+    monkeypatch.setattr(cache, "all_centralities", lambda *a, **k: pytest.fail("computed again"))
+    code, out, _ = run("centrality", "--metric", "pagerank", "--cache", str(tmp_path), "--json")
+    assert code == 0 and sorted(tmp_path.iterdir()) == files
+    monkeypatch.undo()
+    _, fresh, _ = run("centrality", "--metric", "pagerank", "--no-cache", "--json")
+    assert json.loads(out) == json.loads(fresh)
+
+
+def test_centrality_keeps_a_metric_it_computed_for_the_next_time(tmp_path, monkeypatch):
+    from ecosystem import cache
+
+    code, first, _ = run("centrality", "--metric", "closeness", "--cache", str(tmp_path))
+    assert code == 0 and len(list(tmp_path.iterdir())) == 1  # that metric alone
+    monkeypatch.setattr(cache, "all_centralities", lambda *a, **k: pytest.fail("computed again"))
+    assert run("centrality", "--metric", "closeness", "--cache", str(tmp_path))[1] == first
+
+
+def test_centrality_without_the_cache_writes_nothing(tmp_path):
+    assert run("centrality", "--no-cache", "--cache", str(tmp_path))[0] == 0
+    assert list(tmp_path.iterdir()) == []

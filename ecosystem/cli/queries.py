@@ -77,6 +77,15 @@ def _add_centrality(
         help="with --convention two-mode: the entity types of the two modes (e.g. person "
         "event); only links between the two count",
     )
+    centrality.add_argument(
+        "--cache",
+        type=Path,
+        metavar="DIR",
+        help="the metrics cache the explorer keeps (default: the server's own)",
+    )
+    centrality.add_argument(
+        "--no-cache", action="store_true", help="compute the metric afresh and keep nothing"
+    )
     centrality.set_defaults(handler=cmd_centrality)
 
 
@@ -174,6 +183,8 @@ def cmd_centrality(args: argparse.Namespace, out: TextIO) -> int:
     dated_line, dated_fields = as_of_line(view), as_of_fields(view)
     view, scores = convention_scores(view, args.metric, args.convention, args.two_mode)
     how = method(view, args.metric).describe() if scores is None else "exact"
+    if scores is None and not args.raw and not args.no_cache:
+        scores, how = _cached_metric(view, args.metric, args.cache)
     rows = ranking(
         view,
         args.metric,
@@ -201,6 +212,17 @@ def cmd_centrality(args: argparse.Namespace, out: TextIO) -> int:
     table = [(r["rank"], r["name"], r["type"], f"{r['value']:.4f}") for r in rows]
     print(format_table(["#", "entity", "type", args.metric], table), file=out)
     return EXIT_OK
+
+
+def _cached_metric(view: Any, metric: str, directory: Path | None) -> tuple[Any, str]:
+    """``metric``'s normalised values on ``view`` and how they were computed: from the file of
+    every metric the explorer caches for this network, else from (or into) a file of that
+    metric alone, which the explorer's dated networks share."""
+    from ecosystem.cache import compute_metrics, load_metrics
+
+    every = load_metrics(view, directory=directory)
+    found = every or compute_metrics(view, directory=directory, names=(metric,))
+    return found.values[metric], found.methods[metric].describe()
 
 
 def cmd_path(args: argparse.Namespace, out: TextIO) -> int:
