@@ -73,6 +73,9 @@ def menu() -> html.Details:
     )
 
 
+RECORD_ENDS = ("source", "target", "key")  # what a relation record adds to its columns
+
+
 def visible_subgraph(model: Model, state: Filters) -> nx.MultiDiGraph:
     """The typed relations among what the view shows, in file order.
 
@@ -98,9 +101,6 @@ def visible_subgraph(model: Model, state: Filters) -> nx.MultiDiGraph:
         columns = {name: value for name, value in record.items() if name not in RECORD_ENDS}
         subgraph.add_edge(record["source"], record["target"], key=record["key"], **columns)
     return subgraph
-
-
-RECORD_ENDS = ("source", "target", "key")  # what a relation record adds to its columns
 
 
 def export_csv(model: Model, state: Filters) -> str:
