@@ -20,6 +20,7 @@ from ecosystem.explorer import build_model
 from ecosystem.resources import assets_dir
 from ecosystem.security import harden
 from ecosystem.settings import Settings
+from ecosystem.snapshot import Network
 from ecosystem.web import (
     centrality,
     details,
@@ -48,7 +49,7 @@ INTENTS = (
 
 
 def create_app(
-    graph: nx.MultiDiGraph,
+    graph: nx.MultiDiGraph | Network,
     *,
     title: str = "Ecosystem explorer",
     frame_ancestors: Sequence[str] = (),
@@ -60,7 +61,8 @@ def create_app(
     stories_dir: Path | None = None,
     data_dir: Path | None = None,
 ) -> Dash:
-    """Build the Dash app for one typed graph: precompute the model, lay out, wire callbacks.
+    """Build the Dash app for one typed graph (or a :class:`~ecosystem.snapshot.Network` read with
+    :func:`~ecosystem.snapshot.read_network`): precompute the model, lay out, wire callbacks.
 
     ``url_prefix`` is the path the browser sees the app under (``/ecosystem/`` behind a proxy);
     the app's routes stay at ``/``, and whatever serves it mounts it there (``SCRIPT_NAME``).

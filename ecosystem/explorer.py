@@ -39,6 +39,7 @@ from ecosystem.cache import (
 from ecosystem.computed import Computed
 from ecosystem.graph import bulk_allocation, simple_view
 from ecosystem.settings import Settings
+from ecosystem.snapshot import Network
 
 MAX_ELEMENTS = Settings().max_elements
 
@@ -205,7 +206,7 @@ PARTS = ("graph", "index", "paths", "communities", "membership")  # what Model.p
 
 
 def build_model(
-    graph: nx.MultiDiGraph,
+    graph: nx.MultiDiGraph | Network,
     *,
     settings: Settings = Settings(),
     cache: Path | None = None,
@@ -213,6 +214,9 @@ def build_model(
     progress: Progress | None = None,
 ) -> Model:
     """Precompute the view, the lookup index, every metric, communities and the fixed layout.
+
+    ``graph`` is the typed graph, or a :class:`~ecosystem.snapshot.Network` read with its view
+    (whose typed graph, when it was read from a snapshot, is built from the view on first use).
     What partner suggestions share (the collaboration history, and the learned ranker when the
     data has the history to learn it) is prepared on first use (:attr:`Model.synergy`), with the
     same cache settings.
@@ -228,14 +232,16 @@ def build_model(
 
 
 def _build_model(
-    graph: nx.MultiDiGraph,
+    graph: nx.MultiDiGraph | Network,
     settings: Settings,
     cache: Path | None,
     use_cache: bool,
     report: Progress,
 ) -> Model:
-    """The model of ``graph``, every part of it computed (the layout too)."""
-    view = simple_view(graph)
+    """The model of ``graph``, every part of it computed (the layout too; the typed graph only
+    when it is known already)."""
+    network = graph if isinstance(graph, Network) else Network(simple_view(graph), graph)
+    view = network.view
     nx.freeze(view)
     metrics = compute_metrics(
         view,
@@ -254,14 +260,14 @@ def _build_model(
         name: MappingProxyType(scores) for name, scores in metrics.values.items()
     }
     parts = {
-        "graph": graph,
+        **({"graph": network.built} if network.built is not None else {}),
         "index": build_index(view),
         "paths": path_index(view),
         "communities": info,
         "membership": MappingProxyType(membership(info)),
     }
     known = Known(values, dict(metrics.methods), rankings(view, values), parts)
-    return _model(lambda: graph, view, settings, cache, use_cache, layout, known=known)
+    return _model(network.typed, view, settings, cache, use_cache, layout, known=known)
 
 
 class Known(NamedTuple):

@@ -17,7 +17,7 @@ import gc
 import hashlib
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -163,6 +163,13 @@ def read_dataset(data_dir: str | Path) -> Dataset:
     Raises :class:`DataError` listing every problem in both files.
     """
     data_dir = Path(data_dir)
+    contents, problems = read_contents(data_dir)
+    return parse_dataset(data_dir, contents, problems)
+
+
+def read_contents(data_dir: Path) -> tuple[dict[str, bytes | None], list[Problem]]:
+    """The bytes of both files of ``data_dir`` (None for one that cannot be read), and the
+    problems met reading them. Raises :class:`DataError` when there is no such folder."""
     if not data_dir.is_dir():
         raise DataError([Problem(str(data_dir), 0, "-", "no such data folder", "pass --data DIR")])
     problems: list[Problem] = []
@@ -181,7 +188,15 @@ def read_dataset(data_dir: str | Path) -> Dataset:
             reason = error.strerror or str(error)
             problems.append(Problem(name, 0, "-", f"cannot read: {reason}", "check the path"))
             contents[name] = None
-    return parse_dataset(data_dir, contents, problems)
+    return contents, problems
+
+
+def content_hash(contents: dict[str, bytes | None]) -> str:
+    """The SHA-256 of both files' bytes, entities first: what results are cached under."""
+    digest = hashlib.sha256()
+    for name in (ENTITIES_FILE, RELATIONS_FILE):
+        digest.update(contents.get(name) or b"")
+    return digest.hexdigest()
 
 
 def parse_dataset(
@@ -210,14 +225,13 @@ def parse_dataset(
         # Unknown-id checks against an unreadable or half-read entities file would only add noise.
         entities_ok = bool(entity_table.rows) and entity_table.complete
         check_relations(relation_table, entities, entities_ok, problems)
-        problems.extend(check_sources(data_dir, relation_table.rows))
+        problems.extend(
+            check_sources(data_dir, ((row.line, row["doc"]) for row in relation_table.rows))
+        )
     if problems:
         raise DataError(sorted(problems, key=_problem_order))
-    digest = hashlib.sha256()
-    for name in (ENTITIES_FILE, RELATIONS_FILE):
-        digest.update(contents[name] or b"")
     return Dataset(
-        data_dir, tuple(entity_table.rows), tuple(relation_table.rows), digest.hexdigest()
+        data_dir, tuple(entity_table.rows), tuple(relation_table.rows), content_hash(contents)
     )
 
 
@@ -285,27 +299,81 @@ def simple_view(graph: nx.MultiDiGraph) -> nx.Graph:
     True
     """
     with bulk_allocation():
-        return _merge_parallel(graph)
+        edges = sorted(graph.edges(keys=True, data=True), key=lambda edge: edge[3].get("line", 0))
+        return merged_view(
+            graph.graph,
+            graph.nodes(data=True),
+            (relation_record(source, target, key, data) for source, target, key, data in edges),
+        )
 
 
-def _merge_parallel(graph: nx.MultiDiGraph) -> nx.Graph:
+def merged_view(
+    attributes: dict, nodes: Iterable[tuple[str, dict]], records: Iterable[dict]
+) -> nx.Graph:
+    """The :func:`simple_view` of relation ``records`` (:func:`relation_record`, in file order)
+    among ``nodes`` (id and attributes), with graph ``attributes``. The records are kept, not
+    copied."""
     merged: dict[tuple, dict] = {}
-    for source, target, key, data in sorted(
-        graph.edges(keys=True, data=True), key=lambda edge: edge[3].get("line", 0)
-    ):
+    for record in records:
+        source, target, kind = record["source"], record["target"], record["type"]
         pair = (source, target)
         if pair not in merged and (target, source) in merged:
             pair = (target, source)
-        record = relation_record(source, target, key, data)
         edge = merged.get(pair)
         if edge is None:
-            merged[pair] = {"relations": [record], "weight": 1, "types": [data["type"]]}
+            merged[pair] = {"relations": [record], "weight": 1, "types": [kind]}
         else:
             edge["relations"].append(record)
             edge["weight"] += 1
-            if data["type"] not in edge["types"]:
-                edge["types"] = sorted({*edge["types"], data["type"]})
-    view = nx.Graph(**graph.graph)
-    view.add_nodes_from(graph.nodes(data=True))
-    view.add_edges_from((first, second, data) for (first, second), data in merged.items())
+            if kind not in edge["types"]:
+                edge["types"] = sorted({*edge["types"], kind})
+    return _filled(nx.Graph(**attributes), nodes, merged)
+
+
+def _filled(
+    view: nx.Graph, nodes: Iterable[tuple[str, dict]], edges: dict[tuple, dict]
+) -> nx.Graph:
+    """``view`` (new and empty) holding ``nodes`` (their attributes copied) and ``edges``, both
+    ends of each present in ``nodes``: what ``add_nodes_from`` and ``add_edges_from`` give, in
+    the same order, written straight into the graph's dict of dicts (the structure networkx
+    documents for its subclasses) since those check and copy each of 180,000 edges again, a
+    third of a network's read from its snapshot."""
+    node, adjacency = view._node, view._adj
+    for name, data in nodes:
+        node[name] = dict(data)
+        adjacency[name] = {}
+    for (first, second), data in edges.items():
+        adjacency[first][second] = data
+        adjacency[second][first] = data
     return view
+
+
+RECORD_ENDS = ("source", "target", "key")  # what a relation record holds besides its edge's data
+
+
+def typed_graph(view: nx.Graph) -> nx.MultiDiGraph:
+    """The typed graph a :func:`simple_view` was made from, rebuilt from its relation records:
+    the same nodes, edges, keys, attributes and order as :func:`build_graph` gives.
+
+    >>> graph = load_graph()
+    >>> rebuilt = typed_graph(simple_view(graph))
+    >>> list(rebuilt.edges(keys=True, data=True)) == list(graph.edges(keys=True, data=True))
+    True
+    """
+    records = sorted(
+        (record for *_, held in view.edges.data("relations") for record in held),
+        key=lambda record: record.get("line", 0),
+    )
+    graph = nx.MultiDiGraph(**view.graph)
+    with bulk_allocation():
+        graph.add_nodes_from(view.nodes(data=True))
+        graph.add_edges_from(
+            (
+                record["source"],
+                record["target"],
+                record["key"],
+                {name: value for name, value in record.items() if name not in RECORD_ENDS},
+            )
+            for record in records
+        )
+    return graph

@@ -268,9 +268,10 @@ def _documents_in(folder: Path) -> set[str]:
         return set()
 
 
-def check_sources(data_dir: str | Path, relations: Iterable) -> list[Problem]:
-    """Every problem of ``sources.csv`` and of the documents ``relations`` (rows of
-    ``relations.csv``, with ``line`` and ``doc``) cite in ``sources/`` without a record.
+def check_sources(data_dir: str | Path, citations: Iterable[tuple[int, str]]) -> list[Problem]:
+    """Every problem of ``sources.csv`` and of the documents in ``sources/`` that relations cite
+    without a record; ``citations`` are the line and the ``doc`` field of each row of
+    ``relations.csv``.
 
     A dataset whose relations cite no document in ``sources/`` (an imported network) needs no
     ``sources.csv``; when the file is there it is checked all the same.
@@ -278,10 +279,10 @@ def check_sources(data_dir: str | Path, relations: Iterable) -> list[Problem]:
     data_dir = Path(data_dir)
     present = _documents_in(data_dir / SOURCES_DIR)
     cited: dict[str, int] = {}
-    for row in relations:
-        for doc in row["doc"].split(DOC_SEPARATOR):
+    for line, field in citations if present else ():
+        for doc in field.split(DOC_SEPARATOR):
             if doc in present:
-                cited.setdefault(doc, row.line)
+                cited.setdefault(doc, line)
     problems: list[Problem] = []
     if not (data_dir / SOURCES_FILE).exists():
         if cited:

@@ -264,7 +264,10 @@ def test_centrality_reads_the_metrics_the_explorer_cached(tmp_path, monkeypatch)
     from ecosystem import cache
     from ecosystem.explorer import build_model
 
-    build_model(load_graph(), cache=tmp_path)  # what a server start leaves in the cache
+    from ecosystem.snapshot import read_network
+
+    # What a server start leaves in the cache: the checked data and every metric.
+    build_model(read_network(cache=tmp_path), cache=tmp_path)
     files = sorted(tmp_path.iterdir())
     monkeypatch.setattr(cache, "all_centralities", lambda *a, **k: pytest.fail("computed again"))
     code, out, _ = run("centrality", "--metric", "pagerank", "--cache", str(tmp_path), "--json")
@@ -278,7 +281,7 @@ def test_centrality_keeps_a_metric_it_computed_for_the_next_time(tmp_path, monke
     from ecosystem import cache
 
     code, first, _ = run("centrality", "--metric", "closeness", "--cache", str(tmp_path))
-    assert code == 0 and len(list(tmp_path.iterdir())) == 1  # that metric alone
+    assert code == 0 and len(list(tmp_path.glob("metric*"))) == 1  # that metric alone
     monkeypatch.setattr(cache, "all_centralities", lambda *a, **k: pytest.fail("computed again"))
     assert run("centrality", "--metric", "closeness", "--cache", str(tmp_path))[1] == first
 

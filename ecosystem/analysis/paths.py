@@ -310,7 +310,8 @@ def collaboration_paths(
     >>> collaboration_paths(g, "a", "c", k=1, avoid_hubs=False)["paths"][0]["names"]
     ['A', 'H', 'C']
     """
-    index = index or build_index(view)
+    if index is None and any(str(query) not in view for query in (source, target, *avoid)):
+        index = build_index(view)  # an id is found without it
     start, end = resolve(view, source, index=index), resolve(view, target, index=index)
     if start == end:
         raise PathQueryError(f"{entity_name(view, start)} is both ends: name two entities")

@@ -3,45 +3,48 @@
 from __future__ import annotations
 
 from collections import Counter
+from itertools import chain
 
 import networkx as nx
 
 
-def network_summary(graph: nx.MultiDiGraph, *, top: int = 5) -> dict:
-    """Counts by entity and relation type, components, density and the best-connected entities.
+def network_summary(view: nx.Graph, *, top: int = 5) -> dict:
+    """Counts by entity and relation type, components, density and the best-connected entities
+    of a network's simple view (:func:`ecosystem.graph.simple_view`).
 
-    Density and degree are taken on the undirected view: two entities linked by several
-    relations count as one link. Ties in degree are broken by name.
+    ``relations`` counts every relation and ``links`` the linked pairs: two entities linked by
+    several relations count once in density and degree. Ties in degree are broken by name.
 
+    >>> from ecosystem.graph import simple_view
     >>> g = nx.MultiDiGraph()
     >>> g.add_node("a", name="A", type="company"); g.add_node("b", name="B", type="project")
     >>> _ = g.add_edge("a", "b", type="partner_in"); _ = g.add_edge("a", "b", type="leads")
-    >>> s = network_summary(g)
+    >>> s = network_summary(simple_view(g))
     >>> s["entities"], s["relations"], s["links"], s["density"]
     (2, 2, 1, 1.0)
     """
-    undirected = nx.Graph(graph)
-    components = sorted(nx.connected_components(undirected), key=len, reverse=True)
-    ranked = sorted(
-        undirected.nodes,
-        key=lambda node: (-undirected.degree(node), graph.nodes[node].get("name", node), node),
-    )
+    components = sorted(nx.connected_components(view), key=len, reverse=True)
+    degree = dict(view.degree())
+    names = {node: str(name) for node, name in view.nodes(data="name", default=None) if name}
+    ranked = sorted(view, key=lambda node: (-degree[node], names.get(node, node), node))
+    records = chain.from_iterable(held for *_, held in view.edges.data("relations", default=()))
+    relations = Counter(record.get("type", "") for record in records)
     return {
-        "entities": graph.number_of_nodes(),
-        "relations": graph.number_of_edges(),
-        "links": undirected.number_of_edges(),
-        "entity_types": _counted(data.get("type", "") for _, data in graph.nodes(data=True)),
-        "relation_types": _counted(data.get("type", "") for *_, data in graph.edges(data=True)),
+        "entities": view.number_of_nodes(),
+        "relations": relations.total(),
+        "links": view.number_of_edges(),
+        "entity_types": _counted(kind for _, kind in view.nodes(data="type", default="")),
+        "relation_types": _counted(relations.elements()),
         "components": len(components),
         "largest_component": len(components[0]) if components else 0,
-        "isolated": sum(1 for node in undirected if undirected.degree(node) == 0),
-        "density": round(nx.density(undirected), 6) if len(undirected) > 1 else 0.0,
+        "isolated": sum(1 for links in degree.values() if links == 0),
+        "density": round(nx.density(view), 6) if len(view) > 1 else 0.0,
         "best_connected": [
             {
                 "id": node,
-                "name": graph.nodes[node].get("name", node),
-                "type": graph.nodes[node].get("type", ""),
-                "degree": undirected.degree(node),
+                "name": view.nodes[node].get("name", node),
+                "type": view.nodes[node].get("type", ""),
+                "degree": degree[node],
             }
             for node in ranked[:top]
         ],

@@ -10,10 +10,11 @@ from typing import Any, TextIO
 
 from ecosystem.cli.support import (
     EXIT_OK,
+    _load_view,
     add_as_of,
+    add_cache,
     as_of_fields,
     as_of_line,
-    dated,
     format_table,
 )
 from ecosystem.errors import DataError
@@ -38,6 +39,7 @@ def register(
     )
     stats.add_argument("--top", type=int, default=5, help="how many best-connected entities")
     add_as_of(stats)
+    add_cache(stats)
     stats.set_defaults(handler=cmd_stats)
 
 
@@ -69,9 +71,8 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_stats(args: argparse.Namespace, out: TextIO) -> int:
     from ecosystem.analysis.summary import network_summary
-    from ecosystem.graph import load_graph
 
-    graph = dated(load_graph(args.data), args)
+    graph = _load_view(args.data, args)
     summary = network_summary(graph, top=args.top)
     if args.json:
         print(

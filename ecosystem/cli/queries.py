@@ -13,6 +13,7 @@ from ecosystem.cli.support import (
     _load_view,
     _positive,
     add_as_of,
+    add_cache,
     as_of_fields,
     as_of_line,
     format_table,
@@ -77,15 +78,7 @@ def _add_centrality(
         help="with --convention two-mode: the entity types of the two modes (e.g. person "
         "event); only links between the two count",
     )
-    centrality.add_argument(
-        "--cache",
-        type=Path,
-        metavar="DIR",
-        help="the metrics cache the explorer keeps (default: the server's own)",
-    )
-    centrality.add_argument(
-        "--no-cache", action="store_true", help="compute the metric afresh and keep nothing"
-    )
+    add_cache(centrality, kept="the metrics")
     centrality.set_defaults(handler=cmd_centrality)
 
 
@@ -121,6 +114,7 @@ def _add_path(
         help="count every hop the same instead of avoiding generic hubs",
     )
     add_as_of(path)
+    add_cache(path)
     path.set_defaults(handler=cmd_path)
 
 
@@ -153,12 +147,7 @@ def _add_synergy(
         help="network-wide: the best pairs of these two actor types that never worked together",
     )
     synergy.add_argument("--top", "-n", type=_positive, default=10)
-    synergy.add_argument(
-        "--cache", type=Path, metavar="DIR", help="where the learned ranker is kept"
-    )
-    synergy.add_argument(
-        "--no-cache", action="store_true", help="learn the ranker afresh and keep nothing"
-    )
+    add_cache(synergy, kept="the learned ranker")
     synergy.set_defaults(handler=cmd_synergy)
 
 
@@ -171,6 +160,7 @@ def _add_communities(
     communities.add_argument("--seed", type=int, default=42)
     communities.add_argument("--resolution", type=float, default=1.0)
     add_as_of(communities)
+    add_cache(communities)
     communities.set_defaults(handler=cmd_communities)
 
 

@@ -13,7 +13,9 @@ from ecosystem.cli.support import (
     UsageError,
     _checked,
     _positive,
+    add_cache,
     progress_bar,
+    read_network,
 )
 
 
@@ -50,16 +52,7 @@ def register(
         help="a host name the server answers to besides loopback (behind a reverse proxy: "
         "the public name)",
     )
-    serve.add_argument(
-        "--cache",
-        type=Path,
-        metavar="DIR",
-        help="where computed metrics are kept between runs "
-        "(default: $ECOSYSTEM_CACHE, else ~/.cache/ecosystem)",
-    )
-    serve.add_argument(
-        "--no-cache", action="store_true", help="compute every metric afresh and keep nothing"
-    )
+    add_cache(serve, kept="the metrics, communities and layout")
     serve.add_argument(
         "--stories",
         type=Path,
@@ -83,7 +76,6 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     from ecosystem.app import create_app
     from ecosystem.auth import gate_from_args, wrap
     from ecosystem.cache import check_cache_folder
-    from ecosystem.graph import load_graph
     from ecosystem.server import serve
 
     gate = gate_from_args(args)
@@ -94,10 +86,10 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
             warning = check_cache_folder(args.cache)
             if warning:
                 print(f"ecosystem serve: warning: {warning}", file=sys.stderr)
-        graph = load_graph(args.data)
+        network = read_network(args.data, args)
         with progress_bar("Preparing the network") as progress:
             app = create_app(
-                graph,
+                network,
                 frame_ancestors=args.frame_ancestors,
                 cache=args.cache,
                 use_cache=not args.no_cache,

@@ -16,6 +16,7 @@ import networkx as nx
 from dash import Dash, Input, Output, ctx, dcc, html
 
 from ecosystem.explorer import Filters, Model, visible
+from ecosystem.graph import RECORD_ENDS
 from ecosystem.interchange.formats import FORMATS as FILE_FORMATS
 from ecosystem.interchange.formats import download as file_download
 from ecosystem.schema import DOC_SEPARATOR, RELATION_COLUMNS
@@ -71,9 +72,6 @@ def menu() -> html.Details:
         ],
         className="export-menu",
     )
-
-
-RECORD_ENDS = ("source", "target", "key")  # what a relation record adds to its columns
 
 
 def visible_subgraph(model: Model, state: Filters) -> nx.MultiDiGraph:

@@ -26,7 +26,7 @@ _IMPORTED = re.compile(r"^Imported from (?P<origin>[^:]{1,300}): ")
 def labels(model: Model) -> Mapping[str, str]:
     """Each recorded document's title (see :func:`ecosystem.sources.source_labels`); none for
     a network that was not read from a data folder."""
-    data_dir = model.graph.graph.get("data_dir")
+    data_dir = model.view.graph.get("data_dir")
     return source_labels(data_dir) if data_dir else {}
 
 
@@ -37,7 +37,7 @@ def source_page(model: Model, doc: str, line: str | None, root: str = "") -> tup
 
     ``root`` is the path the app is mounted under (``/ecosystem`` behind a proxy), for its style.
     """
-    data_dir = model.graph.graph.get("data_dir")
+    data_dir = model.view.graph.get("data_dir")
     documents = Path(data_dir) / SOURCES_DIR if data_dir else None
     number = int(line) if line and line.isdigit() and len(line) < 12 else None
     relation, cited = _citing(model, doc, number)
@@ -62,13 +62,19 @@ def _citing(model: Model, doc: str, line: int | None) -> tuple[dict | None, bool
     """The relation on ``line`` that cites ``doc`` (its columns, ends included, or None), and
     whether any relation cites ``doc``."""
     cited = False
-    for source, target, data in model.graph.edges(data=True):
-        if doc in data["doc"].split(DOC_SEPARATOR):
-            if line is None:
-                return None, True
-            cited = True
-            if data.get("line") == line:
-                return {**data, "source": str(source), "target": str(target)}, True
+    for *_, records in model.view.edges.data("relations"):
+        for record in records:
+            if doc in record["doc"].split(DOC_SEPARATOR):
+                if line is None:
+                    return None, True
+                cited = True
+                if record.get("line") == line:
+                    found = {k: v for k, v in record.items() if k != "key"}
+                    return {
+                        **found,
+                        "source": str(found["source"]),
+                        "target": str(found["target"]),
+                    }, True
     return None, cited
 
 
@@ -121,7 +127,7 @@ def imported_page(model: Model, doc: str, relation: dict, root: str = "") -> str
     """The row of a relation imported from ``doc``: what it states and where it came from."""
     source, target = relation["source"], relation["target"]
     names = {
-        end: str(model.graph.nodes[end].get("name", end)) if end in model.graph else end
+        end: str(model.view.nodes[end].get("name", end)) if end in model.view else end
         for end in (source, target)
     }
     kind = relation.get("type", "")

@@ -79,8 +79,7 @@ def synergy_candidates(
     if not 1 <= top <= MAX_TOP:
         raise SynergyQueryError(f"top must be between 1 and {MAX_TOP}, not {top}")
     synergy = _prepared(view, synergy, as_of)
-    index = index or build_index(view)
-    node = resolve(view, entity, index=index)
+    node = resolve(view, entity, index=index)  # builds the index only for a name
     actor_types, venue_types, codes = _filters(synergy, types, [country or "", *countries])
     result = _empty_result(synergy, node, types, codes)
     u = synergy.position.get(node)
@@ -169,7 +168,7 @@ def _ranked(
     features: np.ndarray,
     *,
     top: int,
-    index: EntityIndex,
+    index: EntityIndex | None,
     prepared: PathIndex | None,
     explain_paths: bool,
 ) -> list[Suggestion]:

@@ -86,7 +86,7 @@ def _suggestion(
     value: float,
     x: np.ndarray,
     lift: np.ndarray | None,
-    index: EntityIndex,
+    index: EntityIndex | None,
     prepared: PathIndex | None,
     explain_paths: bool,
 ) -> Suggestion:
@@ -369,7 +369,7 @@ def _is_path(view: nx.Graph, nodes: Sequence[str]) -> bool:
 
 
 def _best_path(
-    view: nx.Graph, node: str, other: str, index: EntityIndex, prepared: PathIndex | None
+    view: nx.Graph, node: str, other: str, index: EntityIndex | None, prepared: PathIndex | None
 ) -> PathRecord | None:
     try:
         found = collaboration_paths(view, node, other, k=1, index=index, prepared=prepared)
