@@ -26,7 +26,7 @@ from ecosystem.analysis.centrality import METRICS, Method, Progress
 from ecosystem.analysis.communities import matched, membership
 from ecosystem.analysis.lookup import EntityIndex, build_index
 from ecosystem.analysis.paths import PathIndex, path_index
-from ecosystem.analysis.periods import Span, counts, dated_span
+from ecosystem.analysis.periods import Months, Span, counts, dated_span, relation_months
 from ecosystem.analysis.synergy import SynergyIndex, prepare
 from ecosystem.analysis.timeline import EdgeDates, as_of, edge_dates, view_as_of
 from ecosystem.cache import (
@@ -38,6 +38,7 @@ from ecosystem.cache import (
 )
 from ecosystem.computed import Computed
 from ecosystem.graph import bulk_allocation, simple_view
+from ecosystem.index_cache import compute_index
 from ecosystem.settings import Settings
 from ecosystem.snapshot import Network
 
@@ -160,13 +161,17 @@ class Model:
     def span(self) -> Span | None:
         """The months its relations are dated in (the as-of control's range); None when none
         is dated. Worked out on first use, not at start-up."""
-        return dated_span(self.graph)
+        return dated_span(self.view, months=self._months)
 
     @cached_property
     def period_counts(self) -> dict[str, dict[int, int]]:
         """Relations beginning in each period of :attr:`span`, by type (the timeline chart's
         bars), counted once on first use."""
-        return counts(self.graph, self.span) if self.span else {}
+        return counts(self.view, self.span, months=self._months) if self.span else {}
+
+    @cached_property
+    def _months(self) -> Months:
+        return relation_months(self.view)
 
     @cached_property
     def edge_dates(self) -> list[EdgeDates]:
@@ -261,12 +266,13 @@ def _build_model(
     }
     parts = {
         **({"graph": network.built} if network.built is not None else {}),
-        "index": build_index(view),
+        "index": compute_index(view, directory=cache, use_cache=use_cache),
         "paths": path_index(view),
         "communities": info,
         "membership": MappingProxyType(membership(info)),
     }
-    known = Known(values, dict(metrics.methods), rankings(view, values), parts)
+    # Rankings are sorted on first use (about 40 ms each on H2020), not at every start.
+    known = Known(values, dict(metrics.methods), {}, parts)
     return _model(network.typed, view, settings, cache, use_cache, layout, known=known)
 
 
@@ -387,19 +393,6 @@ def model_at(
         return dated
 
 
-def rankings(
-    view: nx.Graph, metrics: Mapping[str, Mapping[Hashable, float]]
-) -> dict[str, tuple[str, ...]]:
-    """For each metric, the entities of ``view`` from the highest value to the lowest, ties by id.
-
-    >>> rankings(nx.path_graph(["b", "a", "c"]), {"m": {"a": 1.0, "b": 1.0, "c": 2.0}})
-    {'m': ('c', 'a', 'b')}
-    """
-    nodes = list(view)
-    ties = _ties(nodes)
-    return {name: _ranked(nodes, values, ties) for name, values in metrics.items()}
-
-
 def _ties(nodes: list) -> np.ndarray:
     # Each node's place among the ids in text order: what breaks ties between equal values.
     ties = np.empty(len(nodes), dtype=np.int64)
@@ -408,6 +401,12 @@ def _ties(nodes: list) -> np.ndarray:
 
 
 def _ranked(nodes: list, values: Mapping[Hashable, float], ties: np.ndarray) -> tuple:
+    """The ``nodes`` from the highest value to the lowest, ties by id (``ties``, :func:`_ties`).
+
+    >>> nodes = ["b", "a", "c"]
+    >>> _ranked(nodes, {"a": 1.0, "b": 1.0, "c": 2.0}, _ties(nodes))
+    ('c', 'a', 'b')
+    """
     scores = np.fromiter((values[node] for node in nodes), dtype=np.float64, count=len(nodes))
     return tuple(nodes[i] for i in np.lexsort((ties, -scores)))
 

@@ -95,9 +95,28 @@ def test_a_dated_model_works_out_only_what_is_read(model):
     assert set(dated.community) == set(dated.view) and dated.parts.ready("membership")
 
 
-def test_a_full_model_has_everything_worked_out(model):
-    assert all(model.metrics.ready(name) and model.order.ready(name) for name in METRICS)
+def test_a_full_model_has_everything_worked_out_but_its_rankings(model):
+    assert all(model.metrics.ready(name) for name in METRICS)
     assert all(model.parts.ready(name) for name in PARTS)
+    assert not any(model.order.ready(name) for name in METRICS)  # sorted on first use
+    assert set(model.order["degree"]) == set(model.view)
+
+
+def test_a_model_read_from_a_snapshot_builds_its_typed_graph_when_asked(tmp_path):
+    from ecosystem.graph import load_graph
+    from ecosystem.snapshot import read_network
+
+    read_network(cache=tmp_path)
+    network = read_network(cache=tmp_path)
+    assert network.from_snapshot
+    built = build_model(network, cache=tmp_path)
+    assert not built.parts.ready("graph")
+    assert built.span is not None and built.parts.ready("index")
+    assert not built.parts.ready("graph")  # the time control reads the view
+    loaded = load_graph()
+    assert list(built.graph.edges(keys=True, data=True)) == list(
+        loaded.edges(keys=True, data=True)
+    )
 
 
 def test_the_memo_gives_the_same_model_for_a_date_seen(model, cache):

@@ -278,3 +278,14 @@ def test_a_past_mark_on_a_dated_view_is_worked_out_again(graph):
     late = view_as_of(simple_view(graph), date(2021, 7, 1))
     (record,) = view_as_of(late, date(2021, 1, 1)).edges["acme", "p1"]["relations"]
     assert "past" not in record
+
+
+def test_span_and_counts_read_the_same_from_the_view_as_from_the_typed_graph(
+    shipped_graph, shipped_view
+):
+    from ecosystem.analysis.periods import counts, dated_span
+
+    span = dated_span(shipped_view)
+    assert span is not None and span == dated_span(shipped_graph)
+    assert counts(shipped_view, span) == counts(shipped_graph, span)
+    assert sum(map(sum, (row.values() for row in counts(shipped_view, span).values()))) > 0

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import calendar
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import networkx as nx
 
@@ -50,6 +51,7 @@ def last_day(month: int) -> date:
     return date(year, index + 1, calendar.monthrange(year, index + 1)[1])
 
 
+@lru_cache(maxsize=4096)  # a network's dates repeat: a few hundred months, many relations each
 def read_month(text: str, *, end: bool = False) -> int | None:
     """The month a partial ISO date falls in (:func:`ecosystem.schema.date_period`, the one
     place dates are read); a year alone is its first month, or with ``end`` its last. ``None``
@@ -99,13 +101,36 @@ class Span:
         return month_text(month) if self.step == 1 else str(month // 12)
 
 
-def _dates(graph: nx.MultiDiGraph) -> Iterable[tuple[str, str, str]]:
-    for *_, data in graph.edges(data=True):
-        yield data.get("type", ""), str(data.get("start", "") or ""), str(data.get("end", "") or "")
+Months = list[tuple[str, int | None, int | None]]  # per relation: type, start, end month
 
 
-def dated_span(graph: nx.MultiDiGraph) -> Span | None:
-    """The dated months of ``graph``'s relations; ``None`` when no relation has a start.
+def relation_months(graph: nx.Graph) -> Months:
+    """Each relation's type and the months it starts and ends in (None where undated), in the
+    order ``graph`` holds them: what :func:`dated_span` and :func:`counts` read. ``graph`` is
+    the typed graph, or its simple view (:func:`ecosystem.graph.simple_view`), whose links list
+    their relations."""
+    relations: Iterable[Mapping] = (
+        (data for *_, data in graph.edges(data=True))
+        if graph.is_multigraph()
+        else (
+            record
+            for *_, records in graph.edges.data("relations", default=())
+            for record in records
+        )
+    )
+    return [
+        (
+            data.get("type", ""),
+            read_month(str(data.get("start", "") or "")),
+            read_month(str(data.get("end", "") or ""), end=True),
+        )
+        for data in relations
+    ]
+
+
+def dated_span(graph: nx.Graph, *, months: Months | None = None) -> Span | None:
+    """The dated months of ``graph``'s relations (:func:`relation_months`, or ``months`` when
+    they are known); ``None`` when no relation has a start.
 
     >>> g = nx.MultiDiGraph()
     >>> g.add_edge("a", "b", type="funds", start="2023-03", end="2023-11")
@@ -116,31 +141,26 @@ def dated_span(graph: nx.MultiDiGraph) -> Span | None:
     >>> month_text(s.first), month_text(s.last), s.step, s.undated
     ('2023-03', '2023-11', 1, 1)
     """
-    starts, ends, undated = [], [], 0
-    for _kind, start, end in _dates(graph):
-        begun = read_month(start)
-        if begun is None:
-            undated += 1
-            continue
-        starts.append(begun)
-        ended = read_month(end, end=True)
-        if ended is not None:
-            ends.append(ended)
+    months = relation_months(graph) if months is None else months
+    starts = [begun for _, begun, _ in months if begun is not None]
     if not starts:
         return None
+    ends = [ended for _, begun, ended in months if begun is not None and ended is not None]
     first, last = min(starts), max(starts + ends)
+    undated = len(months) - len(starts)
     return Span(first, last, 1 if last - first < MONTHLY_UP_TO else 12, undated)
 
 
-def counts(graph: nx.MultiDiGraph, dated: Span) -> dict[str, dict[int, int]]:
+def counts(
+    graph: nx.Graph, dated: Span, *, months: Months | None = None
+) -> dict[str, dict[int, int]]:
     """How many relations of each type begin in each period of ``dated`` (types in name order,
     periods in time order; undated relations are not counted here, ``dated.undated`` says how
-    many there are)."""
-    tally: Counter[tuple[str, int]] = Counter()
-    for kind, start, _end in _dates(graph):
-        begun = read_month(start)
-        if begun is not None:
-            tally[kind, dated.period_of(begun)] += 1
+    many there are). ``months`` are :func:`relation_months` of ``graph`` when known."""
+    months = relation_months(graph) if months is None else months
+    tally = Counter(
+        (kind, dated.period_of(begun)) for kind, begun, _ in months if begun is not None
+    )
     table: dict[str, dict[int, int]] = {}
     for (kind, period), number in sorted(tally.items()):
         table.setdefault(kind, {})[period] = number

@@ -215,6 +215,15 @@ def _cached_metric(view: Any, metric: str, directory: Path | None) -> tuple[Any,
     return found.values[metric], found.methods[metric].describe()
 
 
+def _names_index(view: Any, queries: list[str], args: argparse.Namespace) -> Any:
+    """The name index of ``view`` from the cache when a query is a name (an id needs none)."""
+    if all(query in view for query in queries):
+        return None
+    from ecosystem.index_cache import compute_index
+
+    return compute_index(view, directory=args.cache, use_cache=not args.no_cache)
+
+
 def cmd_path(args: argparse.Namespace, out: TextIO) -> int:
     from ecosystem.analysis.paths import collaboration_paths
 
@@ -223,6 +232,7 @@ def cmd_path(args: argparse.Namespace, out: TextIO) -> int:
         view,
         args.source,
         args.target,
+        index=_names_index(view, [args.source, args.target, *args.avoid], args),
         k=args.k,
         avoid=args.avoid,
         via_types=args.via_types,
@@ -305,6 +315,7 @@ def cmd_synergy(args: argparse.Namespace, out: TextIO) -> int:
         top=args.top,
         as_of=args.as_of,
         synergy=prepared,
+        index=_names_index(view, [args.entity], args),
     )
     if args.json:
         _dump(result, out)

@@ -1,0 +1,81 @@
+"""The type-ahead index kept in the cache: the same index as building it, refused when damaged."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ecosystem.analysis.lookup import build_index, search
+from ecosystem.index_cache import compute_index, index_fields, index_from_fields
+
+
+def test_the_stored_index_is_the_built_one(shipped_view, tmp_path):
+    built = compute_index(shipped_view, directory=tmp_path)
+    (path,) = tmp_path.glob("index-*.json")
+    read = compute_index(shipped_view, directory=tmp_path)
+    assert read == built == build_index(shipped_view)
+    assert search(shipped_view, "pizarras", index=read) == search(shipped_view, "pizarras")
+    assert json.loads(path.read_text(encoding="utf-8"))["key"]
+
+
+def test_without_the_cache_nothing_is_kept(shipped_view, tmp_path):
+    compute_index(shipped_view, directory=tmp_path, use_cache=False)
+    assert not list(tmp_path.iterdir())
+
+
+def _fields(shipped_view) -> dict:
+    return json.loads(json.dumps(index_fields(build_index(shipped_view))))
+
+
+def _unknown_entity(fields: dict) -> None:
+    fields["postings"][fields["words"][0]] = ["not-an-entity"]
+
+
+def _gram_out_of_range(fields: dict) -> None:
+    fields["grams"][next(iter(fields["grams"]))] = [len(fields["words"])]
+
+
+def _words_unsorted(fields: dict) -> None:
+    fields["words"].reverse()
+
+
+def _entity_missing(fields: dict) -> None:
+    fields["order"].pop()
+
+
+def _number_for_a_label(fields: dict) -> None:
+    fields["labels"][fields["order"][0]] = [3]
+
+
+def _part_missing(fields: dict) -> None:
+    del fields["top"]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        _unknown_entity,
+        _gram_out_of_range,
+        _words_unsorted,
+        _entity_missing,
+        _number_for_a_label,
+        _part_missing,
+    ],
+)
+def test_fields_that_do_not_fit_the_network_are_refused(shipped_view, damage):
+    fields = _fields(shipped_view)
+    assert index_from_fields(fields, shipped_view) == build_index(shipped_view)
+    damage(fields)
+    assert index_from_fields(fields, shipped_view) is None
+
+
+def test_a_damaged_file_is_built_again_and_stored_anew(shipped_view, tmp_path, caplog):
+    compute_index(shipped_view, directory=tmp_path)
+    (path,) = tmp_path.glob("index-*.json")
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    stored["result"]["words"].reverse()
+    path.write_text(json.dumps(stored), encoding="utf-8")
+    assert compute_index(shipped_view, directory=tmp_path) == build_index(shipped_view)
+    assert "not the index of this network" in caplog.text
+    assert index_from_fields(json.loads(path.read_text())["result"], shipped_view) is not None
