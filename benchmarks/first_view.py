@@ -28,7 +28,7 @@ from benchmarks.machine import describe
 from ecosystem.graph import default_data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET_SECONDS = 3.0
+TARGET_SECONDS = 1.5  # on the H2020 network (the speed issue)
 CY = """
 const box = document.getElementById('eco-graph');
 const all = box ? [box, ...box.querySelectorAll('div')] : [];

@@ -263,7 +263,6 @@ def test_a_query_on_the_shipped_data_loads_no_web_framework(argv):
 def test_centrality_reads_the_metrics_the_explorer_cached(tmp_path, monkeypatch):
     from ecosystem import cache
     from ecosystem.explorer import build_model
-
     from ecosystem.snapshot import read_network
 
     # What a server start leaves in the cache: the checked data and every metric.

@@ -114,9 +114,7 @@ def test_a_model_read_from_a_snapshot_builds_its_typed_graph_when_asked(tmp_path
     assert built.span is not None and built.parts.ready("index")
     assert not built.parts.ready("graph")  # the time control reads the view
     loaded = load_graph()
-    assert list(built.graph.edges(keys=True, data=True)) == list(
-        loaded.edges(keys=True, data=True)
-    )
+    assert list(built.graph.edges(keys=True, data=True)) == list(loaded.edges(keys=True, data=True))
 
 
 def test_the_memo_gives_the_same_model_for_a_date_seen(model, cache):

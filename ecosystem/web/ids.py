@@ -61,6 +61,7 @@ class ID:
     HIDE_PAST = "eco-hide-past"
     NEW_SINCE = "eco-new-since"
     TIMELINE = "eco-timeline"
+    TIMELINE_PERIOD = "eco-timeline-period"  # pattern-matching, {"type": ..., "index": month}
     PLAY = "eco-play"
     PLAY_CLOCK = "eco-play-clock"
     PLAY_TICK = "eco-play-tick"

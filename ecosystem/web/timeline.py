@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from ecosystem.analysis.periods import Span, last_day, month_text, read_month
 from ecosystem.elements import NEW_COLOUR
@@ -108,11 +108,11 @@ def layout(model: Model) -> list:
             [
                 html.Label("As of"),
                 *_controls(dated),
-                dcc.Graph(
+                html.Div(
+                    timeline_chart(model, None, None),
                     id=ID.TIMELINE,
-                    config={"displayModeBar": False, "responsive": True},
                     className="timeline" if dated else "hidden",
-                    figure=timeline_figure(model, None, None),
+                    style={"--as-of": AS_OF_COLOUR, "--new": NEW_COLOUR},
                 ),
                 html.P(about, className="muted timeline-note"),
             ],
@@ -176,76 +176,74 @@ def _controls(dated: Span | None) -> list:
     ]
 
 
-def timeline_figure(model: Model, as_of: str | None, new_since: str | None) -> dict:
-    """Relations beginning in each period, stacked by type; the as-of date drawn as a line and
-    the periods after it faded, the new-since date as a dotted line. A plain figure dict, as
-    the centrality chart's."""
+AS_OF_COLOUR = "#b3261e"  # the as-of date's line on the timeline
+AXIS_LABELS = 4  # period names under the timeline, at most
+
+
+def timeline_chart(model: Model, as_of: str | None, new_since: str | None) -> list:
+    """Relations beginning in each period, stacked by type, as plain HTML: a column a period,
+    each a button that sets the date, named in words for a screen reader and a tooltip; the
+    periods after the as-of date faded, the as-of period marked with a line and the new-since
+    one with a dotted line. Plain HTML rather than a charting library: loading Plotly for this
+    chart made the first view a second slower."""
     dated = model.span
     if dated is None:
-        return {"data": [], "layout": {"height": 10}}
+        return []
     shown = read_month(as_of) if as_of else None
-    traces = []
+    since = read_month(new_since) if new_since else None
+    parts: dict[int, list[tuple[str, int]]] = {period: [] for period in dated.periods}
     for kind, by_period in model.period_counts.items():
-        periods = list(by_period)
-        words = kind.replace("_", " ")
-        traces.append(
-            {
-                "type": "bar",
-                "x": [dated.label(p) for p in periods],
-                "y": list(by_period.values()),
-                "customdata": periods,
-                "name": words,
-                "marker": {
-                    "color": relation_colour(kind),
-                    "opacity": [1.0 if shown is None or p <= shown else 0.3 for p in periods],
-                },
-                "hovertemplate": "%{y} " + words + " from %{x}<extra></extra>",
-            }
+        for period, number in by_period.items():
+            parts.setdefault(period, []).append((kind, number))
+    totals = {period: sum(number for _, number in held) for period, held in parts.items()}
+    tallest = max(totals.values(), default=0) or 1
+    columns = []
+    for period in dated.periods:
+        classes = ["timeline-period"]
+        if shown is not None and period > shown:
+            classes.append("later")
+        if shown is not None and dated.period_of(shown) == period:
+            classes.append("as-of")
+        if since is not None and dated.period_of(since) == period:
+            classes.append("since")
+        told = ", ".join(f"{number:,} {kind.replace('_', ' ')}" for kind, number in parts[period])
+        begin = (
+            "1 relation begins" if totals[period] == 1 else f"{totals[period]:,} relations begin"
         )
-    lines = [(shown, "solid"), (read_month(new_since) if new_since else None, "dot")]
-    shapes = [
-        {
-            "type": "line",
-            "xref": "x",
-            "yref": "paper",
-            "x0": dated.label(dated.period_of(month)),
-            "x1": dated.label(dated.period_of(month)),
-            "y0": 0,
-            "y1": 1,
-            "line": {
-                "color": "#b3261e" if dash == "solid" else NEW_COLOUR,
-                "dash": dash,
-                "width": 2,
-            },
-        }
-        for month, dash in lines
-        if month is not None
+        title = f"{dated.label(period)}: {begin}" + (f" ({told})" if told else "")
+        columns.append(
+            html.Button(
+                [
+                    html.Span(
+                        className="timeline-part",
+                        style={
+                            "height": f"{100 * number / tallest:.2f}%",
+                            "background": relation_colour(kind),
+                        },
+                    )
+                    for kind, number in parts[period]
+                ],
+                id={"type": ID.TIMELINE_PERIOD, "index": period},
+                n_clicks=0,
+                className=" ".join(classes),
+                title=title,
+                **{"aria-label": title},
+            )
+        )
+    last = len(dated.periods) - 1
+    named = {round(step * last / (AXIS_LABELS - 1)) for step in range(AXIS_LABELS)}
+    axis = [
+        # A name in the right half runs leftwards from its column, so the last one stays in.
+        html.Span(dated.label(period), className="end" if 2 * place > last else "")
+        if place in named
+        else html.Span()
+        for place, period in enumerate(dated.periods)
     ]
-    return {
-        "data": traces,
-        "layout": {
-            "barmode": "stack",
-            "height": 150,
-            "margin": {"l": 34, "r": 6, "t": 6, "b": 28},
-            "showlegend": False,
-            "bargap": 0.15,
-            "plot_bgcolor": "rgba(0,0,0,0)",
-            "paper_bgcolor": "rgba(0,0,0,0)",
-            "xaxis": {
-                "type": "category",
-                "categoryorder": "array",
-                "categoryarray": [dated.label(p) for p in dated.periods],
-                "range": [-0.5, len(dated.periods) - 0.5],
-                "fixedrange": True,
-                "tickfont": {"size": 10},
-                "tickangle": 0,
-                "nticks": 4,
-            },
-            "yaxis": {"fixedrange": True, "tickfont": {"size": 10}},
-            "shapes": shapes,
-            "clickmode": "event",
-        },
-    }
+    return [
+        html.Span(f"{tallest:,}", className="timeline-scale", title="the tallest column"),
+        html.Div(columns, className="timeline-bars"),
+        html.Div(axis, className="timeline-axis", **{"aria-hidden": "true"}),
+    ]
 
 
 # Colours of the relation types in the timeline chart, in the schema's order.
@@ -310,16 +308,23 @@ def tick(model: Model, state: ViewState, event: Event) -> ViewState:
 
 
 def click_period(model: Model, state: ViewState, event: Event) -> ViewState:
-    point = event.value.get("points") if isinstance(event.value, dict) else None
-    if not isinstance(point, list) or not point or not isinstance(point[0], dict):
-        raise spec.BadInput("a timeline click must name a point")
-    month = point[0].get("customdata")
+    """A click on a period's column shows the network as of that period (a chart redrawn with
+    unclicked columns does not)."""
+    if not event.value:
+        return state
+    month = event.source.get("index") if isinstance(event.source, dict) else None
+    if not isinstance(month, int) or isinstance(month, bool):
+        raise spec.BadInput("a timeline column must name its period")
     return replace(state, as_of=spec.BY_NAME["as_of"].kind.from_client(model, month))
 
 
 INTENTS = (
     Intent("play_tick", Input(ID.PLAY_TICK, "data"), tick),
-    Intent("timeline_click", Input(ID.TIMELINE, "clickData"), click_period),
+    Intent(
+        "timeline_click",
+        Input({"type": ID.TIMELINE_PERIOD, "index": ALL}, "n_clicks"),
+        click_period,
+    ),
 )
 
 
@@ -360,14 +365,14 @@ def register_callbacks(app: Dash, model: Model) -> None:
     )
 
     @app.callback(
-        output=(Output(ID.TIMELINE, "figure"), Output(ID.AS_OF_TEXT, "children")),
+        output=(Output(ID.TIMELINE, "children"), Output(ID.AS_OF_TEXT, "children")),
         inputs=spec.inputs("as_of", "new_since"),
     )
     def chart(**fields: Any):
         state = spec.from_client(model, fields)
         if model.span is None:
             return no_update, ""
-        return timeline_figure(model, state.as_of, state.new_since), badge(model, state)
+        return timeline_chart(model, state.as_of, state.new_since), badge(model, state)
 
     @app.callback(
         output=(Output(ID.PLAY_CLOCK, "disabled"), Output(ID.PLAY, "children")),

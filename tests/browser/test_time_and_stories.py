@@ -40,6 +40,23 @@ def test_the_date_control_changes_the_network_drawn_and_the_address(browser, ser
     wait(browser, lambda: element_counts(browser) == everything, what="the whole network again")
 
 
+def test_a_column_of_the_timeline_shows_the_network_as_of_its_period(browser, server_url):
+    open_app(browser, server_url)
+    everything = element_counts(browser)
+    columns = browser.find_elements(By.CSS_SELECTOR, "#eco-timeline .timeline-period")
+    first = columns[0]
+    assert first.get_attribute("title").startswith("2022-12: ")
+    assert "relation" in first.get_attribute("aria-label")
+    first.click()
+    wait(browser, lambda: "asof=2022-12" in browser.current_url, what="the date in the address")
+    wait(browser, lambda: "As of December 2022" in text_content(browser, "eco-as-of-text"))
+    wait(browser, lambda: element_counts(browser)[1] < everything[1], what="fewer links drawn")
+    marked = browser.find_elements(By.CSS_SELECTOR, "#eco-timeline .timeline-period.as-of")
+    assert [column.get_attribute("title")[:7] for column in marked] == ["2022-12"]
+    later = browser.find_elements(By.CSS_SELECTOR, "#eco-timeline .timeline-period.later")
+    assert len(later) == len(columns) - 1
+
+
 @pytest.fixture(scope="module")
 def story_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("stories")

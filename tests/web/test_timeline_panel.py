@@ -4,11 +4,12 @@ what is new since a date, the timeline chart and play."""
 from __future__ import annotations
 
 import pytest
-from dash import no_update
+from dash import html, no_update
 
 from ecosystem.analysis.periods import month_number, month_text
 from ecosystem.app import INTENTS
 from ecosystem.web import spec
+from ecosystem.web.ids import ID
 from ecosystem.web.network import handle_elements
 from ecosystem.web.spec import BadInput, ViewState, to_client
 from ecosystem.web.timeline import (
@@ -17,7 +18,7 @@ from ecosystem.web.timeline import (
     handle_play,
     next_period,
     resolve,
-    timeline_figure,
+    timeline_chart,
 )
 from ecosystem.web.url import Event, view_update
 
@@ -111,15 +112,28 @@ def test_what_is_new_since_a_month_is_marked(dated_town):
     assert "new" not in nodes["lab"]  # lab also coordinates p1, undated
 
 
+def _columns(chart: list) -> dict[str, html.Button]:
+    """The chart's columns by the period they name."""
+    bars = next(part for part in chart if part.className == "timeline-bars")
+    return {column.title.split(":")[0]: column for column in bars.children}
+
+
 def test_the_timeline_counts_relations_per_month_and_marks_the_date(dated_town):
-    figure = timeline_figure(dated_town, "2020-06", "2019-12")
-    bars = {
-        trace["name"]: dict(zip(trace["x"], trace["y"], strict=True)) for trace in figure["data"]
+    columns = _columns(timeline_chart(dated_town, "2020-06", "2019-12"))
+    told = {period: column.title for period, column in columns.items() if column.children}
+    assert told == {
+        "2019-03": "2019-03: 1 relation begins (1 partner in)",
+        "2020-05": "2020-05: 1 relation begins (1 coordinates)",
+        "2020-09": "2020-09: 1 relation begins (1 partner in)",
     }
-    assert bars == {"partner in": {"2019-03": 1, "2020-09": 1}, "coordinates": {"2020-05": 1}}
-    later = next(t for t in figure["data"] if t["name"] == "partner in")
-    assert later["marker"]["opacity"] == [1.0, 0.3]  # September 2020 is after the date
-    assert [shape["x0"] for shape in figure["layout"]["shapes"]] == ["2020-06", "2019-12"]
+    assert all(len(columns[period].children) == 1 for period in told)
+    assert columns["2020-05"].children[0].style["height"] == "100.00%"
+    assert "later" in columns["2020-09"].className  # September 2020 is after the date
+    assert "later" not in columns["2020-05"].className
+    assert "as-of" in columns["2020-06"].className and "since" in columns["2019-12"].className
+    marked = [p for p, c in columns.items() if {"as-of", "since"} & set(c.className.split())]
+    assert marked == ["2019-12", "2020-06"]
+    assert columns["2020-05"].id == {"type": ID.TIMELINE_PERIOD, "index": month_number(2020, 5)}
 
 
 def test_the_badge_says_which_date_is_shown(dated_town):
@@ -142,10 +156,11 @@ def test_the_play_button_starts_and_pauses_and_the_end_stops_it():
 
 
 def test_clicking_a_bar_sets_the_date(dated_town):
-    event = Event({"points": [{"customdata": month_number(2020, 5)}]}, None, [])
-    assert click_period(dated_town, ViewState(), event).as_of == "2020-05"
+    column = {"type": ID.TIMELINE_PERIOD, "index": month_number(2020, 5)}
+    assert click_period(dated_town, ViewState(), Event(1, column, [])).as_of == "2020-05"
+    assert click_period(dated_town, ViewState(), Event(0, column, [])).as_of is None  # drawn
     with pytest.raises(BadInput):
-        click_period(dated_town, ViewState(), Event({"points": "x"}, None, []))
+        click_period(dated_town, ViewState(), Event(1, {"type": "x", "index": "May"}, []))
 
 
 def test_a_tick_of_play_writes_the_next_date_to_the_address(dated_town):
