@@ -25,7 +25,7 @@ from ecosystem.elements import NEW_COLOUR
 from ecosystem.explorer import Model
 from ecosystem.schema import RELATION_TYPES
 from ecosystem.web import spec
-from ecosystem.web.components import panel
+from ecosystem.web.components import attrs, panel
 from ecosystem.web.ids import ID
 from ecosystem.web.spec import ViewState
 from ecosystem.web.url import Event, Intent
@@ -227,7 +227,7 @@ def timeline_chart(model: Model, as_of: str | None, new_since: str | None) -> li
                 n_clicks=0,
                 className=" ".join(classes),
                 title=title,
-                **{"aria-label": title},
+                **attrs({"aria-label": title}),
             )
         )
     last = len(dated.periods) - 1
@@ -242,7 +242,7 @@ def timeline_chart(model: Model, as_of: str | None, new_since: str | None) -> li
     return [
         html.Span(f"{tallest:,}", className="timeline-scale", title="the tallest column"),
         html.Div(columns, className="timeline-bars"),
-        html.Div(axis, className="timeline-axis", **{"aria-hidden": "true"}),
+        html.Div(axis, className="timeline-axis", **attrs({"aria-hidden": "true"})),
     ]
 
 
