@@ -10,10 +10,12 @@ A snapshot is JSON, one list per column (nothing in it can run code), after a he
 its key and the SHA-256 of the rest. Its key (:func:`ecosystem.cachefiles.key_of`) is the content
 hash of both files, the library versions and :data:`SNAPSHOT_FORMAT`, so it is never used for
 other bytes or by another version of the checks. A snapshot whose digest, key, shape or any
-value's type does not check is ignored, and the files are read, checked and stored again: the
-snapshot never makes a load fail, nor lets through what the checks would refuse. The documents
-in ``sources/`` are checked on every read (:func:`ecosystem.sources.check_sources`), since they
-are not part of the two files.
+value's type, required column or entity or relation type does not check is ignored, and the
+files are read, checked and stored again: the snapshot never makes a load fail. The digest
+tells damage, not intent: like every cache file, a snapshot is only as trustworthy as the cache
+folder, which ``ecosystem serve`` warns about when every user may write it
+(:func:`ecosystem.cachefiles.check_cache_folder`). The documents in ``sources/`` are checked on
+every read (:func:`ecosystem.sources.check_sources`), since they are not part of the two files.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from ecosystem.graph import (
     typed_graph,
 )
 from ecosystem.resources import default_data_dir
+from ecosystem.schema import ENTITY_REQUIRED, ENTITY_TYPES, RELATION_REQUIRED, RELATION_TYPES
 from ecosystem.sources import check_sources
 
 # Bump when what a snapshot holds, or how it is laid out, changes.
@@ -237,7 +240,25 @@ def _fits(stored: Any) -> bool:
         and _all_of(int, lines)
         and all(first < second for first, second in pairwise(lines))
         and all(_all_of(str, column) for column in (*entities["values"], *texts))
+        and _in_vocabulary(entities, relations)
     )
+
+
+def _in_vocabulary(entities: dict, relations: dict) -> bool:
+    """Whether the required columns are there and every type is one the schema names: what
+    the code downstream relies on, checked in a few set operations."""
+    entity_columns, relation_columns = entities["columns"], relations["columns"]
+    if not set(ENTITY_REQUIRED) - {"id"} <= set(entity_columns):
+        return False
+    if relations["source"] and not set(RELATION_REQUIRED) - set(RECORD_ENDS) <= set(
+        relation_columns
+    ):
+        return False
+    kinds = entities["values"][entity_columns.index("type")]
+    relation_kinds = (
+        relations["values"][relation_columns.index("type")] if relations["source"] else []
+    )
+    return set(kinds) <= set(ENTITY_TYPES) and set(relation_kinds) <= set(RELATION_TYPES)
 
 
 def _all_of(kind: type, values: list) -> bool:

@@ -104,6 +104,25 @@ def _lines_out_of_order(stored: dict) -> dict:
     return stored
 
 
+def _unknown_relation_type(stored: dict) -> dict:
+    relations = stored["relations"]
+    relations["values"][relations["columns"].index("type")][0] = "befriends"
+    return stored
+
+
+def _unknown_entity_type(stored: dict) -> dict:
+    entities = stored["entities"]
+    entities["values"][entities["columns"].index("type")][0] = "planet"
+    return stored
+
+
+def _no_evidence_column(stored: dict) -> dict:
+    relations = stored["relations"]
+    place = relations["columns"].index("evidence")
+    del relations["columns"][place], relations["values"][place]
+    return stored
+
+
 def _boolean_line(stored: dict) -> dict:
     stored["relations"]["values"][0][0] = True
     return stored
@@ -125,6 +144,9 @@ def _boolean_line(stored: dict) -> dict:
         pytest.param(lambda raw: _with_body(raw, _lines_out_of_order), id="lines out of order"),
         pytest.param(lambda raw: _with_body(raw, _boolean_line), id="a line that is true"),
         pytest.param(lambda raw: _with_body(raw, lambda _: [1, 2]), id="a list"),
+        pytest.param(lambda raw: _with_body(raw, _unknown_relation_type), id="a relation type"),
+        pytest.param(lambda raw: _with_body(raw, _unknown_entity_type), id="an entity type"),
+        pytest.param(lambda raw: _with_body(raw, _no_evidence_column), id="no evidence column"),
     ],
 )
 def test_a_damaged_snapshot_is_ignored_and_written_anew(tmp_path, change, caplog):
