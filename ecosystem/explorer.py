@@ -108,9 +108,11 @@ class Model:
     every start on a large network, and many sessions never ask for partner suggestions.
     ``metrics``, ``methods``, ``order`` and ``parts`` (behind :attr:`graph`, :attr:`index`,
     :attr:`paths`, :attr:`community` and :attr:`community_info`) are
-    :class:`~ecosystem.computed.Computed` mappings: all known once :func:`build_model`
-    returns, each worked out on first use in the model of a date (:func:`model_at`), so that
-    moving the date computes only what is shown.
+    :class:`~ecosystem.computed.Computed` mappings. Once :func:`build_model` returns, every
+    metric and part is known but a metric's ranking (sorted on first use) and, for a network
+    read from a snapshot, the typed graph (rebuilt from the view when an export or a source page
+    asks for it); in the model of a date (:func:`model_at`) each is worked out on first use, so
+    that moving the date computes only what is shown.
     """
 
     settings: Settings
