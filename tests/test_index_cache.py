@@ -79,3 +79,21 @@ def test_a_damaged_file_is_built_again_and_stored_anew(shipped_view, tmp_path, c
     assert compute_index(shipped_view, directory=tmp_path) == build_index(shipped_view)
     assert "not the index of this network" in caplog.text
     assert index_from_fields(json.loads(path.read_text())["result"], shipped_view) is not None
+
+
+def test_exact_names_are_the_index_keys(shipped_view):
+    from ecosystem.analysis.lookup import exact_names
+
+    assert exact_names(shipped_view) == build_index(shipped_view).keys
+
+
+def test_a_command_resolves_an_exact_name_without_the_index(monkeypatch, capsys):
+    from ecosystem import index_cache
+    from ecosystem.cli import main
+
+    monkeypatch.setattr(index_cache, "compute_index", lambda *a, **k: pytest.fail("index read"))
+    assert main(["path", "Junta de Castilla y León", "ismc", "--no-cache"]) == 0
+    assert capsys.readouterr().out.startswith("Path 1: Junta de Castilla y León → ")
+    monkeypatch.undo()
+    assert main(["path", "Junta de Castilla y Lion", "ismc", "--no-cache"]) == 2
+    assert "did you mean Junta de Castilla y León" in capsys.readouterr().err

@@ -215,26 +215,38 @@ def _cached_metric(view: Any, metric: str, directory: Path | None) -> tuple[Any,
     return found.values[metric], found.methods[metric].describe()
 
 
-def _names_index(view: Any, queries: list[str], args: argparse.Namespace) -> Any:
-    """The name index of ``view`` from the cache when a query is a name (an id needs none)."""
+def _named(view: Any, queries: list[str], args: argparse.Namespace) -> tuple[list[str], Any]:
+    """``queries`` as the ids they name, and the name index when one of them needs it.
+
+    An id, or a name or alias that names one entity exactly (case and accents aside), is
+    answered from the entities' names alone; anything else (a typo, a name several entities
+    share) needs the whole index, read from the cache, to say what it could mean.
+    """
     if all(query in view for query in queries):
-        return None
+        return queries, None
+    from ecosystem.analysis.lookup import exact_names, fold
+
+    names = exact_names(view)
+    found = [query if query in view else names.get(fold(query), ()) for query in queries]
+    if all(isinstance(ids, str) or len(ids) == 1 for ids in found):
+        return [ids if isinstance(ids, str) else ids[0] for ids in found], None
     from ecosystem.index_cache import compute_index
 
-    return compute_index(view, directory=args.cache, use_cache=not args.no_cache)
+    return queries, compute_index(view, directory=args.cache, use_cache=not args.no_cache)
 
 
 def cmd_path(args: argparse.Namespace, out: TextIO) -> int:
     from ecosystem.analysis.paths import collaboration_paths
 
     view = _load_view(args.data, args)
+    (source, target, *avoid), index = _named(view, [args.source, args.target, *args.avoid], args)
     result = collaboration_paths(
         view,
-        args.source,
-        args.target,
-        index=_names_index(view, [args.source, args.target, *args.avoid], args),
+        source,
+        target,
+        index=index,
         k=args.k,
-        avoid=args.avoid,
+        avoid=avoid,
         via_types=args.via_types,
         relation_types=args.relation_types,
         avoid_hubs=not args.through_hubs,
@@ -307,15 +319,16 @@ def cmd_synergy(args: argparse.Namespace, out: TextIO) -> int:
         ]
         print(format_table(["#", args.pairs[0], args.pairs[1], "why"], rows), file=out)
         return EXIT_OK
+    (entity,), index = _named(view, [args.entity], args)
     result = synergy_candidates(
         view,
-        args.entity,
+        entity,
         types=args.types,
         country=args.country,
         top=args.top,
         as_of=args.as_of,
         synergy=prepared,
-        index=_names_index(view, [args.entity], args),
+        index=index,
     )
     if args.json:
         _dump(result, out)
