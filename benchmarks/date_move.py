@@ -77,13 +77,14 @@ look();
 """
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
-def _serve(data: Path, cache: Path, port: int) -> subprocess.Popen:
+def serve(data: Path, cache: Path, port: int) -> subprocess.Popen:
+    """``ecosystem serve`` on ``data`` (one worker, ``cache``), once it answers on ``port``."""
     command = [sys.executable, "-m", "ecosystem", "serve", "--data", str(data), "--cache",
                str(cache), "--port", str(port), "--workers", "1"]  # fmt: skip
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -109,9 +110,9 @@ def measure(data: Path, cache: Path, rounds: int) -> dict:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
-    port = _free_port()
+    port = free_port()
     say(f"starting the server on {data}")
-    server = _serve(data, cache, port)
+    server = serve(data, cache, port)
     driver = webdriver.Chrome(options=chromium.options("--window-size=1600,1000"))
     driver.set_script_timeout(180)
     moves: list[dict] = []

@@ -39,8 +39,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from benchmarks import chromium
-from benchmarks.date_move import DEFAULT_DATA, ROOT, _free_port, _serve
+from benchmarks.date_move import DEFAULT_DATA, ROOT, free_port, serve
 from benchmarks.machine import describe, load_average
+from benchmarks.scale import percentile
 
 TARGET_MS = 500
 QUIET_MS = 400
@@ -162,9 +163,9 @@ def measure(data: Path, cache: Path, entities: int, seed: int) -> dict:
     from selenium import webdriver
     from selenium.webdriver.common.keys import Keys
 
-    port = _free_port()
+    port = free_port()
     say(f"starting the server on {data}")
-    server = _serve(data, cache, port)
+    server = serve(data, cache, port)
     driver = webdriver.Chrome(options=chromium.options("--window-size=1600,1000"))
     driver.set_script_timeout(120)
     base = f"http://127.0.0.1:{port}/"
@@ -215,11 +216,6 @@ def say(text: str) -> None:
     print(f"interactions: {text}", file=sys.stderr, flush=True)
 
 
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
 def report(result: dict, load: tuple[str, str]) -> str:
     timings = result["timings"]
     every = [ms for rows in timings.values() for _, ms in rows if ms >= 0]
@@ -249,17 +245,17 @@ def report(result: dict, load: tuple[str, str]) -> str:
             lines.append(f"| {name} | 0 | | | | | {len(rows)} | not met |")
             continue
         worst = next((ms for node, ms in rows if node == result["entities"][0]), None)
+        p95 = percentile(values, 0.95)
         lines.append(
-            f"| {name} | {len(values)} | {statistics.median(values):,.0f} | "
-            f"{_p95(values):,.0f} | {max(values):,.0f} | "
-            f"{'' if worst is None or worst < 0 else f'{worst:,.0f}'} | "
-            f"{len(rows) - len(values)} | {'met' if _p95(values) < TARGET_MS else 'not met'} |"
+            f"| {name} | {len(values)} | {statistics.median(values):,.0f} | {p95:,.0f} | "
+            f"{max(values):,.0f} | {'' if worst is None or worst < 0 else f'{worst:,.0f}'} | "
+            f"{len(rows) - len(values)} | {'met' if p95 < TARGET_MS else 'not met'} |"
         )
     if every:
         lines += [
             "",
             f"Every interaction together: median {statistics.median(every):,.0f} ms, p95 "
-            f"{_p95(every):,.0f} ms, slowest {max(every):,.0f} ms.",
+            f"{percentile(every, 0.95):,.0f} ms, slowest {max(every):,.0f} ms.",
         ]
     memory = result["memory"]
     lines += [
