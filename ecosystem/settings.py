@@ -44,7 +44,7 @@ class LayoutSettings:
 class CommunitySettings:
     """Louvain communities (:func:`ecosystem.analysis.communities.communities`)."""
 
-    ALGORITHM: ClassVar[str] = "louvain-1"
+    ALGORITHM: ClassVar[str] = "louvain-2"  # 2: igraph above the compiled threshold
     seed: int = 42
     resolution: float = 1.0
 

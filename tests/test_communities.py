@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import random
 
 import networkx as nx
 import pytest
 
-from ecosystem.analysis.communities import communities, matched, membership
+from ecosystem.analysis.communities import communities, louvain_compiled, matched, membership
 
 
 def two_cliques(left: int = 4, right: int = 4) -> nx.Graph:
@@ -173,3 +174,49 @@ def test_a_split_equal_to_the_reference_keeps_its_numbers():
     graph = nx.connected_caveman_graph(4, 5)
     found = communities(graph)
     assert matched(found, membership(found)) == found
+
+
+# igraph's Louvain, above the compiled threshold.
+
+
+def planted(seed: int) -> nx.Graph:
+    """Six groups of 40 entities, dense inside and sparse between (numbered nodes as names)."""
+    built = nx.planted_partition_graph(6, 40, 0.3, 0.01, seed=seed)
+    return nx.relabel_nodes(nx.Graph(built), {node: f"n{node}" for node in built})
+
+
+def test_compiled_louvain_is_seeded_and_leaves_the_global_generator_alone():
+    # No planted groups: igraph's split depends on its draws (unseeded, it differs between
+    # random.seed(0) and random.seed(1)).
+    graph = nx.relabel_nodes(nx.gnp_random_graph(300, 0.02, seed=1), lambda node: f"n{node}")
+    random.seed(0)
+    first = communities(graph, compiled_above=0)
+    random.seed(1)
+    state = random.getstate()
+    assert first == communities(graph, compiled_above=0)
+    assert random.getstate() == state
+
+
+def test_compiled_louvain_splits_every_entity_once_and_finds_the_planted_groups():
+    graph = planted(2)
+    graph.add_node("alone")
+    found = communities(graph, compiled_above=0)
+    members = [node for community in found["communities"] for node in community["members"]]
+    assert sorted(members) == sorted(graph)
+    reference = communities(graph, compiled_above=len(graph))
+    assert found["modularity"] >= 0.98 * reference["modularity"]
+    # Entities planted together end together: each found group lies within one planted group.
+    planted_group = {f"n{i}": i // 40 for i in range(240)}
+    for community in found["communities"]:
+        groups = {planted_group.get(node, -1) for node in community["members"]}
+        assert len(groups) == 1, community["label"]
+
+
+def test_compiled_louvain_reads_weights():
+    # Two triangles joined by one link: heavy enough, the link holds its two ends together.
+    graph = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("x", "y"), ("y", "z"), ("x", "z")])
+    graph.add_edge("c", "x", weight=50)
+    found = louvain_compiled(graph)
+    assert any({"c", "x"} <= part for part in found)
+    graph["c"]["x"]["weight"] = 1
+    assert not any({"c", "x"} <= part for part in louvain_compiled(graph))

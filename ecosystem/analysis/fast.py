@@ -54,7 +54,7 @@ DENSE_EIGEN_LIMIT = _DEFAULT.dense_eigen_limit
 DISTANCE_CHUNK = 64
 
 SAMPLED = frozenset({"betweenness", "closeness", "harmonic"})
-SUPPORTED = SAMPLED | {"eigenvector", "pagerank", "constraint", "effective_size"}
+SUPPORTED = SAMPLED | {"eigenvector", "pagerank", "constraint", "effective_size", "clustering"}
 
 
 def sources_for(metric: str) -> int:
@@ -77,7 +77,8 @@ class Compiled:
     vertex: np.ndarray
     node_of: np.ndarray
     edges: np.ndarray  # (m, 2) node indices
-    # Distance sums from a sample of sources, shared by closeness and harmonic centrality.
+    # Distance sums from a sample of sources (shared by closeness and harmonic centrality) and
+    # the triangles (clustering, effective size, constraint), worked out once.
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -371,11 +372,31 @@ def pagerank(compiled: Compiled, *, damping: float = 0.85) -> np.ndarray:
 
 
 def _triangles(compiled: Compiled) -> np.ndarray:
-    """Every triangle as three node indices, (t, 3)."""
-    found = compiled.graph.list_triangles()
-    if not found:
-        return np.zeros((0, 3), dtype=np.int64)
-    return compiled.node_of[np.asarray(found, dtype=np.int64)]
+    """Every triangle as three node indices, (t, 3); listed once per compiled graph (clustering,
+    effective size and constraint all read them)."""
+    found = compiled.memo.get("triangles")
+    if found is None:
+        listed = compiled.graph.list_triangles()
+        found = (
+            compiled.node_of[np.asarray(listed, dtype=np.int64)]
+            if listed
+            else np.zeros((0, 3), dtype=np.int64)
+        )
+        compiled.memo["triangles"] = found
+    return found
+
+
+def clustering(compiled: Compiled) -> np.ndarray:
+    """The local clustering coefficient, unweighted: the share of pairs of an entity's contacts
+    that are linked to each other (0 below two contacts), as networkx computes it.
+
+    >>> clustering(compile_graph(nx.Graph([(0, 1), (1, 2), (0, 2), (2, 3)]))).round(4).tolist()
+    [1.0, 1.0, 0.3333, 0.0]
+    """
+    degree = compiled.degree.astype(np.float64)
+    around = np.bincount(_triangles(compiled).ravel(), minlength=compiled.n).astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(degree > 1, 2 * around / (degree * (degree - 1)), 0.0)
 
 
 def effective_size(compiled: Compiled) -> np.ndarray:
@@ -425,6 +446,7 @@ MEASURES = {
     "pagerank": pagerank,
     "constraint": constraint,
     "effective_size": effective_size,
+    "clustering": clustering,
 }
 
 
