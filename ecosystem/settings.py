@@ -80,6 +80,6 @@ def fingerprint(settings: Any) -> dict[str, Any]:
     """What a cache key holds of ``settings``: its algorithm and version, and every field.
 
     >>> fingerprint(CommunitySettings(seed=7))
-    {'algorithm': 'louvain-1', 'seed': 7, 'resolution': 1.0}
+    {'algorithm': 'louvain-2', 'seed': 7, 'resolution': 1.0}
     """
     return {"algorithm": type(settings).ALGORITHM, **dataclasses.asdict(settings)}
