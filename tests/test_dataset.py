@@ -64,8 +64,9 @@ def test_every_kind_of_stakeholder_is_present(shipped_graph, entity_type):
     assert set(counts) <= set(ENTITY_TYPES)
 
 
-def test_foundation_founded_the_cluster(shipped_graph):
-    (relation,) = relations_between(shipped_graph, "icamcyl", "ismc", "founded")
+def test_foundation_funds_the_cluster(shipped_graph):
+    # The source says "has funded", not "founded".
+    (relation,) = relations_between(shipped_graph, "icamcyl", "ismc", "funds")
     assert "Iberian Sustainable Mining Cluster (ISMC)" in relation["evidence"]
     assert relation["doc"] == "004_fd79ff072601a70f.txt"
 

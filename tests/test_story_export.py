@@ -195,7 +195,7 @@ SAMPLE_EVIDENCE = {
         ("ismc", "murcia", "located_in"),
     ],
     "Its foundation: ICAMCyL": [
-        ("icamcyl", "ismc", "founded"),
+        ("icamcyl", "ismc", "funds"),
         ("icamcyl", "ismc", "governs"),
         ("santiago-cuesta-lopez", "icamcyl", "leads"),
         ("santiago-cuesta-lopez", "ismc", "leads"),

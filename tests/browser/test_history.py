@@ -91,7 +91,7 @@ def test_a_copied_link_opens_a_clicked_link_and_a_synergy_pick(browser, server_u
     wait(
         browser,
         lambda: (
-            "ICAMCyL founded Iberian Sustainable Mining Cluster" in text_of(browser, "eco-details")
+            "ICAMCyL funds Iberian Sustainable Mining Cluster" in text_of(browser, "eco-details")
         ),
         what="the relations behind the link",
     )

@@ -178,7 +178,7 @@ def test_entity_options_accent_insensitive_and_keep_the_value(model):
 
 def test_edge_click_shows_the_relations_behind_the_link(model):
     panel = details.handle_details(model, ViewState(selected="ismc", link=("icamcyl", "ismc")))
-    assert "founded" in str(panel)
+    assert "funds" in str(panel) and "governs" in str(panel)
 
 
 def test_csv_export_neutralises_spreadsheet_formulas(shipped_graph):
@@ -227,7 +227,7 @@ def test_source_page_escapes_and_marks_the_excerpt(model):
     (line,) = [
         d["line"]
         for _, t, d in model.graph.out_edges("icamcyl", data=True)
-        if t == "ismc" and d["type"] == "founded"
+        if t == "ismc" and d["type"] == "funds"
     ]
     page, status = source.source_page(model, "004_fd79ff072601a70f.txt", str(line))
     assert status == 200

@@ -76,7 +76,7 @@ def test_the_source_page_is_headed_by_the_title_with_its_record(model):
     (line,) = [
         d["line"]
         for _, t, d in model.graph.out_edges("icamcyl", data=True)
-        if t == "ismc" and d["type"] == "founded"
+        if t == "ismc" and d["type"] == "funds"
     ]
     page, status = source.source_page(model, ZOOM, str(line))
     assert status == 200
