@@ -111,8 +111,9 @@
     var pending = null;
     instance.on("zoom", mark);
     // Elements arrive one "add" event each (thousands on a large network): mark them once,
-    // after the last of a batch.
-    instance.on("add", function () {
+    // after the last of a batch. New classes from the server (a highlight moving) replace an
+    // element's own, "zoomed" with them: mark those again too.
+    instance.on("add class", function () {
       clearTimeout(pending);
       pending = setTimeout(function () { near = null; mark(); }, 50);
     });
