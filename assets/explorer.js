@@ -104,8 +104,11 @@
       var now = instance.zoom() >= ZOOMED_IN;
       if (now === near) { return; }
       near = now;
+      // Only the nodes whose mark changes: touching all of them restyles none but costs as much.
+      var changing = instance.nodes(now ? ":not(.zoomed)" : ".zoomed");
+      if (!changing.length) { return; }
       instance.batch(function () {
-        if (now) { instance.nodes().addClass("zoomed"); } else { instance.nodes().removeClass("zoomed"); }
+        if (now) { changing.addClass("zoomed"); } else { changing.removeClass("zoomed"); }
       });
     };
     var pending = null;
