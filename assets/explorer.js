@@ -104,15 +104,19 @@
       var now = instance.zoom() >= ZOOMED_IN;
       if (now === near) { return; }
       near = now;
+      // Only the nodes whose mark changes: touching all of them restyles none but costs as much.
+      var changing = instance.nodes(now ? ":not(.zoomed)" : ".zoomed");
+      if (!changing.length) { return; }
       instance.batch(function () {
-        if (now) { instance.nodes().addClass("zoomed"); } else { instance.nodes().removeClass("zoomed"); }
+        if (now) { changing.addClass("zoomed"); } else { changing.removeClass("zoomed"); }
       });
     };
     var pending = null;
     instance.on("zoom", mark);
     // Elements arrive one "add" event each (thousands on a large network): mark them once,
-    // after the last of a batch.
-    instance.on("add", function () {
+    // after the last of a batch. New classes from the server (a highlight moving) replace an
+    // element's own, "zoomed" with them: mark those again too.
+    instance.on("add class", function () {
       clearTimeout(pending);
       pending = setTimeout(function () { near = null; mark(); }, 50);
     });

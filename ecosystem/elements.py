@@ -1,7 +1,9 @@
 """Graph and analysis results -> Cytoscape elements and stylesheets. Pure: no Dash import.
 
-Highlighting (a path, a synergy candidate, a selection) never re-sends the elements: it returns a
-new stylesheet that marks the chosen ids and dims the rest.
+Highlighting (a path, a synergy candidate, a selection) puts the class ``marked`` on the chosen
+elements, and a stylesheet with a few rules on that class dims the rest. Cytoscape.js matches
+every rule's selector against every element, so a hub's two thousand neighbours named in one
+selector each would cost millions of comparisons at each restyle; a class costs one.
 """
 
 from __future__ import annotations
@@ -141,10 +143,12 @@ def node_elements(
     community: Mapping[str, int] | None = None,
     labelled: Collection[str] = (),
     new: Collection[str] = (),
+    marked: Collection[str] = (),
 ) -> list[dict]:
     """Cytoscape node elements (data, position, classes) in the given order; the ``labelled``
     ones carry their name in the whole view, the others once zoomed in; the ``new`` ones (new
-    since a date) have the class ``new``."""
+    since a date) have the class ``new``, the ``marked`` ones (a highlight) the class
+    ``marked``."""
     elements = []
     for node in nodes:
         data = view.nodes[node]
@@ -158,6 +162,8 @@ def node_elements(
             classes += " labelled"
         if node in new:
             classes += " new"
+        if node in marked:
+            classes += " marked"
         elements.append(
             {
                 "data": {
@@ -180,11 +186,16 @@ def node_elements(
 
 
 def link_elements(
-    view: nx.Graph, links: Iterable[tuple[str, str]], *, new: Collection[tuple[str, str]] = ()
+    view: nx.Graph,
+    links: Iterable[tuple[str, str]],
+    *,
+    new: Collection[tuple[str, str]] = (),
+    marked: Collection[str] = (),
 ) -> list[dict]:
     """One element per link, in the given order. A link whose relations have all ended by the
     date the network is shown as of (each marked ``past``) has the class ``past``; the ``new``
-    ones (pairs in id order) the class ``new``."""
+    ones (pairs in id order) the class ``new``; those whose element id is ``marked`` (a
+    highlight) the class ``marked``."""
     elements = []
     for first, second in links:
         data = view.edges[first, second]
@@ -192,10 +203,13 @@ def link_elements(
         classes = "past" if records and all(r.get("past") for r in records) else ""
         if (min(first, second), max(first, second)) in new:
             classes = f"{classes} new".strip()
+        element_id = edge_id(first, second)
+        if element_id in marked:
+            classes = f"{classes} marked".strip()
         elements.append(
             {
                 "data": {
-                    "id": edge_id(first, second),
+                    "id": element_id,
                     "source": first,
                     "target": second,
                     "types": " ".join(data.get("types", [])),
@@ -290,56 +304,43 @@ def base_stylesheet(
 def highlight_stylesheet(
     base: list[dict],
     *,
-    nodes: Collection[str],
-    edges: Collection[str] = (),
+    count: int,
     focus: str | None = None,
     presenter: bool = False,
 ) -> list[dict]:
-    """``base`` plus: the given nodes and edges marked, everything else dimmed.
+    """``base`` plus: the elements with the class ``marked`` drawn strongly, everything else
+    dimmed; ``count`` is how many entities the highlight has, and ``focus`` the one marked most.
 
-    Ids go into the selectors quoted, so any entity id is safe to use.
+    The focus goes into its selector quoted, so any entity id is safe to use.
     """
-    if not nodes and not edges:
-        return base
     accent = "#ffbf00" if presenter else "#d62728"
+    marked: dict[str, Any] = {
+        "opacity": 1,
+        "text-opacity": 1,
+        "border-width": 3,
+        "border-color": accent,
+    }
+    if count <= LABELLED_HIGHLIGHT:
+        # Every name in large type: readable for a path or a few neighbours; for a hub's
+        # hundreds they would pile up, so those keep their usual labels.
+        marked.update(
+            {
+                "label": "data(title)" if presenter else "data(label)",
+                "min-zoomed-font-size": 0,
+                "font-size": 22 if presenter else 15,
+                "font-weight": "bold",
+            }
+        )
     sheet = [
         *base,
         {"selector": "node", "style": {"opacity": 0.18, "text-opacity": 0}},
         {"selector": "edge", "style": {"opacity": 0.08}},
+        {"selector": "node.marked", "style": {**marked, "z-index": 20}},
+        {
+            "selector": "edge.marked",
+            "style": {"opacity": 1, "line-color": accent, "width": 5, "z-index": 10},
+        },
     ]
-    # One rule for all marked nodes and one for all marked edges (a comma-separated selector
-    # group): a hub's two thousand neighbours then cost a few bytes each, not a rule each.
-    if nodes:
-        marked: dict[str, Any] = {
-            "opacity": 1,
-            "text-opacity": 1,
-            "border-width": 3,
-            "border-color": accent,
-        }
-        if len(nodes) <= LABELLED_HIGHLIGHT:
-            # Every name in large type: readable for a path or a few neighbours; for a hub's
-            # hundreds they would pile up, so those keep their usual labels.
-            marked.update(
-                {
-                    "label": "data(title)" if presenter else "data(label)",
-                    "min-zoomed-font-size": 0,
-                    "font-size": 22 if presenter else 15,
-                    "font-weight": "bold",
-                }
-            )
-        sheet.append(
-            {
-                "selector": ", ".join(f'node[id = "{_quoted(node)}"]' for node in sorted(nodes)),
-                "style": {**marked, "z-index": 20},
-            }
-        )
-    if edges:
-        sheet.append(
-            {
-                "selector": ", ".join(f'edge[id = "{_quoted(edge)}"]' for edge in sorted(edges)),
-                "style": {"opacity": 1, "line-color": accent, "width": 5, "z-index": 10},
-            }
-        )
     if focus is not None:
         sheet.append(
             {

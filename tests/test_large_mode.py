@@ -8,6 +8,7 @@ import networkx as nx
 import pytest
 
 from ecosystem import positions
+from ecosystem.elements import edge_id
 from ecosystem.explorer import build_model, visible
 from ecosystem.settings import LayoutSettings, Settings
 from ecosystem.web import details as panels
@@ -104,3 +105,46 @@ def test_a_hubs_highlight_styles_only_the_neighbours_a_view_can_show(hub_model):
     assert sorted(set(nodes) - {"hub", "pr0", "pr1", "pr2"}) == [f"co{i:03d}" for i in range(37)]
     shown = visible(hub_model, ViewState(selected="hub"), max_elements=40 * 3)
     assert set(shown.nodes) - {"hub"} <= set(nodes)
+
+
+def _marked(elements: list[dict]) -> set[str]:
+    return {e["data"]["id"] for e in elements if "marked" in e["classes"].split()}
+
+
+def test_a_hubs_highlight_costs_the_stylesheet_no_more_than_a_leafs(hub_model):
+    # Cytoscape.js matches every selector against every element drawn: a highlight that named
+    # its entities in the stylesheet made a hub's restyle cost thousands of times a leaf's.
+    hub, _ = network.handle_highlight(hub_model, ViewState(selected="hub"), None, None)
+    leaf, _ = network.handle_highlight(hub_model, ViewState(selected="co007"), None, None)
+    assert [rule["selector"] for rule in hub] == [rule["selector"] for rule in leaf[:-1]] + [
+        'node[id = "hub"]'
+    ]
+    assert max(rule["selector"].count("[id") for rule in hub) == 1  # the focus alone
+
+
+def test_a_hubs_highlight_is_carried_by_its_elements(hub_model):
+    state = ViewState(selected="hub")
+    marked = network.highlight(hub_model, state, None, None)
+    elements, _ = network.handle_elements(hub_model, state, marked=marked)
+    neighbours = set(hub_model.view["hub"])
+    links = {edge_id("hub", neighbour) for neighbour in neighbours}
+    assert _marked(elements) == {"hub", *neighbours, *links}
+
+
+def test_elements_a_new_selection_leaves_alone_are_sent_the_same(hub_model):
+    # Only what a selection changes is patched into the drawing: an element the same in both
+    # answers (same keys, values and order) is left as it is.
+    def answer(node: str) -> dict[str, dict]:
+        state = ViewState(selected=node)
+        marked = network.highlight(hub_model, state, None, None)
+        elements, _ = network.handle_elements(hub_model, state, marked=marked)
+        return {e["data"]["id"]: e for e in elements}
+
+    first, second = answer("pr0"), answer("pr1")
+    touched = {"pr0", "pr1", "hub", "pe0", "pe1", "pe2", "pe3"}
+    touched |= {i for i in first if "~" in i and set(i.split("~")) & {"pr0", "pr1"}}
+    same = [i for i in first if i not in touched]
+    assert len(same) > 100
+    for element_id in same:
+        assert list(first[element_id].items()) == list(second[element_id].items()), element_id
+    assert first["pr0"]["classes"] != second["pr0"]["classes"]

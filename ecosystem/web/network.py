@@ -2,8 +2,9 @@
 
 Inputs: the filters, metric, colour, layout, selection, stepped-to entity and presenter mode
 (view-state fields), the path and synergy highlight stores, and Reset. Outputs: the elements
-and the count line, the layout, the stylesheet with the highlight, and the list of highlighted
-entities that next and previous step through. Tapping an entity or a link is an intent.
+(the highlighted ones with the class ``marked``) and the count line, the layout, the stylesheet
+that draws the highlight, and the list of highlighted entities that next and previous step
+through. Tapping an entity or a link is an intent.
 """
 
 from __future__ import annotations
@@ -11,12 +12,11 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import dash_cytoscape as cyto
-from dash import Dash, Input, Output, ctx, dcc, html
-from dash.exceptions import PreventUpdate
+from dash import Dash, Input, Output, dcc, html
 
 from ecosystem.analysis.periods import new_since, read_month
 from ecosystem.elements import (
@@ -144,9 +144,11 @@ def handle_elements(
     state: ViewState,
     keep: Sequence[str] = (),
     keep_links: Sequence[tuple[str, str]] = (),
+    marked: Highlight | None = None,
 ) -> tuple[list[dict], str]:
-    """The elements a view shows (``keep``, ``keep_links``: what a highlight needs drawn), and the
-    line that says what is shown and what is hidden."""
+    """The elements a view shows (``keep``, ``keep_links``: what a highlight needs drawn; those
+    of the ``marked`` highlight get the class ``marked``), and the line that says what is shown
+    and what is hidden."""
     shown = visible(model, state, keep=keep, keep_links=keep_links)
     values = model.metrics[state.metric]
     sizes = scaled_sizes({node: values[node] for node in shown.nodes})
@@ -167,8 +169,11 @@ def handle_elements(
         community=community,
         labelled=named,
         new=new_nodes,
+        marked=set(marked.nodes) if marked else (),
     )
-    elements += link_elements(model.view, shown.links, new=new_links)
+    elements += link_elements(
+        model.view, shown.links, new=new_links, marked=marked.edges if marked else ()
+    )
     entities, links = model.view.number_of_nodes(), model.link_count
     counts = (
         f"Showing {len(shown.nodes):,} of {entities:,} entities ({shown.hidden_nodes:,} hidden) "
@@ -204,34 +209,54 @@ def handle_layout(state: ViewState, reset: int = 0, offered: Collection[str] = L
     return {"name": state.layout, "fit": True, "padding": 30, "avoidOverlap": True}
 
 
+@dataclass(frozen=True)
+class Highlight:
+    """What a view marks: its entities in the order next and previous step through them, the ids
+    of the links marked with them, the entity marked most, and whether it is a path (its
+    entities are then numbered in reading order)."""
+
+    nodes: tuple[str, ...] = ()
+    edges: frozenset[str] = frozenset()
+    focus: str | None = None
+    path: bool = False
+
+
+def highlight(model: Model, state: ViewState, path: Any, pick: Any) -> Highlight:
+    """What the view marks: a picked synergy candidate wins over a path (the path and synergy
+    stores), a path over the plain selection; the entity stepped to (``focus``) is marked most.
+    """
+    path = path if isinstance(path, dict) else {}
+    pick = pick if isinstance(pick, dict) else {}
+    focus = state.focus or state.selected
+    if strings(pick.get("nodes")):
+        nodes = [n for n in strings(pick.get("nodes")) if n in model.view]
+        return Highlight(tuple(nodes), frozenset(strings(pick.get("edges"))), focus)
+    if strings(path.get("nodes")):
+        nodes = [n for n in strings(path.get("nodes")) if n in model.view]
+        return Highlight(tuple(nodes), frozenset(path_edges(nodes)), state.focus, path=True)
+    if state.selected:
+        around = _neighbours_on_screen(model, state)
+        edges = frozenset(edge_id(state.selected, n) for n in around)
+        return Highlight((state.selected, *around), edges, focus)
+    return Highlight()
+
+
 def handle_highlight(
     model: Model, state: ViewState, path: dict | None, pick: dict | None
 ) -> tuple[list[dict], list[str]]:
-    """The stylesheet for the current highlight and the entities next and previous step through.
-
-    A picked synergy candidate wins over a path, a path over the plain selection; the entity
-    stepped to (``focus``) is marked most strongly.
-    """
+    """The stylesheet for the current highlight (:func:`highlight`; its elements carry the class
+    ``marked``) and the entities next and previous step through."""
     overview = model.view.number_of_nodes() > model.settings.max_elements // 2
     base = base_stylesheet(presenter=state.presenter, colour_by=state.colour, overview=overview)
-    focus = state.focus or state.selected
-    if pick and strings(pick.get("nodes")):
-        nodes = [n for n in strings(pick.get("nodes")) if n in model.view]
-        edges = strings(pick.get("edges"))
-    elif path and strings(path.get("nodes")):
-        nodes = [n for n in strings(path.get("nodes")) if n in model.view]
-        sheet = highlight_stylesheet(
-            base, nodes=nodes, edges=path_edges(nodes), focus=state.focus, presenter=state.presenter
-        )
-        return sheet + numbered_labels(model.view, nodes, presenter=state.presenter), nodes
-    elif state.selected:
-        nodes = [state.selected, *_neighbours_on_screen(model, state)]
-        edges = [edge_id(state.selected, n) for n in nodes[1:]]
-    else:
+    marked = highlight(model, state, path, pick)
+    if not (marked.nodes or marked.edges):
         return base, []
+    nodes = list(marked.nodes)
     sheet = highlight_stylesheet(
-        base, nodes=nodes, edges=edges, focus=focus, presenter=state.presenter
+        base, count=len(nodes), focus=marked.focus, presenter=state.presenter
     )
+    if marked.path:
+        sheet += numbered_labels(model.view, nodes, presenter=state.presenter)
     return sheet, nodes
 
 
@@ -286,9 +311,6 @@ INTENTS = (
 
 
 def register_callbacks(app: Dash, model: Model) -> None:
-    large = model.view.number_of_nodes() > model.settings.max_elements // 2
-    highlights = {f"{ID.SEARCH}.value", f"{ID.PATH_STORE}.data", f"{ID.SYNERGY_STORE}.data"}
-
     @app.callback(
         output=(Output(ID.GRAPH, "elements"), Output(ID.COUNTS, "children")),
         inputs={
@@ -299,11 +321,8 @@ def register_callbacks(app: Dash, model: Model) -> None:
     )
     def render_elements(fields, path, pick):
         shown, state = resolve(model, fields)
-        # A new highlight changes what is drawn only around a selection or on a network too
-        # large to draw whole.
-        if set(ctx.triggered_prop_ids) <= highlights and not state.hops and not large:
-            raise PreventUpdate
-        return handle_elements(shown, state, *kept(path, pick))
+        marked = highlight(shown, state, path, pick)
+        return handle_elements(shown, state, *kept(path, pick), marked=marked)
 
     @app.callback(
         output=Output(ID.GRAPH, "layout"),

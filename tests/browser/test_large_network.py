@@ -155,3 +155,22 @@ def test_every_link_of_a_highlighted_path_is_drawn(browser, slice_url, slice_dir
     wait(browser, lambda: set(nodes) <= highlighted_nodes(browser), 60, "the path's entities")
     drawn = set(browser.execute_script(CY + "return cy.edges().map(e => e.id());"))
     assert {edge_id(a, b) for a, b in itertools.pairwise(nodes)} <= drawn
+
+
+def test_a_hubs_highlight_marks_its_drawn_neighbours_and_keeps_the_stylesheet_small(
+    browser, slice_url, slice_dir
+):
+    view = simple_view(load_graph(slice_dir))
+    hub = max(view, key=lambda node: (view.degree(node), node))
+    open_large(browser, slice_url, f"?sel={hub}")
+    wait(browser, lambda: hub in highlighted_nodes(browser), 60, "the hub highlighted")
+    drawn = browser.execute_script(
+        CY + "return cy.getElementById(arguments[0]).neighborhood('node').map(n => n.id());", hub
+    )
+    assert len(drawn) > 100
+    wait(browser, lambda: highlighted_nodes(browser) == {hub, *drawn}, 30, "its neighbours")
+    # Cytoscape.js matches every selector against every element drawn: a stylesheet naming the
+    # hub's neighbours one by one made each restyle of the view take most of a second.
+    selectors = browser.execute_script(CY + "return cy.style().json().map(r => r.selector);")
+    assert max(selector.count("[id") for selector in selectors) == 1
+    assert sum(map(len, selectors)) < 2_000

@@ -43,12 +43,16 @@ def test_one_path_offers_no_choice(town):
 
 def test_the_chosen_path_is_what_the_network_marks(town):
     _, store, _ = paths.handle_path(town, ViewState(path_from="bolt", path_to="lab", path_choice=2))
-    sheet, steps = network.handle_highlight(town, ViewState(), store, None)
+    _, steps = network.handle_highlight(town, ViewState(), store, None)
     assert steps == ["bolt", "spain", "acme", "p1", "lab"]
-    edge_rules = [r["selector"] for r in sheet if r["selector"].startswith("edge[id")]
-    assert edge_rules == [
-        'edge[id = "acme~p1"], edge[id = "acme~spain"], edge[id = "bolt~spain"], '
-        'edge[id = "lab~p1"]'
+    marked = network.highlight(town, ViewState(), store, None)
+    elements, _ = network.handle_elements(town, ViewState(), marked=marked)
+    edges = [e for e in elements if "source" in e["data"]]
+    assert sorted(e["data"]["id"] for e in edges if "marked" in e["classes"].split()) == [
+        "acme~p1",
+        "acme~spain",
+        "bolt~spain",
+        "lab~p1",
     ]
 
 

@@ -10,7 +10,7 @@ import io
 import networkx as nx
 import pytest
 
-from ecosystem.elements import edge_id, highlight_stylesheet, short_label
+from ecosystem.elements import highlight_stylesheet, short_label
 from ecosystem.explorer import build_model, visible
 from ecosystem.web import details, export, network, paths, presenter, source, synergy, url
 from ecosystem.web.spec import BadInput, ViewState, encode_url, from_client, parse_url
@@ -133,12 +133,13 @@ def test_path_highlight_marks_exactly_the_path(model):
     view = ViewState(path_from="pizarras-la-bana", path_to="dg-grow")
     panel, store, _choices = paths.handle_path(model, view)
     sheet, steps = network.handle_highlight(model, ViewState(), store, None)
-    (marked,) = [
-        rule["selector"]
-        for rule in sheet
-        if rule["selector"].startswith("node[id") and rule["style"].get("border-width") == 3
-    ]
-    assert set(marked.split(", ")) == {f'node[id = "{node}"]' for node in store["nodes"]}
+    assert {"node.marked", "edge.marked"} <= {rule["selector"] for rule in sheet}
+    marked = network.highlight(model, ViewState(), store, None)
+    elements, _ = network.handle_elements(model, ViewState(), marked=marked)
+    nodes = [e for e in elements if "source" not in e["data"]]
+    assert {e["data"]["id"] for e in nodes if "marked" in e["classes"].split()} == set(
+        store["nodes"]
+    )
     assert steps == store["nodes"]
     assert panel
 
@@ -245,10 +246,9 @@ def test_short_labels_prefer_acronyms():
     assert short_label("Directorate-General for Internal Market", "DG GROW|Growth") == "DG GROW"
 
 
-def test_highlight_selectors_quote_ids():
-    sheet = highlight_stylesheet([], nodes=['a"]; node{'], edges=[edge_id("a", "b")])
+def test_the_focus_selector_quotes_its_id():
+    sheet = highlight_stylesheet([], count=1, focus='a"]; node{')
     assert 'node[id = "a\\"]; node{"]' in [rule["selector"] for rule in sheet]
-    assert 'edge[id = "a~b"]' in [rule["selector"] for rule in sheet]
 
 
 def test_exports_take_the_relations_behind_the_links_on_screen(model):
@@ -265,9 +265,8 @@ def test_a_large_highlight_keeps_the_usual_labels_and_a_small_one_names_everyone
     from ecosystem.elements import LABELLED_HIGHLIGHT
 
     def marked_style(count: int) -> dict:
-        nodes = [f"n{i}" for i in range(count)]
-        sheet = highlight_stylesheet([], nodes=nodes)
-        (rule,) = [r for r in sheet if r["selector"].startswith('node[id = "n0"]')]
+        sheet = highlight_stylesheet([], count=count)
+        (rule,) = [r for r in sheet if r["selector"] == "node.marked"]
         return rule["style"]
 
     assert marked_style(3)["text-opacity"] == 1
