@@ -4,8 +4,8 @@ The split is random in principle; ``seed`` makes it the same on every run for th
 Links weigh their ``weight`` (on the simple view, the number of merged relations; 1 if absent).
 
 NetworkX's Louvain is the model. Above ``compiled_above`` entities (``fast.FAST_ABOVE``, 2,000,
-by default) igraph's implementation of the same method runs instead, in C: 14 s with NetworkX on
-the 67,491-entity H2020 network, under a second with igraph. Both are Louvain with the same
+by default) igraph's implementation of the same method runs instead, in C: 15.3 s with NetworkX
+on the 67,491-entity H2020 network, 2.5 s with igraph (docs/benchmarks.md). Both are Louvain with the same
 resolution and weights; on a given graph they may still end in different, equally valid splits,
 so the method is part of the cache key (``CommunitySettings.ALGORITHM``).
 """
