@@ -5,9 +5,9 @@ Links weigh their ``weight`` (on the simple view, the number of merged relations
 
 NetworkX's Louvain is the model. Above ``compiled_above`` entities (``fast.FAST_ABOVE``, 2,000,
 by default) igraph's implementation of the same method runs instead, in C: 15.3 s with NetworkX
-on the 67,491-entity H2020 network, 2.5 s with igraph (docs/benchmarks.md). Both are Louvain with the same
-resolution and weights; on a given graph they may still end in different, equally valid splits,
-so the method is part of the cache key (``CommunitySettings.ALGORITHM``).
+on the 67,491-entity H2020 network, 2.5 s with igraph (docs/benchmarks.md). Both are Louvain
+with the same resolution and weights; on a given graph they may still end in different, equally
+valid splits, so the method is part of the cache key (``CommunitySettings.ALGORITHM``).
 """
 
 from __future__ import annotations
