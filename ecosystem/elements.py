@@ -1,9 +1,11 @@
 """Graph and analysis results -> Cytoscape elements and stylesheets. Pure: no Dash import.
 
-Highlighting (a path, a synergy candidate, a selection) puts the class ``marked`` on the chosen
-elements, and a stylesheet with a few rules on that class dims the rest. Cytoscape.js matches
-every rule's selector against every element, so a hub's two thousand neighbours named in one
-selector each would cost millions of comparisons at each restyle; a class costs one.
+Highlighting (a path, a synergy candidate, a selection) is a matter of classes: the chosen
+elements are ``marked``, the rest ``dim``, and a few fixed rules of the stylesheet draw them.
+Cytoscape.js matches every rule's selector against every element, so a hub's two thousand
+neighbours named in the stylesheet would cost millions of comparisons at each restyle, and a
+stylesheet that changed with each selection would restyle and redraw every element; classes
+change only on the elements a new highlight touches.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import heapq
 import itertools
 import math
 from collections.abc import Collection, Iterable, Mapping
-from typing import Any
+from dataclasses import dataclass
 
 import networkx as nx
 
@@ -134,6 +136,24 @@ def edge_id(first: str, second: str) -> str:
     return f"{low}~{high}"
 
 
+@dataclass(frozen=True)
+class Highlight:
+    """What a view marks: its entities in the order next and previous step through them, the ids
+    of the links marked with them, the entity marked most (``focus``), and whether it is a path
+    (its entities are then numbered in reading order)."""
+
+    nodes: tuple[str, ...] = ()
+    edges: frozenset[str] = frozenset()
+    focus: str | None = None
+    path: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.nodes or self.edges)
+
+
+NO_HIGHLIGHT = Highlight()
+
+
 def node_elements(
     view: nx.Graph,
     nodes: Iterable[str],
@@ -143,12 +163,15 @@ def node_elements(
     community: Mapping[str, int] | None = None,
     labelled: Collection[str] = (),
     new: Collection[str] = (),
-    marked: Collection[str] = (),
+    highlight: Highlight = NO_HIGHLIGHT,
 ) -> list[dict]:
     """Cytoscape node elements (data, position, classes) in the given order; the ``labelled``
     ones carry their name in the whole view, the others once zoomed in; the ``new`` ones (new
-    since a date) have the class ``new``, the ``marked`` ones (a highlight) the class
-    ``marked``."""
+    since a date) have the class ``new``. A ``highlight``'s entities have the class ``marked``
+    (and ``named`` when they are few enough to name all), its focus ``focus``, and, while there
+    is a highlight, every other entity ``dim``."""
+    marked = set(highlight.nodes)
+    named = len(marked) <= LABELLED_HIGHLIGHT
     elements = []
     for node in nodes:
         data = view.nodes[node]
@@ -162,8 +185,10 @@ def node_elements(
             classes += " labelled"
         if node in new:
             classes += " new"
-        if node in marked:
-            classes += " marked"
+        if highlight:
+            classes += (" marked named" if named else " marked") if node in marked else " dim"
+            if node == highlight.focus:
+                classes += " focus"
         elements.append(
             {
                 "data": {
@@ -190,12 +215,12 @@ def link_elements(
     links: Iterable[tuple[str, str]],
     *,
     new: Collection[tuple[str, str]] = (),
-    marked: Collection[str] = (),
+    highlight: Highlight = NO_HIGHLIGHT,
 ) -> list[dict]:
     """One element per link, in the given order. A link whose relations have all ended by the
     date the network is shown as of (each marked ``past``) has the class ``past``; the ``new``
-    ones (pairs in id order) the class ``new``; those whose element id is ``marked`` (a
-    highlight) the class ``marked``."""
+    ones (pairs in id order) the class ``new``; a ``highlight``'s links the class ``marked``
+    and, while there is a highlight, every other link ``dim``."""
     elements = []
     for first, second in links:
         data = view.edges[first, second]
@@ -204,8 +229,8 @@ def link_elements(
         if (min(first, second), max(first, second)) in new:
             classes = f"{classes} new".strip()
         element_id = edge_id(first, second)
-        if element_id in marked:
-            classes = f"{classes} marked".strip()
+        if highlight:
+            classes = f"{classes} {'marked' if element_id in highlight.edges else 'dim'}".strip()
         elements.append(
             {
                 "data": {
@@ -298,57 +323,46 @@ def base_stylesheet(
             "style": {"border-width": 5, "border-color": "#ffbf00" if presenter else "#1a1a1a"},
         }
     )
-    return sheet
+    return sheet + highlight_rules(presenter=presenter)
 
 
-def highlight_stylesheet(
-    base: list[dict],
-    *,
-    count: int,
-    focus: str | None = None,
-    presenter: bool = False,
-) -> list[dict]:
-    """``base`` plus: the elements with the class ``marked`` drawn strongly, everything else
-    dimmed; ``count`` is how many entities the highlight has, and ``focus`` the one marked most.
-
-    The focus goes into its selector quoted, so any entity id is safe to use.
-    """
+def highlight_rules(*, presenter: bool = False) -> list[dict]:
+    """How a highlight is drawn (the classes :func:`node_elements` and :func:`link_elements` give
+    it): marked elements strongly, the entity stepped to most, the rest dimmed."""
     accent = "#ffbf00" if presenter else "#d62728"
-    marked: dict[str, Any] = {
-        "opacity": 1,
-        "text-opacity": 1,
-        "border-width": 3,
-        "border-color": accent,
-    }
-    if count <= LABELLED_HIGHLIGHT:
-        # Every name in large type: readable for a path or a few neighbours; for a hub's
-        # hundreds they would pile up, so those keep their usual labels.
-        marked.update(
-            {
+    return [
+        {"selector": "node.dim", "style": {"opacity": 0.18, "text-opacity": 0}},
+        {"selector": "edge.dim", "style": {"opacity": 0.08}},
+        {
+            "selector": "node.marked",
+            "style": {
+                "opacity": 1,
+                "text-opacity": 1,
+                "border-width": 3,
+                "border-color": accent,
+                "z-index": 20,
+            },
+        },
+        # Every name in large type: readable for a path or a few neighbours; a hub's hundreds
+        # would pile up, so those keep their usual labels (they are not ``named``).
+        {
+            "selector": "node.named",
+            "style": {
                 "label": "data(title)" if presenter else "data(label)",
                 "min-zoomed-font-size": 0,
                 "font-size": 22 if presenter else 15,
                 "font-weight": "bold",
-            }
-        )
-    sheet = [
-        *base,
-        {"selector": "node", "style": {"opacity": 0.18, "text-opacity": 0}},
-        {"selector": "edge", "style": {"opacity": 0.08}},
-        {"selector": "node.marked", "style": {**marked, "z-index": 20}},
+            },
+        },
         {
             "selector": "edge.marked",
             "style": {"opacity": 1, "line-color": accent, "width": 5, "z-index": 10},
         },
+        {
+            "selector": "node.focus",
+            "style": {"border-width": 6, "border-color": accent, "opacity": 1},
+        },
     ]
-    if focus is not None:
-        sheet.append(
-            {
-                "selector": f'node[id = "{_quoted(focus)}"]',
-                "style": {"border-width": 6, "border-color": accent, "opacity": 1},
-            }
-        )
-    return sheet
 
 
 def _quoted(value: str) -> str:

@@ -2,9 +2,9 @@
 
 Inputs: the filters, metric, colour, layout, selection, stepped-to entity and presenter mode
 (view-state fields), the path and synergy highlight stores, and Reset. Outputs: the elements
-(the highlighted ones with the class ``marked``) and the count line, the layout, the stylesheet
-that draws the highlight, and the list of highlighted entities that next and previous step
-through. Tapping an entity or a link is an intent.
+(with the highlight's classes), the count line and the list of highlighted entities that next
+and previous step through; the layout; the stylesheet. Tapping an entity or a link is an
+intent.
 """
 
 from __future__ import annotations
@@ -12,17 +12,18 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import dash_cytoscape as cyto
-from dash import Dash, Input, Output, dcc, html
+from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from ecosystem.analysis.periods import new_since, read_month
 from ecosystem.elements import (
+    NO_HIGHLIGHT,
+    Highlight,
     base_stylesheet,
     edge_id,
-    highlight_stylesheet,
     labelled,
     link_elements,
     node_elements,
@@ -52,7 +53,7 @@ ELEMENT_FIELDS = (
     "new_since",
     *TIME_FIELDS,
 )
-STYLE_FIELDS = ("selected", "focus", "colour", "presenter", *TIME_FIELDS)
+STYLE_FIELDS = ("colour", "presenter", *TIME_FIELDS)
 
 
 def layout(overlays: Sequence[Any] = ()) -> html.Div:
@@ -144,11 +145,10 @@ def handle_elements(
     state: ViewState,
     keep: Sequence[str] = (),
     keep_links: Sequence[tuple[str, str]] = (),
-    marked: Highlight | None = None,
+    highlight: Highlight = NO_HIGHLIGHT,
 ) -> tuple[list[dict], str]:
-    """The elements a view shows (``keep``, ``keep_links``: what a highlight needs drawn; those
-    of the ``marked`` highlight get the class ``marked``), and the line that says what is shown
-    and what is hidden."""
+    """The elements a view shows (``keep``, ``keep_links``: what a highlight needs drawn), with
+    the classes of ``highlight``, and the line that says what is shown and what is hidden."""
     shown = visible(model, state, keep=keep, keep_links=keep_links)
     values = model.metrics[state.metric]
     sizes = scaled_sizes({node: values[node] for node in shown.nodes})
@@ -169,11 +169,9 @@ def handle_elements(
         community=community,
         labelled=named,
         new=new_nodes,
-        marked=set(marked.nodes) if marked else (),
+        highlight=highlight,
     )
-    elements += link_elements(
-        model.view, shown.links, new=new_links, marked=marked.edges if marked else ()
-    )
+    elements += link_elements(model.view, shown.links, new=new_links, highlight=highlight)
     entities, links = model.view.number_of_nodes(), model.link_count
     counts = (
         f"Showing {len(shown.nodes):,} of {entities:,} entities ({shown.hidden_nodes:,} hidden) "
@@ -209,18 +207,6 @@ def handle_layout(state: ViewState, reset: int = 0, offered: Collection[str] = L
     return {"name": state.layout, "fit": True, "padding": 30, "avoidOverlap": True}
 
 
-@dataclass(frozen=True)
-class Highlight:
-    """What a view marks: its entities in the order next and previous step through them, the ids
-    of the links marked with them, the entity marked most, and whether it is a path (its
-    entities are then numbered in reading order)."""
-
-    nodes: tuple[str, ...] = ()
-    edges: frozenset[str] = frozenset()
-    focus: str | None = None
-    path: bool = False
-
-
 def highlight(model: Model, state: ViewState, path: Any, pick: Any) -> Highlight:
     """What the view marks: a picked synergy candidate wins over a path (the path and synergy
     stores), a path over the plain selection; the entity stepped to (``focus``) is marked most.
@@ -241,23 +227,15 @@ def highlight(model: Model, state: ViewState, path: Any, pick: Any) -> Highlight
     return Highlight()
 
 
-def handle_highlight(
-    model: Model, state: ViewState, path: dict | None, pick: dict | None
-) -> tuple[list[dict], list[str]]:
-    """The stylesheet for the current highlight (:func:`highlight`; its elements carry the class
-    ``marked``) and the entities next and previous step through."""
+def handle_stylesheet(model: Model, state: ViewState, path: Any, pick: Any) -> list[dict]:
+    """The stylesheet for a view; a path (unless a synergy pick wins over it) numbers its
+    entities in reading order. The rest of a highlight is in the elements' classes."""
     overview = model.view.number_of_nodes() > model.settings.max_elements // 2
-    base = base_stylesheet(presenter=state.presenter, colour_by=state.colour, overview=overview)
+    sheet = base_stylesheet(presenter=state.presenter, colour_by=state.colour, overview=overview)
     marked = highlight(model, state, path, pick)
-    if not (marked.nodes or marked.edges):
-        return base, []
-    nodes = list(marked.nodes)
-    sheet = highlight_stylesheet(
-        base, count=len(nodes), focus=marked.focus, presenter=state.presenter
-    )
     if marked.path:
-        sheet += numbered_labels(model.view, nodes, presenter=state.presenter)
-    return sheet, nodes
+        sheet += numbered_labels(model.view, list(marked.nodes), presenter=state.presenter)
+    return sheet
 
 
 def _neighbours_on_screen(model: Model, state: ViewState) -> list[str]:
@@ -312,9 +290,13 @@ INTENTS = (
 
 def register_callbacks(app: Dash, model: Model) -> None:
     @app.callback(
-        output=(Output(ID.GRAPH, "elements"), Output(ID.COUNTS, "children")),
+        output=(
+            Output(ID.GRAPH, "elements"),
+            Output(ID.COUNTS, "children"),
+            Output(ID.HIGHLIGHT, "data"),
+        ),
         inputs={
-            "fields": spec.inputs(*ELEMENT_FIELDS, "selected"),
+            "fields": spec.inputs(*ELEMENT_FIELDS, "selected", "focus"),
             "path": Input(ID.PATH_STORE, "data"),
             "pick": Input(ID.SYNERGY_STORE, "data"),
         },
@@ -322,7 +304,8 @@ def register_callbacks(app: Dash, model: Model) -> None:
     def render_elements(fields, path, pick):
         shown, state = resolve(model, fields)
         marked = highlight(shown, state, path, pick)
-        return handle_elements(shown, state, *kept(path, pick), marked=marked)
+        elements, counts = handle_elements(shown, state, *kept(path, pick), highlight=marked)
+        return elements, counts, list(marked.nodes)
 
     @app.callback(
         output=Output(ID.GRAPH, "layout"),
@@ -335,21 +318,19 @@ def register_callbacks(app: Dash, model: Model) -> None:
         return handle_layout(state, reset, offered_layouts(model))
 
     @app.callback(
-        output=(Output(ID.GRAPH, "stylesheet"), Output(ID.HIGHLIGHT, "data")),
+        output=Output(ID.GRAPH, "stylesheet"),
         inputs={
             "fields": spec.inputs(*STYLE_FIELDS),
             "path": Input(ID.PATH_STORE, "data"),
             "pick": Input(ID.SYNERGY_STORE, "data"),
         },
+        state={"drawn": State(ID.GRAPH, "stylesheet")},
     )
-    def restyle(fields, path, pick):
+    def restyle(fields, path, pick, drawn):
         shown, state = resolve(model, fields)
-        return handle_highlight(
-            shown,
-            state,
-            path if isinstance(path, dict) else None,
-            pick if isinstance(pick, dict) else None,
-        )
+        sheet = handle_stylesheet(shown, state, path, pick)
+        # A stylesheet sent again, even unchanged, restyles and redraws every element.
+        return no_update if sheet == drawn else sheet
 
     @app.callback(
         output=Output(ID.HOVER, "children"),

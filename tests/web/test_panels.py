@@ -41,12 +41,15 @@ def test_one_path_offers_no_choice(town):
     assert store["nodes"] == ["acme", "p1"] and choices == []
 
 
+def _classes(elements: list[dict]) -> dict[str, list[str]]:
+    return {e["data"]["id"]: e["classes"].split() for e in elements}
+
+
 def test_the_chosen_path_is_what_the_network_marks(town):
     _, store, _ = paths.handle_path(town, ViewState(path_from="bolt", path_to="lab", path_choice=2))
-    _, steps = network.handle_highlight(town, ViewState(), store, None)
-    assert steps == ["bolt", "spain", "acme", "p1", "lab"]
     marked = network.highlight(town, ViewState(), store, None)
-    elements, _ = network.handle_elements(town, ViewState(), marked=marked)
+    assert marked.nodes == ("bolt", "spain", "acme", "p1", "lab")
+    elements, _ = network.handle_elements(town, ViewState(), highlight=marked)
     edges = [e for e in elements if "source" in e["data"]]
     assert sorted(e["data"]["id"] for e in edges if "marked" in e["classes"].split()) == [
         "acme~p1",
@@ -54,20 +57,27 @@ def test_the_chosen_path_is_what_the_network_marks(town):
         "bolt~spain",
         "lab~p1",
     ]
+    assert all(
+        "dim" in classes for classes in _classes(elements).values() if "marked" not in classes
+    )
 
 
 def test_the_stepped_to_entity_is_marked_most(town):
     _, store, _ = paths.handle_path(town, TO_LAB)
-    sheet, _ = network.handle_highlight(town, ViewState(focus="acme"), store, None)
+    state = ViewState(focus="acme")
+    marked = network.highlight(town, state, store, None)
+    elements, _ = network.handle_elements(town, state, highlight=marked)
+    assert [node for node, classes in _classes(elements).items() if "focus" in classes] == ["acme"]
+    sheet = network.handle_stylesheet(town, state, store, None)
     assert {
-        "selector": 'node[id = "acme"]',
+        "selector": "node.focus",
         "style": {"border-width": 6, "border-color": "#d62728", "opacity": 1},
     } in sheet
 
 
 def test_a_path_is_numbered_in_the_order_it_is_read(town):
     _, store, _ = paths.handle_path(town, TO_LAB)
-    sheet, _ = network.handle_highlight(town, ViewState(), store, None)
+    sheet = network.handle_stylesheet(town, ViewState(), store, None)
     labels = [
         r["style"]["label"]
         for r in sheet

@@ -10,7 +10,14 @@ import io
 import networkx as nx
 import pytest
 
-from ecosystem.elements import highlight_stylesheet, short_label
+from ecosystem.elements import (
+    LABELLED_HIGHLIGHT,
+    Highlight,
+    base_stylesheet,
+    node_elements,
+    numbered_labels,
+    short_label,
+)
 from ecosystem.explorer import build_model, visible
 from ecosystem.web import details, export, network, paths, presenter, source, synergy, url
 from ecosystem.web.spec import BadInput, ViewState, encode_url, from_client, parse_url
@@ -132,15 +139,13 @@ def test_relation_type_filter_keeps_only_those_links(model):
 def test_path_highlight_marks_exactly_the_path(model):
     view = ViewState(path_from="pizarras-la-bana", path_to="dg-grow")
     panel, store, _choices = paths.handle_path(model, view)
-    sheet, steps = network.handle_highlight(model, ViewState(), store, None)
-    assert {"node.marked", "edge.marked"} <= {rule["selector"] for rule in sheet}
     marked = network.highlight(model, ViewState(), store, None)
-    elements, _ = network.handle_elements(model, ViewState(), marked=marked)
+    elements, _ = network.handle_elements(model, ViewState(), highlight=marked)
     nodes = [e for e in elements if "source" not in e["data"]]
     assert {e["data"]["id"] for e in nodes if "marked" in e["classes"].split()} == set(
         store["nodes"]
     )
-    assert steps == store["nodes"]
+    assert list(marked.nodes) == store["nodes"]
     assert panel
 
 
@@ -246,9 +251,11 @@ def test_short_labels_prefer_acronyms():
     assert short_label("Directorate-General for Internal Market", "DG GROW|Growth") == "DG GROW"
 
 
-def test_the_focus_selector_quotes_its_id():
-    sheet = highlight_stylesheet([], count=1, focus='a"]; node{')
-    assert 'node[id = "a\\"]; node{"]' in [rule["selector"] for rule in sheet]
+def test_a_path_numbers_its_entities_in_selectors_that_quote_their_ids():
+    view = nx.Graph()
+    view.add_node('a"]; node{', name="Odd")
+    (rule,) = numbered_labels(view, ['a"]; node{'])
+    assert rule == {"selector": 'node[id = "a\\"]; node{"]', "style": {"label": "1 · Odd"}}
 
 
 def test_exports_take_the_relations_behind_the_links_on_screen(model):
@@ -261,17 +268,17 @@ def test_exports_take_the_relations_behind_the_links_on_screen(model):
     assert sorted(lines) == sorted(data["line"] for *_, data in model.graph.edges(data=True))
 
 
-def test_a_large_highlight_keeps_the_usual_labels_and_a_small_one_names_everyone():
-    from ecosystem.elements import LABELLED_HIGHLIGHT
+def test_a_large_highlight_keeps_the_usual_labels_and_a_small_one_names_everyone(model):
+    def named(count: int) -> set[str]:
+        nodes = sorted(model.view)[:count]
+        marked = Highlight(tuple(nodes))
+        elements = node_elements(model.view, nodes, layout={}, sizes={}, highlight=marked)
+        return {e["data"]["id"] for e in elements if "named" in e["classes"].split()}
 
-    def marked_style(count: int) -> dict:
-        sheet = highlight_stylesheet([], count=count)
-        (rule,) = [r for r in sheet if r["selector"] == "node.marked"]
-        return rule["style"]
-
-    assert marked_style(3)["text-opacity"] == 1
-    assert not {"label", "font-size"} & set(marked_style(LABELLED_HIGHLIGHT + 1))
-    assert marked_style(LABELLED_HIGHLIGHT + 1)["border-width"] == 3
+    assert len(named(3)) == 3
+    assert named(LABELLED_HIGHLIGHT + 1) == set()
+    (rule,) = [r for r in base_stylesheet() if r["selector"] == "node.named"]
+    assert rule["style"]["label"] == "data(label)"
 
 
 def test_the_apps_exports_name_each_source_by_its_title(model):
