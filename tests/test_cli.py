@@ -288,3 +288,21 @@ def test_centrality_keeps_a_metric_it_computed_for_the_next_time(tmp_path, monke
 def test_centrality_without_the_cache_writes_nothing(tmp_path):
     assert run("centrality", "--no-cache", "--cache", str(tmp_path))[0] == 0
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [("pizarras-la-bana", "dg-grow"), ("ismc", "icamcyl"), ("leon", "dg-grow")],
+)
+def test_path_answers_as_the_explorer_does(source, target):
+    from ecosystem.analysis.paths import collaboration_paths, path_index
+    from ecosystem.graph import simple_view
+
+    view = simple_view(load_graph())
+    expected = collaboration_paths(view, source, target, prepared=path_index(view))
+    code, out, _ = run("path", source, target, "--json")
+    assert code == 0
+    answered = json.loads(out)
+    assert [path["nodes"] for path in answered["paths"]] == [
+        path["nodes"] for path in expected["paths"]
+    ]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
-from itertools import chain
+from collections.abc import Iterator
 
 import networkx as nx
 
@@ -23,22 +24,24 @@ def network_summary(view: nx.Graph, *, top: int = 5) -> dict:
     >>> s["entities"], s["relations"], s["links"], s["density"]
     (2, 2, 1, 1.0)
     """
-    components = sorted(nx.connected_components(view), key=len, reverse=True)
+    components = sorted(map(len, nx.connected_components(view)), reverse=True)
     degree = dict(view.degree())
+    links = sum(degree.values()) // 2
+    count = len(degree)
     names = {node: str(name) for node, name in view.nodes(data="name", default=None) if name}
-    ranked = sorted(view, key=lambda node: (-degree[node], names.get(node, node), node))
-    records = chain.from_iterable(held for *_, held in view.edges.data("relations", default=()))
-    relations = Counter(record.get("type", "") for record in records)
+    ranked = heapq.nsmallest(
+        top, view, key=lambda node: (-degree[node], names.get(node, node), node)
+    )
     return {
-        "entities": view.number_of_nodes(),
-        "relations": relations.total(),
-        "links": view.number_of_edges(),
+        "entities": count,
+        "relations": sum(weight for *_, weight in view.edges.data("weight", default=1)),
+        "links": links,
         "entity_types": _counted(kind for _, kind in view.nodes(data="type", default="")),
-        "relation_types": _counted(relations.elements()),
+        "relation_types": _counted(_relation_types(view)),
         "components": len(components),
-        "largest_component": len(components[0]) if components else 0,
+        "largest_component": components[0] if components else 0,
         "isolated": sum(1 for links in degree.values() if links == 0),
-        "density": round(nx.density(view), 6) if len(view) > 1 else 0.0,
+        "density": round(2 * links / (count * (count - 1)), 6) if count > 1 else 0.0,
         "best_connected": [
             {
                 "id": node,
@@ -46,9 +49,16 @@ def network_summary(view: nx.Graph, *, top: int = 5) -> dict:
                 "type": view.nodes[node].get("type", ""),
                 "degree": degree[node],
             }
-            for node in ranked[:top]
+            for node in ranked
         ],
     }
+
+
+def _relation_types(view: nx.Graph) -> Iterator[str]:
+    """The type of every relation the view's edges hold."""
+    for *_, held in view.edges.data("relations", default=()):
+        for record in held:
+            yield record.get("type", "")
 
 
 def _counted(values) -> dict[str, int]:

@@ -236,10 +236,13 @@ def _named(view: Any, queries: list[str], args: argparse.Namespace) -> tuple[lis
 
 
 def cmd_path(args: argparse.Namespace, out: TextIO) -> int:
-    from ecosystem.analysis.paths import collaboration_paths
+    from ecosystem.analysis.paths import collaboration_paths, path_index
 
     view = _load_view(args.data, args)
     (source, target, *avoid), index = _named(view, [args.source, args.target, *args.avoid], args)
+    # On the whole network, the compiled searches the explorer runs (a fifth of a second to
+    # prepare on H2020) find the same paths as Yen's algorithm on all of it (half a second).
+    searched_whole = not (avoid or args.via_types or args.relation_types)
     result = collaboration_paths(
         view,
         source,
@@ -250,6 +253,7 @@ def cmd_path(args: argparse.Namespace, out: TextIO) -> int:
         via_types=args.via_types,
         relation_types=args.relation_types,
         avoid_hubs=not args.through_hubs,
+        prepared=path_index(view) if searched_whole else None,
     )
     if args.json:
         _dump({**as_of_fields(view), **result}, out)

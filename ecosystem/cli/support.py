@@ -72,16 +72,19 @@ def read_network(data_dir: Path, args: argparse.Namespace | None = None):
     cache ``args.cache`` unless ``args.no_cache``."""
     import gc
 
+    from ecosystem.graph import bulk_allocation
     from ecosystem.snapshot import read_network as read
 
-    network = read(
-        data_dir,
-        cache=getattr(args, "cache", None),
-        use_cache=not getattr(args, "no_cache", False),
-    )
-    # The network lives as long as the command: frozen, the collector never walks its hundreds
-    # of thousands of objects again (on the H2020 network that would double a query's time).
-    gc.freeze()
+    # The network lives as long as the command: frozen before the collector runs again, it is
+    # never walked (on the H2020 network the first collection after the read alone would take
+    # a quarter of a second, and later ones would double a query's time).
+    with bulk_allocation():
+        network = read(
+            data_dir,
+            cache=getattr(args, "cache", None),
+            use_cache=not getattr(args, "no_cache", False),
+        )
+        gc.freeze()
     return network
 
 
