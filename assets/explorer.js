@@ -20,7 +20,7 @@
     var instance = cy();
     if (!instance) { return; }
     var centre = { x: instance.width() / 2, y: instance.height() / 2 };
-    if (action === "fit") { instance.fit(undefined, 30); }
+    if (action === "fit") { fitAbove(instance, 30); }
     if (action === "zoom-in") { instance.zoom({ level: instance.zoom() * 1.25, renderedPosition: centre }); }
     if (action === "zoom-out") { instance.zoom({ level: instance.zoom() / 1.25, renderedPosition: centre }); }
   }
@@ -42,7 +42,7 @@
       clearTimeout(refit);
       refit = setTimeout(function () {
         var instance = cy();
-        if (instance) { instance.resize(); instance.fit(undefined, 30); }
+        if (instance) { instance.resize(); fitAbove(instance, 30); }
       }, 150);
     }).observe(box);
   }, 500);
@@ -60,6 +60,44 @@
     });
     return highest;
   }
+
+  // The whole network in the part of its area a caption leaves free: a story's caption sits
+  // over the bottom of the network, and what a step shows must not be hidden under it.
+  function fitAbove(instance, padding) {
+    var covered = captionHeight();
+    if (!covered) { instance.fit(undefined, padding); return; }
+    var box = instance.elements().boundingBox();
+    var zoom = Math.min(instance.maxZoom(), (instance.width() - 2 * padding) / Math.max(box.w, 1),
+      (instance.height() - covered - 2 * padding) / Math.max(box.h, 1));
+    instance.viewport({ zoom: zoom, pan: { x: instance.width() / 2 - (box.x1 + box.x2) / 2 * zoom,
+      y: (instance.height() - covered) / 2 - (box.y1 + box.y2) / 2 * zoom } });
+  }
+
+  // When no camera is asked for (a step saved without one, nothing to frame), the network is
+  // fitted again above a caption as it appears or changes height, and after each layout (whose
+  // own fit uses the whole area).
+  function cameraAsked() {
+    return Boolean(document.querySelector('#eco-camera [data-fit]:not([data-fit=""])') ||
+      document.querySelector('#eco-story-camera [data-camera]:not([data-camera=""])'));
+  }
+  var coveredBefore = 0;
+  var fittingCy = null;
+  setInterval(function () {
+    var instance = cy();
+    if (!instance) { return; }
+    if (instance !== fittingCy) {
+      fittingCy = instance;
+      instance.on("layoutstop", function () {
+        setTimeout(function () {
+          if (captionHeight() && !cameraAsked()) { fitAbove(instance, 30); }
+        }, 0);
+      });
+    }
+    var covered = captionHeight();
+    if (covered === coveredBefore) { return; }
+    coveredBefore = covered;
+    if (!cameraAsked()) { fitAbove(instance, 30); }
+  }, 200);
 
   // Bring into view what the server asks for: the entity stepped to and where it is reached
   // from, or the chosen path, or a picked candidate (#eco-camera's data-fit, space-separated ids).

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import shutil
 import time
+from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
@@ -14,6 +16,7 @@ from selenium.webdriver.common.keys import Keys
 
 from ecosystem.stories import read_story
 from tests.browser.helpers import (
+    CY,
     choose,
     element_counts,
     open_app,
@@ -152,3 +155,43 @@ def test_play_moves_on_only_once_the_date_shown_is_drawn(browser, server_url):
     gaps = [later - earlier for earlier, later in itertools.pairwise(shown)]
     assert gaps and min(gaps) >= 1500  # each date stays on screen once drawn
     browser.find_element(By.ID, "eco-play").click()  # pause
+
+
+SAMPLE_STORY = Path(__file__).resolve().parents[2] / "stories" / "ismc-european-links.json"
+
+# Where each drawn entity lies against the caption over the network: the share of entities
+# whose centre is under the caption's top edge, and whether the one named is above it.
+UNDER_CAPTION = (
+    CY
+    + """
+const caption = document.querySelector('#eco-story-caption .caption-title')
+    .closest('.caption').getBoundingClientRect();
+const area = document.getElementById('eco-graph').getBoundingClientRect();
+const edge = caption.top - area.top;
+const drawn = cy.nodes().filter(n => n.visible());
+const under = drawn.filter(n => n.renderedPosition().y > edge).length;
+const named = cy.getElementById(arguments[0]).renderedPosition().y;
+return [under / Math.max(drawn.length, 1), named < edge && named > 0];
+"""
+)
+
+
+def test_a_step_without_a_camera_shows_its_network_above_the_caption(browser, tmp_path):
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    shutil.copy(SAMPLE_STORY, folder / SAMPLE_STORY.name)
+    browser.set_window_size(1920, 1080)
+    try:
+        with running_server("--stories", str(folder)) as url:
+            open_app(browser, url, "?story=ismc-european-links&step=1&mode=present")
+            wait(browser, lambda: "Step 1 of 6" in text_content(browser, "eco-story-caption"))
+            ActionChains(browser).send_keys(Keys.ARROW_RIGHT).perform()
+            wait(browser, lambda: "sel=icamcyl" in browser.current_url, what="step 2's view")
+
+            def clear_of_the_caption() -> bool:
+                share, named_above = browser.execute_script(UNDER_CAPTION, "icamcyl")
+                return share == 0 and named_above
+
+            wait(browser, clear_of_the_caption, what="the step's network above its caption")
+    finally:
+        browser.set_window_size(1600, 1000)
