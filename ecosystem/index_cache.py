@@ -11,7 +11,8 @@ the index built again and stored anew.
 from __future__ import annotations
 
 import logging
-from itertools import pairwise
+from collections.abc import Iterable
+from itertools import chain, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from ecosystem.analysis.lookup import EntityIndex, build_index
 from ecosystem.cachefiles import cache_key, cache_path, read_json, size_limit, write_json
 
 # Bump when the index's parts or how they are stored change.
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 KIND = "index"
 
 log = logging.getLogger(__name__)
@@ -59,62 +60,74 @@ def compute_index(
 
 
 def index_fields(index: EntityIndex) -> dict:
-    """What :func:`index_from_fields` rebuilds ``index`` from, JSON-able: each part as lists,
-    the ranks as the entities in their order, without the running counts."""
+    """What :func:`index_from_fields` rebuilds ``index`` from, JSON-able: the entities in their
+    order, and every other part naming an entity by its place in that order (a number is read
+    back in a fraction of the time an id takes), the postings in the words' order, without the
+    running counts."""
+    order = sorted(index.rank, key=index.rank.__getitem__)
+    place = index.rank
     return {
-        "keys": index.keys,
-        "labels": index.labels,
-        "order": sorted(index.rank, key=index.rank.__getitem__),
+        "order": order,
+        "labels": [index.labels[node] for node in order],
+        "keys": {key: [place[node] for node in ids] for key, ids in index.keys.items()},
         "words": index.words,
-        "postings": index.postings,
-        "top": index.top,
+        "postings": [[place[node] for node in index.postings[word]] for word in index.words],
+        "top": {prefix: [place[node] for node in ids] for prefix, ids in index.top.items()},
         "grams": index.grams,
     }
 
 
 def index_from_fields(fields: object, graph: nx.Graph) -> EntityIndex | None:
     """The :class:`EntityIndex` of ``graph`` that :func:`index_fields` gave ``fields``, or None
-    when they are not shaped so: every part of its type, every entity one of ``graph``'s, every
-    word's position in range."""
+    when they are not shaped so: every part of its type, the order holding each of ``graph``'s
+    entities once, every place and word position in range."""
     if not isinstance(fields, dict):
         return None
-    order, words = fields.get("order"), fields.get("words")
-    parts: list[Any] = [fields.get(name) for name in ("keys", "labels", "postings", "top", "grams")]
-    if not (isinstance(order, list) and isinstance(words, list)):
+    names = ("order", "labels", "keys", "words", "postings", "top", "grams")
+    parts: list[Any] = [fields.get(name) for name in names]
+    order, labels, keys, words, postings, top, grams = parts
+    if not (
+        _texts(order) and _texts(words) and all(isinstance(p, dict) for p in (keys, top, grams))
+    ):
         return None
-    if not all(isinstance(part, dict) for part in parts):
+    if not (isinstance(labels, list) and isinstance(postings, list)):
         return None
-    keys, labels, postings, top, grams = parts
     nodes = set(graph)
-    if len(order) != len(nodes) or set(order) != nodes or set(labels) != nodes:
+    if len(order) != len(nodes) or set(order) != nodes or len(labels) != len(order):
         return None
-    if not (_texts(words) and all(a < b for a, b in pairwise(words))):
+    if len(postings) != len(words) or not all(a < b for a, b in pairwise(words)):
         return None
-    if set(postings) != set(words) or not all(map(_texts, (keys, top, grams))):
+    if not all(map(_texts, (keys, top, grams))) or not all(_texts(held) for held in labels):
         return None
-    named = (*keys.values(), *postings.values(), *top.values())
-    if not all(_texts(ids) and nodes.issuperset(ids) for ids in named):
+    places = (*keys.values(), *postings, *top.values())
+    positions = grams.values()
+    if not all(isinstance(held, list) for held in (*places, *positions)):
         return None
-    if not all(_texts(held) for held in labels.values()):
+    if not (
+        _within(chain.from_iterable(places), len(order))
+        and _within(chain.from_iterable(positions), len(words))
+    ):
         return None
-    places = [place for held in grams.values() if isinstance(held, list) for place in held]
-    if not all(isinstance(held, list) for held in grams.values()) or not _all_int(places):
-        return None
-    if places and not 0 <= min(places) <= max(places) < len(words):
-        return None
+    node = order.__getitem__
     counts = [0]
-    for word in words:
-        counts.append(counts[-1] + len(postings[word]))
+    for held in postings:
+        counts.append(counts[-1] + len(held))
     return EntityIndex(
-        keys={key: tuple(ids) for key, ids in keys.items()},
-        labels={node: tuple(held) for node, held in labels.items()},
-        rank={node: place for place, node in enumerate(order)},
+        keys={key: tuple(map(node, held)) for key, held in keys.items()},
+        labels={entity: tuple(held) for entity, held in zip(order, labels, strict=True)},
+        rank={entity: place for place, entity in enumerate(order)},
         words=tuple(words),
-        postings={word: tuple(ids) for word, ids in postings.items()},
+        postings={word: tuple(map(node, held)) for word, held in zip(words, postings, strict=True)},
         counts=tuple(counts),
-        top={prefix: tuple(ids) for prefix, ids in top.items()},
+        top={prefix: tuple(map(node, held)) for prefix, held in top.items()},
         grams={gram: tuple(held) for gram, held in grams.items()},
     )
+
+
+def _within(values: Iterable[Any], size: int) -> bool:
+    """Whether every value is an ``int`` (not a ``bool``) from 0 to ``size - 1``."""
+    held = list(values)
+    return _all_int(held) and (not held or (min(held) >= 0 and max(held) < size))
 
 
 def _texts(values: object) -> bool:

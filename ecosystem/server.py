@@ -97,15 +97,17 @@ def serve(
     Requests whose ``Host`` is not loopback, ``host`` or one of ``allowed_hosts`` are answered
     400 (:func:`ecosystem.security.host_filter`).
     """
+    from ecosystem.graph import bulk_allocation
     from ecosystem.security import host_filter, served_hosts
 
-    app = build()
+    # The model lives as long as the server. Built with the garbage collector paused and frozen
+    # before it runs again, its hundreds of thousands of objects are never walked: not while
+    # the rest of the app is built on it, not in requests, and forked workers keep sharing its
+    # memory pages instead of copying them as collections touch them.
+    with bulk_allocation():
+        app = build()
+        gc.freeze()
     app.server.wsgi_app = host_filter(app.server.wsgi_app, served_hosts(host, allowed_hosts))
-    # The model lives as long as the server. Frozen, the garbage collector never walks its
-    # hundreds of thousands of objects again (no pauses in requests), and forked workers keep
-    # sharing its memory pages instead of copying them as collections touch them.
-    gc.collect()
-    gc.freeze()
     url = f"http://{'localhost' if host in ('127.0.0.1', 'localhost') else host}:{port}{url_path}"
     if debug:
         announce(f"Serving {url} with Dash's development server (debug mode)")

@@ -28,8 +28,24 @@ def _fields(shipped_view) -> dict:
     return json.loads(json.dumps(index_fields(build_index(shipped_view))))
 
 
+def _place_out_of_range(fields: dict) -> None:
+    fields["postings"][0] = [len(fields["order"])]
+
+
+def _id_for_a_place(fields: dict) -> None:
+    fields["keys"][next(iter(fields["keys"]))] = [fields["order"][0]]
+
+
+def _yes_for_a_place(fields: dict) -> None:
+    fields["keys"][next(iter(fields["keys"]))] = [True]
+
+
+def _postings_not_aligned_with_words(fields: dict) -> None:
+    fields["postings"].pop()
+
+
 def _unknown_entity(fields: dict) -> None:
-    fields["postings"][fields["words"][0]] = ["not-an-entity"]
+    fields["order"][0] = "not-an-entity"
 
 
 def _gram_out_of_range(fields: dict) -> None:
@@ -45,7 +61,7 @@ def _entity_missing(fields: dict) -> None:
 
 
 def _number_for_a_label(fields: dict) -> None:
-    fields["labels"][fields["order"][0]] = [3]
+    fields["labels"][0] = [3]
 
 
 def _part_missing(fields: dict) -> None:
@@ -55,6 +71,10 @@ def _part_missing(fields: dict) -> None:
 @pytest.mark.parametrize(
     "damage",
     [
+        _place_out_of_range,
+        _id_for_a_place,
+        _yes_for_a_place,
+        _postings_not_aligned_with_words,
         _unknown_entity,
         _gram_out_of_range,
         _words_unsorted,
