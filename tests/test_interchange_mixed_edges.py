@@ -128,8 +128,9 @@ def test_mixed_graphml_keeps_the_directed_attribute(mixed_dir):
         k.get("id") for k in root.iterfind("g:key", GRAPHML_NS) if k.get("attr.name") == "directed"
     ]
     values = {
-        # networkx writes a boolean as Python prints it ("True"), which its readers take.
-        (edge.get("source"), edge.get("target")): (data.text or "").lower()
+        # As GraphML's schema types a boolean (XML Schema's true and false), not as Python
+        # prints one.
+        (edge.get("source"), edge.get("target")): data.text
         for edge in root.iterfind("g:graph/g:edge", GRAPHML_NS)
         for data in edge.iterfind(f"g:data[@key='{key}']", GRAPHML_NS)
     }
@@ -252,3 +253,21 @@ def test_gexf_reader_takes_each_edge_type_over_the_default(tmp_path):
     )
     # Without defaultedgetype, GEXF's edges are undirected.
     assert directions(read_gexf, path) == [("a", "b", False), ("b", "c", True)]
+
+
+def test_graphml_booleans_are_written_as_its_schema_types_them(mixed_dir):
+    (content,) = export_files(load_graph(mixed_dir), "graphml").values()
+    root = ET.fromstring(content)
+    booleans = {
+        k.get("id") for k in root.iterfind("g:key", GRAPHML_NS) if k.get("attr.type") == "boolean"
+    }
+    written = {
+        data.text for data in root.iter(f"{{{GRAPHML_NS['g']}}}data") if data.get("key") in booleans
+    }
+    assert booleans and written == {"true", "false"}
+    read = nx.read_graphml(io.BytesIO(content))
+    assert {(u, v, d["directed"]) for u, v, d in read.edges(data=True)} == {
+        ("acme", "cluster", True),
+        ("cluster", "proj", True),
+        ("acme", "proj", False),
+    }

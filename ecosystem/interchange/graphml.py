@@ -184,6 +184,7 @@ def write(
     # before the document is written.
     writer = GraphMLWriter(encoding="utf-8", prettyprint=True)
     writer.add_graph_element(graph)
+    _schema_booleans(writer.xml)
     if mixed_edges:
         for edge in writer.xml.iter("edge"):
             if edge.get("id") in undirected:
@@ -191,3 +192,12 @@ def write(
     buffer = io.BytesIO()
     writer.dump(buffer)
     return buffer.getvalue()
+
+
+def _schema_booleans(document: ET.Element) -> None:
+    """Boolean values as GraphML's schema types them (XML Schema's ``true`` and ``false``):
+    networkx writes Python's ``True`` and ``False``, which strict readers refuse."""
+    booleans = {key.get("id") for key in document.iter("key") if key.get("attr.type") == "boolean"}
+    for data in document.iter("data"):
+        if data.get("key") in booleans and data.text in ("True", "False"):
+            data.text = data.text.lower()
