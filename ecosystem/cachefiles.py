@@ -70,11 +70,13 @@ def key_of(content_hash: Any, kind: str, **settings: Any) -> str | None:
 def cache_key(graph: Any, kind: str, **options: Any) -> str | None:
     """The hex key of ``kind`` results for ``graph`` with ``options``; None when the graph has no
     ``content_hash`` (built by hand rather than loaded from files), which is never cached."""
+    from ecosystem.graph import link_count
+
     return key_of(
         graph.graph.get("content_hash"),
         kind,
         nodes=graph.number_of_nodes(),
-        links=graph.number_of_edges(),
+        links=link_count(graph),
         **options,
     )
 

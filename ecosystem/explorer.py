@@ -37,7 +37,7 @@ from ecosystem.cache import (
     synergy_ranker,
 )
 from ecosystem.computed import Computed
-from ecosystem.graph import bulk_allocation, simple_view
+from ecosystem.graph import bulk_allocation, link_count, simple_view
 from ecosystem.index_cache import compute_index
 from ecosystem.settings import Settings
 from ecosystem.snapshot import Network
@@ -352,7 +352,7 @@ def _model(
         ),
         country_counts=dict(Counter(c for _, c in view.nodes(data="country") if c)),
         links=MappingProxyType(dict(view.degree())),
-        link_count=view.number_of_edges(),
+        link_count=link_count(view),
         as_of=when,
         cache=cache,
         use_cache=use_cache,

@@ -348,6 +348,21 @@ def _filled(
     return view
 
 
+def link_count(graph: nx.Graph) -> int:
+    """How many links ``graph`` holds, as ``number_of_edges()`` gives: counted from the sizes of
+    its adjacency dicts for a simple undirected graph (networkx sums every entity's degree
+    through its views, twice as long on H2020, and a start counts the links six times).
+
+    >>> link_count(nx.Graph([(1, 2), (2, 3), (3, 3)]))
+    3
+    """
+    if graph.is_multigraph() or graph.is_directed():
+        return graph.number_of_edges()
+    adjacency = graph._adj
+    loops = sum(1 for node, neighbours in adjacency.items() if node in neighbours)
+    return (sum(map(len, adjacency.values())) + loops) // 2
+
+
 RECORD_ENDS = ("source", "target", "key")  # what a relation record holds besides its edge's data
 
 

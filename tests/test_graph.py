@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import networkx as nx
 import pytest
 
 from ecosystem.errors import DataError
-from ecosystem.graph import load_graph, read_dataset, simple_view
+from ecosystem.graph import link_count, load_graph, read_dataset, simple_view
 from ecosystem.schema import ENTITY_COLUMNS, RELATION_COLUMNS
 from tests.helpers import TINY_ENTITIES, TINY_RELATIONS, csv_text, write_dataset
 
@@ -278,3 +279,19 @@ def test_unbalanced_quote_names_the_line(tmp_path):
     folder = write_dataset(tmp_path, entities=text)
     problem = the_problem(folder)
     assert problem.startswith("entities.csv:5: -: malformed CSV")
+
+
+@pytest.mark.parametrize(
+    "graph",
+    [
+        nx.Graph(),
+        nx.path_graph(5),
+        nx.Graph([(1, 1), (1, 2)]),
+        nx.subgraph_view(nx.complete_graph(6), filter_node=lambda n: n != 3),
+        nx.MultiGraph([(1, 2), (1, 2)]),
+        nx.DiGraph([(1, 2), (2, 1)]),
+    ],
+    ids=["empty", "path", "self-loop", "filtered view", "multigraph", "directed"],
+)
+def test_link_count_is_number_of_edges(graph):
+    assert link_count(graph) == graph.number_of_edges()

@@ -29,6 +29,7 @@ from ecosystem.analysis.explain import entity_name, link_relations
 from ecosystem.analysis.lookup import EntityIndex, build_index, resolve
 from ecosystem.analysis.results import Hop, Path, PathResult
 from ecosystem.errors import EcosystemError
+from ecosystem.graph import link_count
 
 MAX_K = 20
 # How many entities the first bounded search of _cheapest_simple_paths takes in (then 3x more).
@@ -85,7 +86,7 @@ def path_index(view: nx.Graph) -> PathIndex:
     ends = np.fromiter(
         (position[node] for edge in view.edges() for node in edge),
         dtype=np.int64,
-        count=2 * view.number_of_edges(),
+        count=2 * link_count(view),
     ).reshape(-1, 2)
     penalty = np.array([penalties[node] for node in nodes], dtype=np.float64)
     rows = np.concatenate([ends[:, 0], ends[:, 1]])
