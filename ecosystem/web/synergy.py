@@ -23,7 +23,7 @@ from ecosystem.elements import edge_id
 from ecosystem.errors import EcosystemError
 from ecosystem.explorer import Model
 from ecosystem.web import spec
-from ecosystem.web.components import message, type_badge, type_options
+from ecosystem.web.components import attrs, message, type_badge, type_options
 from ecosystem.web.filters import country_options
 from ecosystem.web.ids import ID
 from ecosystem.web.spec import ViewState
@@ -55,8 +55,34 @@ def layout(model: Model) -> list:
             placeholder="All countries" if model.country_counts else "No countries given",
             disabled=not model.country_counts,
         ),
-        dcc.Loading(html.Div(id=ID.SYNERGY_RESULT, className="synergy")),
+        dcc.Loading(
+            html.Div(id=ID.SYNERGY_RESULT, className="synergy"),
+            custom_spinner=slow_work(),
+            delay_show=SAY_SLOW_AFTER_MS,
+            parent_className="synergy-loading",
+        ),
     ]
+
+
+# Suggestions for a date not asked for before learn the ranker on the history up to it (about
+# 50 s on H2020): past this long a wait is explained rather than shown as a bare spinner.
+SAY_SLOW_AFTER_MS = 1000
+
+
+def slow_work() -> html.Div:
+    """What the panel shows while suggestions take more than a moment."""
+    return html.Div(
+        [
+            html.Div(className="spinner", **attrs({"aria-hidden": "true"})),
+            html.P(
+                "Working out partner suggestions. The first time for a network or a date, the "
+                "ranker learns from the history up to it, which can take a minute on a large "
+                "network; it is kept, and later suggestions come in moments."
+            ),
+        ],
+        className="slow-work",
+        role="status",
+    )
 
 
 def handle_synergy(model: Model, state: ViewState) -> list:

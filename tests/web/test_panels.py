@@ -7,6 +7,7 @@ import itertools
 
 import networkx as nx
 import pytest
+from dash import dcc
 
 from ecosystem import elements as elements_module
 from ecosystem.explorer import build_model, visible
@@ -192,6 +193,15 @@ def test_the_synergy_country_filter_offers_the_network_countries(town):
     ]
     assert spec.from_client(town, {"synergy_countries": ["PT", "XX"]}).synergy_countries == ("PT",)
     assert spec.encode_url(ViewState(synergy_countries=("PT",))) == "?scountry=PT"
+
+
+def test_a_slow_synergy_wait_is_explained_in_words(town):
+    (loading,) = [part for part in synergy.layout(town) if isinstance(part, dcc.Loading)]
+    assert loading.children.id == synergy.ID.SYNERGY_RESULT
+    assert loading.delay_show == synergy.SAY_SLOW_AFTER_MS > 0  # a quick answer shows no notice
+    said = " ".join(str(child.children) for child in loading.custom_spinner.children)
+    assert "the ranker learns from the history" in said
+    assert loading.custom_spinner.role == "status"
 
 
 def test_centrality_ranks_the_filtered_types(town):
