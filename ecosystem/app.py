@@ -88,7 +88,9 @@ def create_app(
     )
     folder = stories.Folder(stories_dir, data_dir)
     app.layout = page(model, folder)
-    url.register_callbacks(app, model, (*INTENTS, *stories.intents(folder)))
+    url.register_callbacks(
+        app, model, (*INTENTS, *stories.intents(folder)), opened=stories.opener(folder)
+    )
     for panel in PANELS:
         panel.register_callbacks(app, model)
     stories.register_callbacks(app, model, folder)

@@ -19,7 +19,7 @@ caption and camera of the step played.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -77,6 +77,25 @@ def at_step(model: Model, state: ViewState, story: Story, name: str, number: int
     number = min(max(number, 1), len(story.steps))
     view = spec.parse_url(model, story.steps[number - 1].query)
     return replace(view, story=name, story_step=number, presenter=state.presenter, tab=state.tab)
+
+
+def opener(folder: Folder) -> Callable[[Model, ViewState], ViewState]:
+    """What an address naming a story's step and nothing of the view opens: that step's view,
+    as going to the step gives it (an address written by the app names the view too)."""
+
+    def opened(model: Model, state: ViewState) -> ViewState:
+        if not state.story or not state.story_step:
+            return state
+        bare = replace(state, story=None, story_step=0, presenter=False, tab=ViewState().tab)
+        if bare != ViewState():
+            return state
+        try:
+            story = folder.read(state.story)
+        except StoryError:
+            return state  # the caption says it cannot be read
+        return at_step(model, state, story, state.story, state.story_step)
+
+    return opened
 
 
 def _goer(folder: Folder, by: int | None, *, present: bool = False):

@@ -48,6 +48,10 @@ RESETS: Mapping[str, tuple[str, ...]] = {
 }
 
 
+# What an address opens: the view it names, completed (see :func:`view_update`).
+Opened = Callable[[Model, ViewState], ViewState]
+
+
 @dataclass(frozen=True)
 class Event:
     """What an intent is told: its trigger's value and id, and the entities on the highlight."""
@@ -125,15 +129,18 @@ def view_update(
     fields: Mapping[str, Any],
     typed: Mapping[str, Any],
     highlight: Any,
+    opened: Opened = lambda _model, state: state,
 ) -> dict:
     """The callback's answer: the address, each field's component value and the type-ahead
     options, each ``no_update`` where it stays as it is.
 
     ``triggered`` maps each changed ``"component.property"`` to its component id and its new
-    value; it is empty on the first call.
+    value; it is empty on the first call. ``opened`` completes the view an address names when
+    it is opened (a story's step named alone opens with that step's view).
     """
     if not triggered or URL_PROP in triggered:  # first load, Back or Forward
-        return _answer(model, parse_url_state(model, url), url, fields, {}, write_url=False)
+        shown = opened(model, parse_url_state(model, url))
+        return _answer(model, shown, url, fields, {}, write_url=False)
     previous = parse_url_state(model, url)
     current = spec.from_client(model, fields)
     options: dict[str, list[dict]] = {}
@@ -186,7 +193,9 @@ def _pattern_prop(prop: str, source: Any) -> str | None:
     return _prop(Input(wildcard, prop.rsplit(".", 1)[-1]))
 
 
-def register_callbacks(app: Dash, model: Model, intents: Sequence[Intent]) -> None:
+def register_callbacks(
+    app: Dash, model: Model, intents: Sequence[Intent], opened: Opened | None = None
+) -> None:
     choosers = {name: spec.BY_NAME[name].component for name in CHOOSERS}
 
     @app.callback(
@@ -211,7 +220,14 @@ def register_callbacks(app: Dash, model: Model, intents: Sequence[Intent]) -> No
             if t["prop_id"] in ids
         }
         return view_update(
-            model, intents, triggered, url=url, fields=fields, typed=typed, highlight=highlight
+            model,
+            intents,
+            triggered,
+            url=url,
+            fields=fields,
+            typed=typed,
+            highlight=highlight,
+            **({"opened": opened} if opened is not None else {}),
         )
 
 

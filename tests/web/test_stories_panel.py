@@ -11,9 +11,16 @@ from ecosystem.stories import Step, Story, previous_versions, read_story, write_
 from ecosystem.web.ids import ID
 from ecosystem.web.presenter import INTENTS as PRESENTER_INTENTS
 from ecosystem.web.spec import BadInput, ViewState
-from ecosystem.web.stories import Folder, caption, handle_download, handle_edit, intents
+from ecosystem.web.stories import (
+    Folder,
+    caption,
+    handle_download,
+    handle_edit,
+    intents,
+    opener,
+)
 from ecosystem.web.story_draft import Edit, checked_draft, edited, empty_draft, step_from_view
-from ecosystem.web.url import Event
+from ecosystem.web.url import Event, view_update
 
 STORY = Story(
     "The town",
@@ -192,6 +199,32 @@ def test_a_story_that_is_not_there_leaves_the_view_as_it_is(town, folder):
     play = intent("story_play", folder).apply
     view = ViewState(selected="acme")
     assert play(town, view, Event(1, {"type": ID.STORY_PLAY, "index": "gone"}, [])) == view
+
+
+def test_an_address_naming_a_step_alone_opens_with_that_steps_view(town, folder):
+    opened = opener(folder)
+    named = ViewState(story="town", story_step=2, presenter=True)
+    shown = opened(town, named)
+    assert (shown.path_from, shown.path_to, shown.story_step, shown.presenter) == (
+        "acme",
+        "lab",
+        2,
+        True,
+    )
+    answer = view_update(
+        town, (), {}, url="?story=town&step=1&mode=present", fields={}, typed={}, highlight=[],
+        opened=opened,
+    )  # fmt: skip
+    assert answer["fields"]["selected"] == "cluster" and answer["url"] is no_update
+
+
+def test_an_address_naming_a_view_keeps_it_and_one_for_no_story_opens_as_named(town, folder):
+    opened = opener(folder)
+    with_view = ViewState(story="town", story_step=2, selected="acme")
+    assert opened(town, with_view) == with_view
+    gone = ViewState(story="gone", story_step=1)
+    assert opened(town, gone) == gone
+    assert opened(town, ViewState(selected="lab")) == ViewState(selected="lab")
 
 
 def test_the_caption_tells_the_step_and_its_place_in_the_story(folder):
