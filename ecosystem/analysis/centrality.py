@@ -35,7 +35,6 @@ from typing import Literal, NamedTuple
 
 import networkx as nx
 import numpy as np
-from scipy.sparse.linalg import eigsh
 
 from ecosystem.analysis import fast
 from ecosystem.analysis.metric_names import METRICS
@@ -318,6 +317,8 @@ def _eigenvector(graph: nx.Graph, normalized: bool, weight: str | None) -> dict:
             # A dense matrix of a large component would not fit in memory (67,000 entities:
             # 36 GB); ARPACK from a fixed start vector is deterministic too.
             sparse = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight=weight, dtype=float)
+            from scipy.sparse.linalg import eigsh
+
             _, vectors = eigsh(sparse, k=1, which="LA", v0=np.ones(len(nodes)), tol=0)
             leading = np.abs(vectors[:, 0])
         share = len(nodes) / len(graph)

@@ -32,15 +32,16 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import igraph as ig
 import networkx as nx
 import numpy as np
-from scipy import sparse
-from scipy.sparse import csgraph
-from scipy.sparse.linalg import eigsh
 
 from ecosystem.settings import MetricSettings
+
+if TYPE_CHECKING:  # imported where they are used: a command that reads its metrics needs neither
+    import igraph as ig
+    from scipy import sparse
 
 _DEFAULT = MetricSettings()
 FAST_ABOVE = _DEFAULT.fast_above
@@ -92,6 +93,8 @@ class Compiled:
     @cached_property
     def components(self) -> np.ndarray:
         """Each node's component label (components numbered by their first node)."""
+        from scipy.sparse import csgraph
+
         if not self.n:
             return np.zeros(0, dtype=np.int64)
         _, labels = csgraph.connected_components(self.adjacency, directed=False)
@@ -100,6 +103,8 @@ class Compiled:
     @cached_property
     def adjacency(self) -> sparse.csr_array:
         """The symmetric 0/1 adjacency matrix over node indices."""
+        from scipy import sparse
+
         rows = np.concatenate([self.edges[:, 0], self.edges[:, 1]])
         cols = np.concatenate([self.edges[:, 1], self.edges[:, 0]])
         data = np.ones(len(rows), dtype=np.float64)
@@ -118,6 +123,10 @@ class Compiled:
 
 def compile_graph(graph: nx.Graph) -> Compiled:
     """The igraph form of an undirected simple graph (see :class:`Compiled`)."""
+    import igraph as ig
+    from scipy import sparse
+    from scipy.sparse import csgraph
+
     _check_simple(graph)
     nodes = list(graph)
     index = {node: i for i, node in enumerate(nodes)}
@@ -344,6 +353,8 @@ def eigenvector(compiled: Compiled, *, dense_limit: int = DENSE_EIGEN_LIMIT) -> 
             # A connected graph's leading eigenvalue is simple (Perron-Frobenius); "LA" takes the
             # largest algebraic one, not its mirror -lambda of a bipartite graph. A fixed start
             # vector makes ARPACK deterministic.
+            from scipy.sparse.linalg import eigsh
+
             _, vectors = eigsh(block, k=1, which="LA", v0=np.ones(len(members)), tol=0)
             leading = vectors[:, 0]
         values[members] = np.abs(leading) * len(members) / n
