@@ -257,6 +257,16 @@ def test_a_query_on_the_shipped_data_loads_no_web_framework(argv):
     assert not loaded.intersection(WEB), loaded.intersection(WEB)
 
 
+def test_centrality_from_the_cache_loads_no_compiled_graph_library(tmp_path):
+    from ecosystem.explorer import build_model
+    from ecosystem.snapshot import read_network
+
+    build_model(read_network(cache=tmp_path), cache=tmp_path)
+    loaded = _loaded("centrality", "--metric", "pagerank", "--cache", str(tmp_path))
+    assert "numpy" in loaded  # it did read the metrics
+    assert not loaded.intersection({"scipy", "igraph"}), loaded.intersection({"scipy", "igraph"})
+
+
 # The centrality command reads the explorer's cache ------------------------------------------
 
 

@@ -18,7 +18,6 @@ from collections import Counter
 from collections.abc import Hashable, Mapping
 from typing import Any
 
-import igraph as ig
 import networkx as nx
 
 from ecosystem.analysis import fast
@@ -104,6 +103,8 @@ def louvain_compiled(
     >>> sorted(sorted(part) for part in louvain_compiled(g))
     [['a', 'b', 'c'], ['x', 'y']]
     """
+    import igraph as ig
+
     compiled = fast.compile_graph(graph)
     weights = [float(w) for _, _, w in graph.edges(data="weight", default=1)]
     with _GENERATOR:
