@@ -87,7 +87,9 @@ def test_path_tells_each_hop_with_evidence():
     assert code == 0
     assert out.startswith("Path 1: Pizarras la Baña → Iberian Sustainable Mining Cluster →")
     assert "• Pizarras la Baña benefits from Iberian Sustainable Mining Cluster" in out
-    assert "source: 000_26e7d72b3bc7a265.txt" in out
+    # Each document by its title and its file.
+    title = "The RESILEX project lights the energy sector from Castilla y León"
+    assert f"source: {title} (000_26e7d72b3bc7a265.txt)" in out
 
 
 def test_path_json_has_steps():

@@ -260,6 +260,7 @@ def cmd_path(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_OK
     if args.as_of:
         print(as_of_line(view), file=out)
+    titles = document_titles(view)
     for number, path in enumerate(result["paths"], start=1):
         print(
             f"Path {number}: {' → '.join(path['names'])}  "
@@ -270,7 +271,7 @@ def cmd_path(args: argparse.Namespace, out: TextIO) -> int:
             for relation in step["relations"]:
                 print(f"  • {relation['sentence']}", file=out)
                 print(f"    “{relation['evidence']}”", file=out)
-                print(f"    source: {', '.join(relation['docs'])}", file=out)
+                print(f"    source: {cited(relation['docs'], titles)}", file=out)
         print(file=out)
     fewest = result["fewest_hops"]
     print(f"{len(fewest)} path(s) with the fewest hops ({len(fewest[0]) - 1}).", file=out)
@@ -337,12 +338,30 @@ def cmd_synergy(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         _dump(result, out)
         return EXIT_OK
-    print_synergy(result, out)
+    print_synergy(result, out, document_titles(view))
     return EXIT_OK
 
 
-def print_synergy(result: Any, out: TextIO) -> None:
-    """A synergy result as a manager reads it."""
+def document_titles(view: Any) -> Any:
+    """Each recorded document's title, for the network's data folder (none when it has none)."""
+    from ecosystem.sources import source_labels
+
+    data_dir = view.graph.get("data_dir")
+    return source_labels(data_dir) if data_dir else {}
+
+
+def cited(docs: list[str], titles: Any) -> str:
+    """The documents a relation cites, each by its title and file, as a reader finds them.
+
+    >>> cited(["a.txt", "b.csv"], {"a.txt": "Zoom on ISMC"})
+    'Zoom on ISMC (a.txt), b.csv'
+    """
+    return ", ".join(f"{titles[doc]} ({doc})" if doc in titles else doc for doc in docs)
+
+
+def print_synergy(result: Any, out: TextIO, titles: Any = None) -> None:
+    """A synergy result as a manager reads it; ``titles`` names the cited documents."""
+    titles = titles or {}
     entity = result["entity"]
     when = f" as of {result['as_of']}" if result["as_of"] else ""
     print(f"Partners to consider for {entity['name']} ({entity['type']}){when}", file=out)
@@ -365,7 +384,9 @@ def print_synergy(result: Any, out: TextIO) -> None:
             print(f"   path: {' → '.join(candidate['path']['names'])}", file=out)
             for step in candidate["path"]["steps"]:
                 relation = step["relations"][0]
-                print(f"     • {relation['sentence']} [{', '.join(relation['docs'])}]", file=out)
+                print(
+                    f"     • {relation['sentence']} [{cited(relation['docs'], titles)}]", file=out
+                )
     if not result["candidates"]:
         print("No actor of those types and country is left to suggest.", file=out)
     if result["opportunities"]:

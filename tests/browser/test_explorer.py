@@ -35,7 +35,8 @@ def test_search_selects_and_details_show_evidence(browser, server_url):
     wait(browser, lambda: "Pizarras la Baña" in text_of(browser, "eco-details"), what="details")
     details = text_of(browser, "eco-details")
     assert "several companies from León have benefited from the cluster’s activity" in details
-    assert "Source: Category: News" in details  # the document's title, not its file name
+    # The document's title, not its file name.
+    assert "Source: The RESILEX project lights the energy sector from Castilla y León" in details
     assert "000_26e7d72b3bc7a265.txt" not in details
     assert "sel=pizarras-la-bana" in browser.current_url
     assert "pizarras-la-bana" in highlighted_nodes(browser)
