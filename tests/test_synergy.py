@@ -173,6 +173,18 @@ def test_shipped_top_five_are_actors_with_distinct_reasons(shipped_view, entity)
     assert result["method"] == R.FALLBACK
 
 
+def test_the_score_is_explained_with_the_first_candidates_own_figures(shipped_view):
+    result = synergy_candidates(shipped_view, "ismc", top=3)
+    first = result["candidates"][0]
+    considered = first["score_text"].rsplit(" of ", 1)[-1]
+    assert f"'{first['score_text']}' means" in result["score_note"]
+    assert (
+        f"{round(first['percentile'])}% of those {considered} rank below it" in result["score_note"]
+    )
+    alone = synergy_candidates(shipped_view, "ismc", types=["person"], country="MA")
+    assert not alone["candidates"] and "'top 2%' means 98% of them" in alone["score_note"]
+
+
 def test_shipped_history_has_actors_and_venues(shipped_view):
     history = history_from_view(shipped_view)
     assert "ismc" in history.actors and "leon" not in history.actors

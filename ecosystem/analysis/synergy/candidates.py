@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import date
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -105,6 +106,9 @@ def synergy_candidates(
             prepared=prepared,
             explain_paths=explain_paths,
         )
+    if result["candidates"]:
+        first = result["candidates"][0]
+        result["score_note"] = score_note(synergy.view, node, first)
     result["strengthen"] = _strengthen(synergy, u, wanted, top)
     result["opportunities"] = _opportunities(synergy, u, venue_types, codes, top)
     return result
@@ -122,6 +126,25 @@ def _prepared(
     return synergy
 
 
+def score_note(view: nx.Graph, node: str, first: Mapping[str, Any] | None = None) -> str:
+    """How a candidate's score reads, told with the first candidate's own figures when there
+    is one.
+
+    >>> g = nx.Graph(); g.add_node("a", name="Acme")
+    >>> score_note(g, "a", {"score_text": "top 7% of 15", "percentile": 93.3}).split("; ")[1]
+    "'top 7% of 15' means 93% of those 15 rank below it."
+    """
+    told = (
+        "Each candidate's rank among all the actors "
+        f"{entity_name(view, node)} has not worked with (after the filters)"
+    )
+    if first is None:
+        return told + ", as a share: 'top 2%' means 98% of them rank below it."
+    text, below = str(first["score_text"]), float(first["percentile"])
+    total = text.rsplit(" of ", 1)[-1]
+    return f"{told}; '{text}' means {below:.0f}% of those {total} rank below it."
+
+
 def _empty_result(
     synergy: SynergyIndex, node: str, types: Collection[str] | None, codes: frozenset[str]
 ) -> SynergyResult:
@@ -132,11 +155,7 @@ def _empty_result(
         "entity": _brief(known_view, node),
         "method": method,
         "method_text": method_text,
-        "score_note": (
-            "Each candidate's rank among all the actors "
-            f"{entity_name(known_view, node)} has not worked with (after the filters); "
-            "'top 2% of 340' means 98% of those 340 rank below it."
-        ),
+        "score_note": score_note(known_view, node),
         "as_of": synergy.as_of,
         "types": sorted(types or ()),
         "country": ",".join(sorted(codes)),
