@@ -154,18 +154,42 @@ def test_a_hubs_details_hold_a_few_components_per_listed_relation(hub_model):
 
 def test_show_more_lists_the_next_relations_with_their_evidence_and_sources(hub_model):
     button = {"type": ID.MORE_RELATIONS, "kind": "member_of"}
-    items, label, hidden = panels.handle_more(hub_model, ViewState(selected="hub"), button, 1)
+    items, label, hidden, disabled = panels.handle_more(
+        hub_model, ViewState(selected="hub"), button, 1
+    )
     assert _listed(items) == [f"Company {i:03d} is a member of Hub" for i in range(20)]
     last = items[-1]
     assert "“co019 member_of hub says the source.”" in last.children[1]
     (link,) = [c for c in _components(last) if isinstance(c, html.A)]
     assert link.href == f"source/doc.txt?line={2 + 19}#excerpt"
-    assert (label, hidden) == ("Show 10 more of 110 not listed", False)
-    items, label, hidden = panels.handle_more(hub_model, ViewState(selected="hub"), button, 12)
-    assert len(_listed(items)) == 130 and (label, hidden) == ("", True)
-    assert panels.handle_more(hub_model, ViewState(selected="hub"), button, 11)[1:] == (
-        "Show 10 more",
+    assert (label, hidden, disabled) == ("Show 10 more of 110 not listed", False, False)
+    assert panels.handle_more(hub_model, ViewState(selected="hub"), button, 8)[1:] == (
+        "Show 10 more of 40 not listed",
         False,
+        False,
+    )
+
+
+def test_show_more_hides_its_button_once_all_are_listed(hub_model, monkeypatch):
+    monkeypatch.setattr(panels, "MAX_LISTED", 1000)
+    button = {"type": ID.MORE_RELATIONS, "kind": "member_of"}
+    state = ViewState(selected="hub")
+    assert panels.handle_more(hub_model, state, button, 11)[1:] == ("Show 10 more", False, False)
+    items, label, hidden, disabled = panels.handle_more(hub_model, state, button, 12)
+    assert len(_listed(items)) == 130 and (label, hidden, disabled) == ("", True, False)
+
+
+def test_show_more_stops_at_a_bound_and_says_how_many_are_not_listed(hub_model):
+    # Every press redraws the type's list so far: a list of thousands would take seconds.
+    button = {"type": ID.MORE_RELATIONS, "kind": "member_of"}
+    items, label, hidden, disabled = panels.handle_more(
+        hub_model, ViewState(selected="hub"), button, 10**9
+    )
+    assert len(_listed(items)) == 100
+    assert (label, hidden, disabled) == (
+        "30 more not listed here: search finds any of them",
+        False,
+        True,
     )
 
 

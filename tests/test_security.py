@@ -210,6 +210,7 @@ def _more_body(app, kind, presses=1, selected="ismc"):
             {"id": {"kind": kind, "type": "eco-relation-list"}, "property": "children"},
             {"id": button, "property": "children"},
             {"id": button, "property": "hidden"},
+            {"id": button, "property": "disabled"},
         ],
         "inputs": [{"id": button, "property": "n_clicks", "value": presses}],
         "state": [
@@ -226,7 +227,7 @@ def test_show_more_is_answered_with_the_next_relations(app, client):
     assert response.status_code == 200
     listed, button = response.get_json()["response"].values()
     assert len(listed["children"]) == 15  # all of ISMC's, 10 then the 5 left
-    assert button == {"children": "", "hidden": True}
+    assert button == {"children": "", "hidden": True, "disabled": False}
 
 
 @pytest.mark.parametrize("kind", ["<script>", "", "no_such_type"])

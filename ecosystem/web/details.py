@@ -27,6 +27,9 @@ from ecosystem.web.timeline import TIME_FIELDS, resolve
 # type's "show more". The browser sets up a panel's Dash components one at a time, each at a
 # cost that grows with the page: a hub's thousands of relations are counted, a few listed.
 DETAILS_PAGE = 10
+# The most a type's "show more" lists: each press redraws the type's whole list so far, which
+# on H2020 took 414 ms to list 110 and 2,062 ms to list 200 (load average 4.71 to 1.92).
+MAX_LISTED = 100
 FIGURE_METRICS = ("degree", "betweenness", "pagerank", "eigenvector")
 MAX_PRESSES = 10**6
 
@@ -49,9 +52,10 @@ def handle_details(model: Model, state: ViewState) -> list:
 
 def handle_more(
     model: Model, state: ViewState, source: Any, presses: Any
-) -> tuple[list, str, bool]:
+) -> tuple[list, str, bool, bool]:
     """One relation type's list after ``presses`` presses of its "show more" (``source``, the
-    button's id, names the type): the list, the button's label and whether it is hidden."""
+    button's id, names the type): the list (at most :data:`MAX_LISTED`), the button's label,
+    whether it is hidden (all are listed) and whether it is disabled (no more will be)."""
     kind = source.get("kind") if isinstance(source, dict) else None
     if not isinstance(kind, str) or kind not in RELATION_TYPES:
         raise spec.BadInput("a list of relations must name its relation type")
@@ -60,11 +64,12 @@ def handle_more(
     records = relations_by_type(model.view, node).get(kind) if node else None
     if node is None or not records:  # the selection changed: its panel is being replaced
         raise PreventUpdate
-    listed = min(DETAILS_PAGE * (pressed + 1), len(records))
+    listed = min(DETAILS_PAGE * (pressed + 1), len(records), MAX_LISTED)
     return (
         relation_blocks(model, node, records[:listed]),
         more_label(listed, len(records)),
         listed >= len(records),
+        MAX_LISTED <= listed < len(records),
     )
 
 
@@ -80,6 +85,7 @@ def register_callbacks(app: Dash, model: Model) -> None:
             Output({"type": ID.RELATION_LIST, "kind": MATCH}, "children"),
             Output({"type": ID.MORE_RELATIONS, "kind": MATCH}, "children"),
             Output({"type": ID.MORE_RELATIONS, "kind": MATCH}, "hidden"),
+            Output({"type": ID.MORE_RELATIONS, "kind": MATCH}, "disabled"),
         ),
         inputs={"presses": Input({"type": ID.MORE_RELATIONS, "kind": MATCH}, "n_clicks")},
         state={"fields": spec.states("selected", *TIME_FIELDS)},
@@ -123,12 +129,16 @@ def relation_blocks(
 def more_label(listed: int, total: int) -> str:
     """The "show more" button's label once ``listed`` of ``total`` relations are listed.
 
-    >>> more_label(10, 130), more_label(120, 130), more_label(130, 130)
-    ('Show 10 more of 120 not listed', 'Show 10 more', '')
+    >>> more_label(10, 130), more_label(90, 95), more_label(95, 95)
+    ('Show 10 more of 120 not listed', 'Show 5 more', '')
+    >>> more_label(100, 3899)
+    '3,799 more not listed here: search finds any of them'
     """
     rest = total - listed
     if rest <= 0:
         return ""
+    if listed >= MAX_LISTED:
+        return f"{rest:,} more not listed here: search finds any of them"
     step = min(DETAILS_PAGE, rest)
     return f"Show {step:,} more" + (f" of {rest:,} not listed" if rest > step else "")
 

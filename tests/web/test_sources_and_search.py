@@ -56,7 +56,9 @@ def test_the_details_name_sources_by_title(model):
 def test_show_more_names_the_next_relations_sources_by_title(model):
     button = {"type": ID.MORE_RELATIONS, "kind": "collaborates_with"}
     first = _links(details.handle_details(model, ViewState(selected="ismc")))
-    items, _label, hidden = details.handle_more(model, ViewState(selected="ismc"), button, 1)
+    items, _label, hidden, _disabled = details.handle_more(
+        model, ViewState(selected="ismc"), button, 1
+    )
     assert len(items) == 15 and hidden  # ISMC collaborates with 15, 10 listed at first
     added = _links(items[details.DETAILS_PAGE :])
     assert added and not {link.href for link in added} & {link.href for link in first}
