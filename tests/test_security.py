@@ -200,6 +200,48 @@ def test_the_well_formed_body_of_the_same_callback_is_answered(app, client):
     assert client.post("/_dash-update-component", json=_details_body(app)).status_code == 200
 
 
+def _more_body(app, kind, presses=1, selected="ismc"):
+    """A press of a relation type's "show more" as the page sends it."""
+    output = _callback(app, "eco-more-relations")
+    button = {"kind": kind, "type": "eco-more-relations"}
+    return {
+        "output": output,
+        "outputs": [
+            {"id": {"kind": kind, "type": "eco-relation-list"}, "property": "children"},
+            {"id": button, "property": "children"},
+            {"id": button, "property": "hidden"},
+            {"id": button, "property": "disabled"},
+        ],
+        "inputs": [{"id": button, "property": "n_clicks", "value": presses}],
+        "state": [
+            {"id": "eco-search", "property": "value", "value": selected},
+            {"id": "eco-as-of", "property": "value", "value": None},
+            {"id": "eco-hide-past", "property": "value", "value": None},
+        ],
+        "changedPropIds": [json.dumps(button, separators=(",", ":")) + ".n_clicks"],
+    }
+
+
+def test_show_more_is_answered_with_the_next_relations(app, client):
+    response = client.post("/_dash-update-component", json=_more_body(app, "collaborates_with"))
+    assert response.status_code == 200
+    listed, button = response.get_json()["response"].values()
+    assert len(listed["children"]) == 15  # all of ISMC's, 10 then the 5 left
+    assert button == {"children": "", "hidden": True, "disabled": False}
+
+
+@pytest.mark.parametrize("kind", ["<script>", "", "no_such_type"])
+def test_show_more_for_a_relation_type_no_list_holds_gets_400(app, client, kind):
+    response = client.post("/_dash-update-component", json=_more_body(app, kind))
+    assert response.status_code == 400
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_show_more_with_a_count_no_button_holds_gets_400(app, client):
+    body = _more_body(app, "collaborates_with", presses="many")
+    assert client.post("/_dash-update-component", json=body).status_code == 400
+
+
 @pytest.mark.parametrize("depth", [40, 10_000, 200_000])
 def test_deeply_nested_json_gets_400_not_500(app, client, depth):
     value = "[" * depth + "]" * depth

@@ -11,6 +11,7 @@ The callback graph, input by input (every field of the view state is held by one
   stepped-to entity (focus), presenter mode, the path and synergy stores and Reset; out: the
   elements and the count line, the layout, the stylesheet and the list of highlighted entities.
 - :mod:`~ecosystem.web.details` — in: the selection and the clicked link; out: the details.
+  In: a relation type's "show more" (the selection read when pressed); out: that type's list.
 - :mod:`~ecosystem.web.paths` — in: the path ends, the number of alternatives, the hub rule and
   the chosen alternative; out: the report, the choices and the path store.
 - :mod:`~ecosystem.web.synergy` — in: the selection, the candidate types and the pick; out: the

@@ -66,20 +66,20 @@ def type_badge(entity_type: str) -> html.Span:
 
 def evidence_block(relation: Relation, labels: Mapping[str, str] | None = None) -> html.Div:
     """One relation: its sentence, the quoted evidence, and links to its documents, each named
-    by its title (``labels``: document -> title, see :func:`ecosystem.web.source.labels`)."""
+    by its title (``labels``: document -> title, see :func:`ecosystem.web.source.labels`).
+
+    One component for the relation, one for its sentence and one per document: the browser
+    sets up every Dash component of a panel one by one, so a panel listing many relations is
+    drawn in time with the count of its components. The evidence and the word "Source" are
+    plain text, on lines of their own (the block keeps its line breaks, ``white-space:
+    pre-line``).
+    """
     return html.Div(
         [
-            html.Div(relation["sentence"], className="relation-sentence"),
-            html.Blockquote(f"“{relation['evidence']}”", className="evidence"),
-            html.Div(
-                [
-                    "Source: ",
-                    *_joined(
-                        source_link(doc, relation.get("line"), labels or {})
-                        for doc in relation["docs"]
-                    ),
-                ],
-                className="source",
+            html.Strong(relation["sentence"], className="relation-sentence"),
+            f"\n“{relation['evidence']}”" + ("\nSource: " if relation["docs"] else ""),
+            *_joined(
+                source_link(doc, relation.get("line"), labels or {}) for doc in relation["docs"]
             ),
         ],
         className="relation",

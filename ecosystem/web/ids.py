@@ -13,6 +13,10 @@ class ID:
     SEARCH = "eco-search"
     TABS = "eco-tabs"
     DETAILS = "eco-details"
+    # pattern-matching, {"type": ..., "kind": relation type}: a relation type's list in the
+    # details and its "show more" button
+    RELATION_LIST = "eco-relation-list"
+    MORE_RELATIONS = "eco-more-relations"
     LINK = "eco-link"
     TYPES = "eco-filter-types"
     RELATIONS = "eco-filter-relations"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import time
 
 import pytest
@@ -11,7 +12,9 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from ecosystem.graph import default_data_dir
+from ecosystem.analysis.explain import explained_relation
+from ecosystem.graph import default_data_dir, load_graph, simple_view
+from ecosystem.web.details import DETAILS_PAGE, relations_by_type
 from tests.browser.helpers import (
     best_path,
     choose,
@@ -177,3 +180,41 @@ def test_source_document_opens_with_the_excerpt_marked(browser, server_url):
     browser.get(href)
     marked = browser.find_element(By.ID, "excerpt").text
     assert "Pizarras la Baña" in marked
+
+
+def _by_id(browser, component_id: dict):
+    """The element of a pattern-matching component, whose DOM id is its id as JSON."""
+    text = json.dumps(component_id, sort_keys=True, separators=(",", ":"))
+    found = browser.find_elements(By.CSS_SELECTOR, f"[id='{text}']")
+    return found[0] if found else None
+
+
+def test_show_more_lists_the_next_relations_of_a_type_with_their_sources(browser, server_url):
+    view = simple_view(load_graph(default_data_dir()))
+    records = relations_by_type(view, "ismc")["collaborates_with"]
+    expected = [explained_relation(view, r, walking_from="ismc")["sentence"] for r in records]
+    assert len(expected) > DETAILS_PAGE  # else there is nothing more to show
+    open_app(browser, server_url, "?sel=ismc")
+    listed = {"kind": "collaborates_with", "type": "eco-relation-list"}
+    more = {"kind": "collaborates_with", "type": "eco-more-relations"}
+    wait(browser, lambda: _by_id(browser, more) is not None, what="the show more button")
+
+    def sentences() -> list[str]:
+        blocks = _by_id(browser, listed).find_elements(By.CSS_SELECTOR, ".relation-sentence")
+        return [block.text for block in blocks]
+
+    assert sentences() == expected[:DETAILS_PAGE]
+    button = _by_id(browser, more)
+    assert button.text == f"Show {len(expected) - DETAILS_PAGE} more"
+    button.click()
+    wait(browser, lambda: len(sentences()) == len(expected), what="the next relations")
+    assert sentences() == expected
+    assert not _by_id(browser, more).is_displayed()  # nothing more to show
+    added = _by_id(browser, listed).find_elements(By.CSS_SELECTOR, ".relation")[DETAILS_PAGE:]
+    for block in added:
+        assert "“" in block.text  # the evidence
+        links = block.find_elements(By.CSS_SELECTOR, "a.source-link")
+        assert links and all("/source/" in a.get_attribute("href") for a in links)
+        assert all("?line=" in a.get_attribute("href") for a in links)
+        assert not any(a.text.endswith(".txt") for a in links)  # named by title
+    assert "sel=ismc" in browser.current_url

@@ -3,6 +3,7 @@ the answer is a result (200), nothing to update (204) or a refusal (400); never 
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -39,29 +40,42 @@ def dependencies(app):
     return app.server.test_client().get("/_dash-dependencies").get_json()
 
 
+# What a wildcard (ALL, MATCH) of a pattern-matching id stands for in a request: one matched
+# component, a relation type's for the details' "show more", an entity's for the others.
+WILDCARD_VALUES = {"kind": "collaborates_with"}
+
+
+def _concrete(key: dict) -> dict:
+    return {
+        k: WILDCARD_VALUES.get(k, "ismc") if v in (["ALL"], ["MATCH"]) else v
+        for k, v in key.items()
+    }
+
+
 def _entry(dependency: dict, value) -> dict | list:
     if isinstance(dependency["id"], dict):  # pattern-matching: one matched button
-        concrete = {key: "ismc" if v == ["ALL"] else v for key, v in dependency["id"].items()}
-        return [{"id": concrete, "property": dependency["property"], "value": value}]
+        entry = {"id": _concrete(dependency["id"]), "property": dependency["property"]}
+        return (
+            {**entry, "value": value}
+            if ["MATCH"] in dependency["id"].values()
+            else [{**entry, "value": value}]
+        )
     return {"id": dependency["id"], "property": dependency["property"], "value": value}
 
 
 def _outputs(output: str):
     parts = output.strip(".").split("...") if output.startswith("..") else [output]
     found = [dict(zip(("id", "property"), part.rsplit(".", 1), strict=True)) for part in parts]
+    for item in found:
+        if item["id"].startswith("{"):  # a pattern-matching id, as JSON
+            item["id"] = _concrete(json.loads(item["id"]))
     return found if output.startswith("..") else found[0]
 
 
 def _prop(dependency: dict) -> str:
-    import json
-
     key = dependency["id"]
     if isinstance(key, dict):
-        key = json.dumps(
-            {k: "ismc" if v == ["ALL"] else v for k, v in key.items()},
-            sort_keys=True,
-            separators=(",", ":"),
-        )
+        key = json.dumps(_concrete(key), sort_keys=True, separators=(",", ":"))
     return f"{key}.{dependency['property']}"
 
 

@@ -14,6 +14,7 @@ from ecosystem.interchange.exporter import export_files
 from ecosystem.interchange.importer import read_files
 from ecosystem.web import details, paths, source, url
 from ecosystem.web.components import evidence_block
+from ecosystem.web.ids import ID
 from ecosystem.web.spec import ViewState
 from tests.helpers import TINY_RELATIONS, write_dataset
 
@@ -50,6 +51,20 @@ def test_the_details_name_sources_by_title(model):
     assert not any(text.endswith(".txt") for text in texts)  # no hash file names
     zoom = next(link for link in links if link.children == ZOOM_TITLE)
     assert zoom.href.startswith(f"source/{ZOOM}?line=") and zoom.href.endswith("#excerpt")
+
+
+def test_show_more_names_the_next_relations_sources_by_title(model):
+    button = {"type": ID.MORE_RELATIONS, "kind": "collaborates_with"}
+    first = _links(details.handle_details(model, ViewState(selected="ismc")))
+    items, _label, hidden, _disabled = details.handle_more(
+        model, ViewState(selected="ismc"), button, 1
+    )
+    assert len(items) == 15 and hidden  # ISMC collaborates with 15, 10 listed at first
+    added = _links(items[details.DETAILS_PAGE :])
+    assert added and not {link.href for link in added} & {link.href for link in first}
+    for link in added:
+        assert not link.children.endswith(".txt")  # a title, not the file name
+        assert link.href.startswith("source/") and "?line=" in link.href
 
 
 def test_an_untitled_document_is_named_by_its_opening(model):
