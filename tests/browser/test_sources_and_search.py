@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
 from tests.browser.helpers import choose, open_app, running_server, text_of, wait
@@ -22,6 +23,15 @@ def source_links(browser) -> list:
     return browser.find_elements(By.CSS_SELECTOR, "#eco-details a.source-link")
 
 
+def source_link_texts(browser) -> list[tuple[str, str]] | None:
+    """Each source link's text and address; None while the panel is being drawn again (a link
+    read then is gone before it is read to the end)."""
+    try:
+        return [(link.text, link.get_attribute("href")) for link in source_links(browser)] or None
+    except StaleElementReferenceException:
+        return None
+
+
 def test_a_typo_finds_icamcyl(browser, server_url):
     open_app(browser, server_url)
     choose(browser, "eco-search", "icamcil", "ICAMCyL (foundation)")
@@ -31,14 +41,13 @@ def test_a_typo_finds_icamcyl(browser, server_url):
 
 def test_sources_are_named_by_title_and_open_at_the_excerpt(browser, server_url, artifacts):
     open_app(browser, server_url, "?sel=icamcyl")
-    wait(browser, lambda: source_links(browser), what="the source links")
-    texts = [link.text for link in source_links(browser)]
+    links = wait(browser, lambda: source_link_texts(browser), what="the source links")
+    texts = [text for text, _ in links]
     assert ZOOM_TITLE in texts
     assert not [text for text in texts if text.endswith(".txt")]
     browser.save_screenshot(str(artifacts / "details-source-titles.png"))
 
-    link = next(link for link in source_links(browser) if link.text == ZOOM_TITLE)
-    href = link.get_attribute("href")
+    href = next(address for text, address in links if text == ZOOM_TITLE)
     assert href.endswith("#excerpt")
     browser.get(href)
     wait(browser, lambda: browser.find_elements(By.TAG_NAME, "h1"), what="the source page")
