@@ -23,6 +23,7 @@ import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 import networkx as nx
@@ -297,9 +298,9 @@ def build_view(dataset: Dataset) -> nx.Graph:
     keys = [f"r{line}" for line in relations.lines]
     with bulk_allocation():
         records = _dicts(("source", "target", "key", *names), [sources, targets, keys, *columns])
-        ends = zip(sources, targets, relations.column("type"), strict=True)
+        edges = zip(sources, targets, relations.column("type"), records, strict=True)
         view = nx.Graph(**_graph_attributes(dataset))
-        return _filled(view, _nodes(dataset.entity_table), ends, records)
+        return _filled(view, _nodes(dataset.entity_table), edges)
 
 
 # What a relation record holds besides the relation's columns; a relations file with a column of
@@ -340,7 +341,7 @@ def _dicts(names: Sequence[str], columns: Sequence[Sequence]) -> list[dict]:
     """One dict per row of ``columns`` (aligned lists), keyed by ``names``."""
     if not columns or not columns[0]:
         return []
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+    return list(map(dict, map(zip, repeat(names), zip(*columns, strict=True))))
 
 
 def load_graph(data_dir: str | Path | None = None) -> nx.MultiDiGraph:
@@ -387,20 +388,19 @@ def merged_view(
     among ``nodes`` (id and attributes, copied), with graph ``attributes``. The records are
     kept, not copied."""
     records = list(records)
-    ends = map(operator.itemgetter("source", "target", "type"), records)
+    ends = (list(map(operator.itemgetter(name), records)) for name in ("source", "target", "type"))
     copied = ((node, dict(data)) for node, data in nodes)
-    return _filled(nx.Graph(**attributes), copied, ends, records)
+    return _filled(nx.Graph(**attributes), copied, zip(*ends, records, strict=True))
 
 
 def _filled(
     view: nx.Graph,
     nodes: Iterable[tuple[str, dict]],
-    ends: Iterable[tuple[str, str, str]],
-    records: Iterable[dict],
+    relations: Iterable[tuple[str, str, str, dict]],
 ) -> nx.Graph:
     """``view`` (new and empty) holding ``nodes`` (id and attributes, kept) and the simple
-    view's edges of ``records`` (in file order), given each one's source, target and type
-    (``ends``), both of which are among ``nodes``.
+    view's edges of ``relations`` (in file order): the source, target, type and record of
+    each, both ends among ``nodes``.
 
     The graph is what ``add_nodes_from`` and ``add_edges_from`` give, the edges in the order of
     the first relation of each pair of entities, written straight into the graph's dict of
@@ -410,7 +410,7 @@ def _filled(
     for name, data in nodes:
         node[name] = data
         adjacency[name] = {}
-    for (source, target, kind), record in zip(ends, records, strict=True):
+    for source, target, kind, record in relations:
         around = adjacency[source]
         edge = around.get(target)  # either direction: both ends hold the edge
         if edge is None:

@@ -280,9 +280,9 @@ SPACES = (
 
 
 def _padded(text: str, delimiter: str) -> bool:
-    """Whether a field of ``text`` (fields joined by ``delimiter``) starts or ends with a space
-    of any kind, found with a search for each kind the text holds (most kinds cannot be in
-    a text of narrower characters, and the search says so at once).
+    """Whether a field of ``text`` (fields joined by ``delimiter``) starts or ends with a space,
+    found with a search for each kind of space the text holds (most kinds cannot be in a text
+    of narrower characters, and the search says so at once).
 
     >>> _padded("a,b,c", ","), _padded("a, b,c", ","), _padded("a,b ", ",")
     (False, True, True)
