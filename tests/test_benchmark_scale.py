@@ -56,6 +56,7 @@ def test_every_metric_is_timed_with_how_it_was_computed(measured):
         "read",
         "build",
         "load",
+        "typed",
         "metrics_cold",
         "metrics_warm",
         "communities",
@@ -112,8 +113,9 @@ def test_the_report_has_a_row_per_measured_step(measured):
     text = scale.report(_results({"seed": measured}))
     labels = [
         "read + validate",
-        "build (graph + simple view)",
+        "build (the simple view)",
         "load: read + validate + build",
+        "typed graph, made from the view when first asked for",
         *(f"centrality: {metric}" for metric in METRICS),
         "all metrics cold (sum)",
         "all metrics from the on-disk cache",
