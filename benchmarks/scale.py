@@ -55,7 +55,7 @@ from typing import Any
 import networkx as nx
 
 from benchmarks import h2020
-from benchmarks.machine import describe
+from benchmarks.machine import describe, load_average
 from ecosystem.analysis import fast
 from ecosystem.analysis.centrality import METRICS, all_centralities, centrality, method, methods
 from ecosystem.analysis.lookup import build_index
@@ -272,6 +272,7 @@ def measure_dataset(
     """
     data_dir = Path(data_dir)
     name = data_dir.name
+    started_load = load_average()
     progress(f"{name}: read + validate, build")
     steps, view, relations = time_loading(data_dir, repeat)
     progress(f"{name}: every centrality, cold")
@@ -321,6 +322,8 @@ def measure_dataset(
         "steps": steps,
         "hot_spots": hot,
         "peak_mb": peak_mb(),
+        # Other work on the machine slows every figure: the load average before and after.
+        "load_average": [started_load, load_average()],
     }
 
 
@@ -1022,8 +1025,14 @@ def dataset_rows(results: dict[str, dict], repeat: int) -> list[list[str]]:
             "synergy query: p95", lambda r: _query_cell(r["steps"].get("synergy"), "p95_ms", False)
         ),
         row("peak memory", lambda r: f"{r['peak_mb']:,.0f} MB"),
+        row("load average (1 minute), before / after", _load_cell),
     ]
     return rows
+
+
+def _load_cell(result: dict) -> str:
+    found = result.get("load_average")
+    return " / ".join(found) if found else "—"
 
 
 def _left_out(options: dict) -> list[str]:
@@ -1263,6 +1272,7 @@ def _curve_section(curve: list[dict], options: dict) -> list[str]:
                 _query_cell(steps.get("path"), "p95_ms", True),
                 _query_cell(steps.get("synergy"), "p95_ms", True),
                 f"{measured['peak_mb']:,.0f} MB",
+                _load_cell(measured),
             ]
         )
     return lines + _table(
@@ -1275,6 +1285,7 @@ def _curve_section(curve: list[dict], options: dict) -> list[str]:
             "path p95 (queries)",
             "synergy p95 (queries)",
             "peak memory",
+            "load average before / after",
         ],
         rows,
     )
