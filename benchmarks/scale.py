@@ -7,14 +7,15 @@
 Three datasets: ``seed`` (the shipped ``data/``), ``slice`` (10,000 entities of the CORDIS H2020
 participation network) and ``full`` (all of it: 67,490 entities, 180,589 relations); the two H2020
 ones are built by :mod:`benchmarks.h2020` when missing. Each is measured in a fresh subprocess, so
-its peak memory is its own: reading and validating, building the graph and its simple view, every
-centrality as the app computes it, the metrics again from the on-disk cache, a whole warm start,
-Louvain communities, the path and synergy queries as the app asks them, and the first view the
-browser is sent. Steps are timed ``--repeat`` times (fewer when they are slow: each step stops
-repeating once its runs have taken a minute) and reported as medians; queries as median and p95
-over seeded random questions (at most ``--query-budget`` seconds of them per kind). The first view
-and the queries are timed with the model frozen for the garbage collector, as ``ecosystem serve``
-freezes it before serving.
+its peak memory is its own: reading and validating, building the simple view (and apart, the
+typed graph the app makes from it when first asked for), every centrality as the app computes
+it, the metrics again from the on-disk cache, a whole warm start, Louvain communities, the path
+and synergy queries as the app asks them, and the first view the browser is sent. Steps are
+timed ``--repeat`` times (fewer when they are slow: each step stops repeating once its runs have
+taken a minute) and reported as medians; queries as median and p95 over seeded random questions
+(at most ``--query-budget`` seconds of them per kind). The first view and the queries are timed
+with the model frozen for the garbage collector, as ``ecosystem serve`` freezes it before
+serving.
 
 On the slice, the sampled betweenness, closeness and harmonic centrality are checked against the
 exact values, and timed against NetworkX's exact functions (``--skip-networkx`` leaves these out:
@@ -54,7 +55,7 @@ from typing import Any
 import networkx as nx
 
 from benchmarks import h2020
-from benchmarks.machine import describe
+from benchmarks.machine import describe, load_average
 from ecosystem.analysis import fast
 from ecosystem.analysis.centrality import METRICS, all_centralities, centrality, method, methods
 from ecosystem.analysis.lookup import build_index
@@ -63,8 +64,9 @@ from ecosystem.analysis.synergy import SynergyIndex, prepare, synergy_candidates
 from ecosystem.cache import CACHE_ENV, Metrics, compute_communities, compute_metrics, save_metrics
 from ecosystem.errors import EcosystemError
 from ecosystem.explorer import MAX_ELEMENTS, build_model
-from ecosystem.graph import build_graph, default_data_dir, read_dataset, simple_view
+from ecosystem.graph import build_view, default_data_dir, read_dataset, typed_graph
 from ecosystem.schema import ENTITIES_FILE, ENTITY_COLUMNS, RELATION_COLUMNS, RELATIONS_FILE
+from ecosystem.snapshot import Network
 from ecosystem.web.network import handle_elements
 from ecosystem.web.spec import ViewState
 
@@ -270,6 +272,7 @@ def measure_dataset(
     """
     data_dir = Path(data_dir)
     name = data_dir.name
+    started_load = load_average()
     progress(f"{name}: read + validate, build")
     steps, view, relations = time_loading(data_dir, repeat)
     progress(f"{name}: every centrality, cold")
@@ -319,6 +322,8 @@ def measure_dataset(
         "steps": steps,
         "hot_spots": hot,
         "peak_mb": peak_mb(),
+        # Other work on the machine slows every figure: the load average before and after.
+        "load_average": [started_load, load_average()],
     }
 
 
@@ -368,30 +373,33 @@ def time_asking(
 
 
 def time_loading(data_dir: Path, repeat: int) -> tuple[dict[str, dict], nx.Graph, int]:
-    """Read + validate, build (graph and simple view), and their sum, each run; the steps, the
-    last simple view and the number of relations."""
+    """Read + validate, build the simple view (as the app loads a network from its files), and
+    their sum, each run; apart, the typed graph, which the app makes from the view when it is
+    first asked for. The steps, the last simple view and the number of relations."""
     reads: list[float] = []
     builds: list[float] = []
+    typed: list[float] = []
     view = None
     relations = 0
-    while len(reads) < max(repeat, 1) and sum(reads) + sum(builds) < STEP_BUDGET_S:
+    while len(reads) < max(repeat, 1) and sum(reads) + sum(builds) + sum(typed) < STEP_BUDGET_S:
         view = None  # the previous run's copy goes first (see timed)
         gc.collect()
         started = time.perf_counter()
         dataset = read_dataset(data_dir)
         read_done = time.perf_counter()
-        relations = len(dataset.relations)
-        graph = build_graph(dataset)
-        del dataset  # as in the app, the rows go once the graph holds them
-        view = simple_view(graph)
-        del graph
+        relations = len(dataset.relation_table.lines)
+        view = build_view(dataset)
+        del dataset  # as in the app, the rows go once the view holds them
+        built = time.perf_counter()
+        typed_graph(view)
+        typed.append(time.perf_counter() - built)
         reads.append(read_done - started)
-        builds.append(time.perf_counter() - read_done)
+        builds.append(built - read_done)
     assert view is not None
     loads = [first + second for first, second in zip(reads, builds, strict=True)]
     steps = {
         key: {"median_s": statistics.median(times), "runs": len(times), "times_s": times}
-        for key, times in (("read", reads), ("build", builds), ("load", loads))
+        for key, times in (("read", reads), ("build", builds), ("load", loads), ("typed", typed))
     }
     return steps, view, relations
 
@@ -448,12 +456,14 @@ def time_cache(view: nx.Graph, metrics: Metrics, cache: Path, repeat: int) -> di
 
 
 def time_warm_start(data_dir: Path, cache: Path, repeat: int) -> tuple[dict, Any]:
-    """A whole restart: read, build and ``build_model`` with everything it caches already in
-    ``cache``; the step and the last model."""
+    """A whole restart from the files: read, build the simple view and ``build_model`` with
+    everything it caches already in ``cache``; the step and the last model."""
     # One untimed start stores what the model caches besides metrics and communities (the
     # layout): every timed start then finds all of it.
-    build_model(build_graph(read_dataset(data_dir)), cache=cache)
-    step = timed(lambda: build_model(build_graph(read_dataset(data_dir)), cache=cache), repeat)
+    build_model(Network(build_view(read_dataset(data_dir))), cache=cache)
+    step = timed(
+        lambda: build_model(Network(build_view(read_dataset(data_dir))), cache=cache), repeat
+    )
     return _summary(step), step["result"]
 
 
@@ -560,7 +570,7 @@ def compare_exact(
     the time of NetworkX's exact defaults (unless ``networkx`` is False), igraph's exact
     functions and networkit's (when installed). Each once."""
     data_dir = Path(data_dir)
-    view = simple_view(build_graph(read_dataset(data_dir)))
+    view = build_view(read_dataset(data_dir))
     n = len(view)
     rows: dict[str, dict] = {}
     exact_values: dict[str, dict] = {}
@@ -979,8 +989,9 @@ def dataset_rows(results: dict[str, dict], repeat: int) -> list[list[str]]:
             lambda r: f"{r['entities']:,} / {r['relations']:,} / {r['links']:,}",
         ),
         row("read + validate", step("read")),
-        row("build (graph + simple view)", step("build")),
+        row("build (the simple view)", step("build")),
         row("load: read + validate + build", step("load")),
+        row("typed graph, made from the view when first asked for", step("typed")),
     ]
     rows += [
         row(
@@ -1014,8 +1025,14 @@ def dataset_rows(results: dict[str, dict], repeat: int) -> list[list[str]]:
             "synergy query: p95", lambda r: _query_cell(r["steps"].get("synergy"), "p95_ms", False)
         ),
         row("peak memory", lambda r: f"{r['peak_mb']:,.0f} MB"),
+        row("load average (1 minute), before / after", _load_cell),
     ]
     return rows
+
+
+def _load_cell(result: dict) -> str:
+    found = result.get("load_average")
+    return " / ".join(found) if found else "—"
 
 
 def _left_out(options: dict) -> list[str]:
@@ -1255,6 +1272,7 @@ def _curve_section(curve: list[dict], options: dict) -> list[str]:
                 _query_cell(steps.get("path"), "p95_ms", True),
                 _query_cell(steps.get("synergy"), "p95_ms", True),
                 f"{measured['peak_mb']:,.0f} MB",
+                _load_cell(measured),
             ]
         )
     return lines + _table(
@@ -1267,6 +1285,7 @@ def _curve_section(curve: list[dict], options: dict) -> list[str]:
             "path p95 (queries)",
             "synergy p95 (queries)",
             "peak memory",
+            "load average before / after",
         ],
         rows,
     )

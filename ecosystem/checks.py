@@ -5,11 +5,13 @@ mean") are bounded per file, so a badly broken file is still checked in seconds.
 from __future__ import annotations
 
 import difflib
+import operator
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +25,7 @@ from ecosystem.schema import (
     RELATION_REQUIRED,
     RELATION_TYPES,
     date_period,
-    relation_key,
+    relation_keys,
 )
 
 if TYPE_CHECKING:
@@ -50,11 +52,41 @@ class Row:
 
 @dataclass
 class Table:
+    """A file read strictly, held column by column: ``values`` holds one list per column of
+    the header (``columns``), each aligned with ``lines``, the line each row starts on."""
+
     path: Path
     name: str = ""
     columns: tuple[str, ...] = ()
-    rows: list[Row] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    values: list[list[str]] = field(default_factory=list)
     complete: bool = True  # read to its end; else unknown-id checks against it are noise
+    _distinct: dict[str, set[str]] = field(default_factory=dict, repr=False, compare=False)
+
+    def column(self, name: str) -> list[str]:
+        """The values of column ``name``, one per row; empty ones when the file has none."""
+        if name in self.columns:
+            return self.values[self.columns.index(name)]
+        return [""] * len(self.lines)
+
+    def distinct(self, name: str) -> set[str]:
+        """The distinct values of column ``name`` (kept: several checks ask)."""
+        if name not in self._distinct:
+            self._distinct[name] = set(self.column(name))
+        return self._distinct[name]
+
+    def has_empty(self, name: str) -> bool:
+        """Whether a row leaves column ``name`` empty."""
+        return "" in self._distinct.get(name, self.column(name))
+
+    @cached_property
+    def rows(self) -> list[Row]:
+        """The rows one by one, their fields in the order of the header."""
+        columns = self.columns
+        return [
+            Row(line, dict(zip(columns, row, strict=True)))
+            for line, row in zip(self.lines, zip(*self.values, strict=True), strict=True)
+        ]
 
 
 def shorten(text: str, limit: int = 60) -> str:
@@ -94,21 +126,89 @@ def _parse_date(value: str) -> date | None:
     return period[0] if period is not None else None
 
 
-def check_entities(table: Table, problems: list[Problem]) -> dict[str, Row]:
+# The checks go column by column: a check finds the rows it fails on (most often none, found in
+# one pass in C over the column or over its distinct values) and reports each in file order. The
+# problems of one row then come out check by check, and the loader's sort by line, being stable,
+# puts them in the order a row-by-row reading gives: the order the checks are listed in.
+
+
+def _where(
+    lines: list[int], values: list[str], wrong: Collection[str]
+) -> Iterator[tuple[int, str]]:
+    """The line and the value of each row whose value is in ``wrong``."""
+    if not wrong:
+        return iter(())
+    return ((line, value) for line, value in zip(lines, values, strict=True) if value in wrong)
+
+
+def _report_empty(table: Table, column: str, fix: str, name: str, problems: list[Problem]) -> None:
+    if table.has_empty(column):
+        problems.extend(
+            Problem(name, line, column, "empty", fix)
+            for line, _ in _where(table.lines, table.column(column), {""})
+        )
+
+
+def check_entities(table: Table, problems: list[Problem]) -> dict[str, int]:
+    """Every entity row: its required fields, its id (a slug, not taken), type, country and
+    address. The entities by id, each with its line."""
     name = table.name or table.path.name
-    entities: dict[str, Row] = {}
-    for row in table.rows:
-        for column in ENTITY_REQUIRED:
-            if not row[column]:
-                problems.append(
-                    Problem(name, row.line, column, "empty", f"give the entity a {column}")
-                )
-        entity_id = row["id"]
+    lines = table.lines
+    ids, types = table.column("id"), table.column("type")
+    distinct_ids = table.distinct("id")
+    table.distinct("type")  # asked for below
+    for column in ENTITY_REQUIRED:
+        _report_empty(table, column, f"give the entity a {column}", name, problems)
+    if len(distinct_ids) == len(ids) and all(map(ID_PATTERN.match, distinct_ids - {""})):
+        entities = dict(zip(ids, lines, strict=True))
+        entities.pop("", None)
+    else:
+        entities = _checked_ids(lines, ids, name, problems)
+    unknown = {
+        kind: _one_of(kind, ENTITY_TYPES)
+        for kind in table.distinct("type") - {""} - ENTITY_TYPES.keys()
+    }
+    problems.extend(
+        Problem(name, line, "type", f"unknown entity type {kind!r}", unknown[kind])
+        for line, kind in _where(lines, types, unknown)
+    )
+    odd = {
+        value for value in table.distinct("country") if value and not COUNTRY_PATTERN.match(value)
+    }
+    if odd:
+        from ecosystem.countries import country_problem
+
+        # Text that names no country ("International") is kept as text.
+        wrong = {value: found for value in odd if (found := country_problem(value))}
+        problems.extend(
+            Problem(name, line, "country", *wrong[value])
+            for line, value in _where(lines, table.column("country"), wrong)
+        )
+    urls = {url for url in table.distinct("url") if url and not URL_PATTERN.match(url)}
+    problems.extend(
+        Problem(
+            name,
+            line,
+            "url",
+            f"{url[:60]!r} is not an http(s) address",
+            "use an address starting with https:// or leave it empty",
+        )
+        for line, url in _where(lines, table.column("url"), urls)
+    )
+    return entities
+
+
+def _checked_ids(
+    lines: list[int], ids: list[str], name: str, problems: list[Problem]
+) -> dict[str, int]:
+    """The entities by id, each with its line; what is wrong with an id is reported."""
+    entities: dict[str, int] = {}
+    for line, entity_id in zip(lines, ids, strict=True):
         if entity_id and not ID_PATTERN.match(entity_id):
             problems.append(
                 Problem(
                     name,
-                    row.line,
+                    line,
                     "id",
                     f"{entity_id!r} is not a slug",
                     "use lowercase letters, digits and single hyphens, e.g. 'dg-grow'",
@@ -118,147 +218,193 @@ def check_entities(table: Table, problems: list[Problem]) -> dict[str, Row]:
             problems.append(
                 Problem(
                     name,
-                    row.line,
+                    line,
                     "id",
-                    f"duplicate id {entity_id!r} (first on line {entities[entity_id].line})",
+                    f"duplicate id {entity_id!r} (first on line {entities[entity_id]})",
                     "give each entity its own id, or merge the two rows",
                 )
             )
         elif entity_id:
-            entities[entity_id] = row
-        entity_type = row["type"]
-        if entity_type and entity_type not in ENTITY_TYPES:
-            problems.append(
-                Problem(
-                    name,
-                    row.line,
-                    "type",
-                    f"unknown entity type {entity_type!r}",
-                    _one_of(entity_type, ENTITY_TYPES),
-                )
-            )
-        country = row["country"]
-        if country and not COUNTRY_PATTERN.match(country):
-            from ecosystem.countries import country_problem
-
-            # Text that names no country ("International") is kept as text.
-            wrong = country_problem(country)
-            if wrong:
-                problems.append(Problem(name, row.line, "country", *wrong))
-        url = row["url"]
-        if url and not URL_PATTERN.match(url):
-            problems.append(
-                Problem(
-                    name,
-                    row.line,
-                    "url",
-                    f"{url[:60]!r} is not an http(s) address",
-                    "use an address starting with https:// or leave it empty",
-                )
-            )
+            entities[entity_id] = line
     return entities
 
 
 def check_relations(
-    table: Table, entities: dict[str, Row], entities_ok: bool, problems: list[Problem]
+    table: Table, entities: Mapping[str, int], entities_ok: bool, problems: list[Problem]
 ) -> None:
-    """Every relation row: its two ends, its fields, and that it is not a duplicate."""
+    """Every relation row: its required fields, its two ends (when ``entities_ok``), its other
+    fields, and that it is not a duplicate."""
     name = table.name or table.path.name
+    for column in ("source", "target", "type", "doc"):
+        table.distinct(column)  # the checks below ask for these
+    for column in RELATION_REQUIRED:
+        _report_empty(table, column, f"fill in the {column}", name, problems)
+    if entities_ok:
+        _check_ends(table, name, entities, problems)
+    _check_relation_fields(table, name, problems)
+    _check_duplicates(table, name, problems)
+
+
+def _check_ends(
+    table: Table, name: str, entities: Mapping[str, int], problems: list[Problem]
+) -> None:
+    lines, sources, targets = table.lines, table.column("source"), table.column("target")
+    unknown = (table.distinct("source") | table.distinct("target")) - {""} - entities.keys()
+    if unknown:
+        hints = _Hints(entities)
+        for line, source, target in zip(lines, sources, targets, strict=True):
+            for column, entity_id in (("source", source), ("target", target)):
+                if entity_id in unknown:
+                    problems.append(
+                        Problem(
+                            name,
+                            line,
+                            column,
+                            f"unknown entity id {entity_id!r}",
+                            hints(entity_id)
+                            or f"add {entity_id!r} to {ENTITIES_FILE} or fix the id",
+                        )
+                    )
+    if any(map(operator.eq, sources, targets)):
+        problems.extend(
+            Problem(
+                name,
+                line,
+                "target",
+                f"self-relation of {source!r}",
+                "a relation links two different entities",
+            )
+            for line, source, target in zip(lines, sources, targets, strict=True)
+            if source and source == target
+        )
+
+
+def _check_relation_fields(table: Table, name: str, problems: list[Problem]) -> None:
+    lines = table.lines
+
+    def report(column: str, wrong: Mapping[str, tuple[str, str]]) -> None:
+        """A problem on each row whose ``column`` is a key of ``wrong``: (what, fix)."""
+        problems.extend(
+            Problem(name, line, column, *wrong[value])
+            for line, value in _where(lines, table.column(column), wrong)
+        )
+
+    kinds = table.distinct("type") - {""} - RELATION_TYPES.keys()
+    report(
+        "type",
+        {
+            kind: (f"unknown relation type {kind!r}", _one_of(kind, RELATION_TYPES))
+            for kind in kinds
+        },
+    )
+    _check_dates(table, name, problems)
+    amounts = table.column("amount_eur")
+    if not all(map(AMOUNT_PATTERN.match, filter(None, amounts))):
+        report(
+            "amount_eur",
+            {
+                amount: (
+                    f"{amount!r} is not an amount in euros",
+                    "write a plain number such as 9765017.65 (no currency sign or separators)",
+                )
+                for amount in set(amounts)
+                if amount and not AMOUNT_PATTERN.match(amount)
+            },
+        )
+    evidence = table.column("evidence")
+    if min(map(len, filter(None, evidence)), default=MIN_EVIDENCE_CHARS) < MIN_EVIDENCE_CHARS:
+        report(
+            "evidence",
+            {
+                excerpt: (
+                    f"excerpt of {len(excerpt)} characters is too short",
+                    f"quote at least {MIN_EVIDENCE_CHARS} characters of the source sentence",
+                )
+                for excerpt in set(evidence)
+                if excerpt and len(excerpt) < MIN_EVIDENCE_CHARS
+            },
+        )
+    wrong_docs = {}
+    for cited in table.distinct("doc"):
+        bad = [doc for doc in cited.split(DOC_SEPARATOR) if doc and not DOC_NAME_PATTERN.match(doc)]
+        if bad:
+            wrong_docs[cited] = bad
+    problems.extend(
+        Problem(
+            name,
+            line,
+            "doc",
+            f"{doc[:60]!r} is not a document file name",
+            "name a file in data/sources/, without folders",
+        )
+        for line, cited in _where(lines, table.column("doc"), wrong_docs)
+        for doc in wrong_docs[cited]
+    )
+
+
+def _check_dates(table: Table, name: str, problems: list[Problem]) -> None:
+    """Each of start and end an ISO date, and the end not before the start: checked on the
+    distinct pairs of dates (a network holds few)."""
+    lines, starts, ends = table.lines, table.column("start"), table.column("end")
+    pairs = set(zip(starts, ends, strict=True))
+    first_days: dict[str, date] = {}
+    seen = {"start": {start for start, _ in pairs}, "end": {end for _, end in pairs}}
+    for column, values in (("start", starts), ("end", ends)):
+        wrong = set()
+        for value in seen[column] - {""}:
+            parsed = _parse_date(value)
+            if parsed is None:
+                wrong.add(value)
+            else:
+                first_days[value] = parsed
+        problems.extend(
+            Problem(
+                name,
+                line,
+                column,
+                f"{value!r} is not an ISO 8601 date",
+                "write YYYY-MM-DD, YYYY-MM or YYYY",
+            )
+            for line, value in _where(lines, values, wrong)
+        )
+    backwards = {
+        (start, end)
+        for start, end in pairs
+        if start in first_days and end in first_days and first_days[end] < first_days[start]
+    }
+    if backwards:
+        problems.extend(
+            Problem(name, line, "end", "ends before it starts", "swap or correct the dates")
+            for line, start, end in zip(lines, starts, ends, strict=True)
+            if (start, end) in backwards
+        )
+
+
+def _check_duplicates(table: Table, name: str, problems: list[Problem]) -> None:
+    """Two rows of one relation (:func:`~ecosystem.schema.relation_keys`): the second is
+    reported. A row without both ends is not reported, but it counts as the first."""
+    sources, targets = table.column("source"), table.column("target")
+    keys = relation_keys(
+        sources,
+        targets,
+        *(table.column(column) for column in ("type", "role", "start", "end")),
+    )
+    if len(set(keys)) == len(keys):
+        return
     seen: dict[tuple[str, ...], int] = {}
-    hints = _Hints(entities)
-    for row in table.rows:
-        for column in RELATION_REQUIRED:
-            if not row[column]:
-                problems.append(Problem(name, row.line, column, "empty", f"fill in the {column}"))
-        if entities_ok:
-            _check_ends(row, name, entities, hints, problems)
-        _check_relation_fields(row, name, problems)
-        key = relation_key(row.fields)
-        if row["source"] and row["target"] and key in seen:
+    for line, source, target, key in zip(table.lines, sources, targets, keys, strict=True):
+        if source and target and key in seen:
             problems.append(
                 Problem(
                     name,
-                    row.line,
+                    line,
                     "-",
                     f"duplicate of the relation on line {seen[key]}",
                     "delete one of the two rows",
                 )
             )
         else:
-            seen.setdefault(key, row.line)
-
-
-def _check_ends(
-    row: Row, name: str, entities: dict[str, Row], hints: _Hints, problems: list[Problem]
-) -> None:
-    for column in ("source", "target"):
-        entity_id = row[column]
-        if entity_id and entity_id not in entities:
-            problems.append(
-                Problem(
-                    name,
-                    row.line,
-                    column,
-                    f"unknown entity id {entity_id!r}",
-                    hints(entity_id) or f"add {entity_id!r} to {ENTITIES_FILE} or fix the id",
-                )
-            )
-    if row["source"] and row["source"] == row["target"]:
-        problems.append(
-            Problem(
-                name,
-                row.line,
-                "target",
-                f"self-relation of {row['source']!r}",
-                "a relation links two different entities",
-            )
-        )
-
-
-def _check_relation_fields(row: Row, name: str, problems: list[Problem]) -> None:
-    def problem(column: str, what: str, fix: str) -> None:
-        problems.append(Problem(name, row.line, column, what, fix))
-
-    relation_type = row["type"]
-    if relation_type and relation_type not in RELATION_TYPES:
-        problem(
-            "type",
-            f"unknown relation type {relation_type!r}",
-            _one_of(relation_type, RELATION_TYPES),
-        )
-    dates: dict[str, date] = {}
-    for column in ("start", "end"):
-        value = row[column]
-        parsed = _parse_date(value) if value else None
-        if value and parsed is None:
-            problem(
-                column, f"{value!r} is not an ISO 8601 date", "write YYYY-MM-DD, YYYY-MM or YYYY"
-            )
-        elif parsed is not None:
-            dates[column] = parsed
-    if len(dates) == 2 and dates["end"] < dates["start"]:
-        problem("end", "ends before it starts", "swap or correct the dates")
-    amount = row["amount_eur"]
-    if amount and not AMOUNT_PATTERN.match(amount):
-        problem(
-            "amount_eur",
-            f"{amount!r} is not an amount in euros",
-            "write a plain number such as 9765017.65 (no currency sign or separators)",
-        )
-    evidence = row["evidence"]
-    if evidence and len(evidence) < MIN_EVIDENCE_CHARS:
-        problem(
-            "evidence",
-            f"excerpt of {len(evidence)} characters is too short",
-            f"quote at least {MIN_EVIDENCE_CHARS} characters of the source sentence",
-        )
-    for doc in filter(None, row["doc"].split(DOC_SEPARATOR)):
-        if not DOC_NAME_PATTERN.match(doc):
-            problem(
-                "doc",
-                f"{doc[:60]!r} is not a document file name",
-                "name a file in data/sources/, without folders",
-            )
+            seen.setdefault(key, line)
 
 
 def _invisible(text: str) -> list[str]:

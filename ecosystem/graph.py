@@ -4,9 +4,12 @@ Data flows one way: CSV files -> validated rows -> typed ``MultiDiGraph`` -> sim
 for analysis. Reading is strict: every field stays text, nothing is guessed, and every problem in
 both files is collected before one :class:`DataError` is raised, so nothing is ever loaded half-way.
 
-The files are read with the ``csv`` module rather than pandas: each row then keeps the physical line
-it starts on (quoted fields may span lines), which is what an error message has to name, and every
-field is a ``str`` by construction, so an id such as ``NA`` stays an id.
+The files are read as the ``csv`` module reads them rather than with pandas: each row then keeps
+the physical line it starts on (quoted fields may span lines), which is what an error message has
+to name, and every field is a ``str`` by construction, so an id such as ``NA`` stays an id. The
+rows are held column by column (:func:`ecosystem.tables.parse_columns`), so that the checks and the
+build go over columns in C rather than over rows in Python, and the simple view is built straight
+from them (:func:`build_view`): the typed graph is made from the view when it is first needed.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ import contextlib
 import errno
 import gc
 import hashlib
+import operator
 import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 import networkx as nx
@@ -42,7 +47,7 @@ from ecosystem.schema import (
 )
 from ecosystem.sources import check_sources
 from ecosystem.storage import current_files
-from ecosystem.tables import decode, parse_csv
+from ecosystem.tables import decode, parse_columns
 
 
 @contextlib.contextmanager
@@ -120,7 +125,7 @@ def table_from_bytes(
             Problem(name, 1, "-", "the file is empty", f"add a header row: {','.join(required)}")
         )
         return table
-    parsed = parse_csv(text, name, problems, unguard=True)
+    parsed = parse_columns(text, name, problems, unguard=True)
     if parsed is None:
         return table
     columns = parsed.header
@@ -138,21 +143,31 @@ def table_from_bytes(
         )
         return table
     table.columns = columns
-    table.rows = [Row(line, fields) for line, fields in parsed.rows]
+    table.lines, table.values = parsed.lines, parsed.values
     table.complete = parsed.complete
-    if not table.rows and parsed.complete:
+    if not table.lines and parsed.complete:
         problems.append(Problem(name, 2, "-", "no data rows", "add at least one row"))
     return table
 
 
 @dataclass(frozen=True)
 class Dataset:
-    """Validated rows of both files, and where they came from."""
+    """Validated rows of both files, held column by column, and where they came from."""
 
     data_dir: Path
-    entities: tuple[Row, ...]
-    relations: tuple[Row, ...]
+    entity_table: Table
+    relation_table: Table
     content_hash: str
+
+    @property
+    def entities(self) -> tuple[Row, ...]:
+        """The rows of the entities file, in its order."""
+        return tuple(self.entity_table.rows)
+
+    @property
+    def relations(self) -> tuple[Row, ...]:
+        """The rows of the relations file, in its order."""
+        return tuple(self.relation_table.rows)
 
 
 def read_dataset(data_dir: str | Path) -> Dataset:
@@ -223,16 +238,17 @@ def parse_dataset(
         entity_table, relation_table = tables[ENTITIES_FILE], tables[RELATIONS_FILE]
         entities = check_entities(entity_table, problems)
         # Unknown-id checks against an unreadable or half-read entities file would only add noise.
-        entities_ok = bool(entity_table.rows) and entity_table.complete
+        entities_ok = bool(entity_table.lines) and entity_table.complete
         check_relations(relation_table, entities, entities_ok, problems)
         problems.extend(
-            check_sources(data_dir, ((row.line, row["doc"]) for row in relation_table.rows))
+            check_sources(
+                data_dir, zip(relation_table.lines, relation_table.column("doc"), strict=True)
+            )
         )
     if problems:
+        # Stable: the problems of one row stay in the order the checks found them.
         raise DataError(sorted(problems, key=_problem_order))
-    return Dataset(
-        data_dir, tuple(entity_table.rows), tuple(relation_table.rows), content_hash(contents)
-    )
+    return Dataset(data_dir, entity_table, relation_table, content_hash(contents))
 
 
 def _problem_order(problem: Problem) -> tuple[int, int]:
@@ -247,27 +263,85 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
     Nodes carry the entity columns as text; edges carry the relation columns as text plus
     ``line``, the row's line in ``relations.csv``. Edge keys are ``r<line>``.
     """
-    graph = nx.MultiDiGraph(data_dir=str(dataset.data_dir), content_hash=dataset.content_hash)
+    graph = nx.MultiDiGraph(**_graph_attributes(dataset))
+    relations = dataset.relation_table
+    names, columns = relation_columns(relations)
     with bulk_allocation():
-        graph.add_nodes_from(_entity_attributes(row) for row in dataset.entities)
-        graph.add_edges_from(_relation_attributes(row) for row in dataset.relations)
+        graph.add_nodes_from(_nodes(dataset.entity_table))
+        graph.add_edges_from(
+            zip(
+                relations.column("source"),
+                relations.column("target"),
+                [f"r{line}" for line in relations.lines],
+                _dicts(names, columns),
+                strict=True,
+            )
+        )
     return graph
 
 
-def _entity_attributes(row: Row) -> tuple[str, dict[str, str]]:
-    attributes = dict(row.fields)
-    node = attributes.pop("id")
-    for column in ENTITY_COLUMNS[1:]:
-        attributes.setdefault(column, "")
-    return node, attributes
+def build_view(dataset: Dataset) -> nx.Graph:
+    """:func:`simple_view` of :func:`build_graph`, built straight from the rows: the same
+    nodes, edges, attributes and order, without the typed graph (:func:`typed_graph` makes it
+    from the view when it is needed).
+
+    >>> view = build_view(read_dataset(default_data_dir()))
+    >>> nx.utils.graphs_equal(view, simple_view(load_graph()))
+    True
+    """
+    relations = dataset.relation_table
+    if RECORD_COLUMNS & set(relations.columns):
+        # A column of that name stands for the record's own field: let the typed graph say how.
+        return simple_view(build_graph(dataset))
+    names, columns = relation_columns(relations)
+    sources, targets = relations.column("source"), relations.column("target")
+    keys = [f"r{line}" for line in relations.lines]
+    with bulk_allocation():
+        records = _dicts(("source", "target", "key", *names), [sources, targets, keys, *columns])
+        edges = zip(sources, targets, relations.column("type"), records, strict=True)
+        view = nx.Graph(**_graph_attributes(dataset))
+        return _filled(view, _nodes(dataset.entity_table), edges)
 
 
-def _relation_attributes(row: Row) -> tuple[str, str, str, dict]:
-    attributes: dict = {"line": row.line, **row.fields}
-    source, target = attributes.pop("source"), attributes.pop("target")
-    for column in RELATION_COLUMNS[2:]:
-        attributes.setdefault(column, "")
-    return source, target, f"r{row.line}", attributes
+# What a relation record holds besides the relation's columns; a relations file with a column of
+# one of these names is read as it always was (:func:`build_view`).
+RECORD_COLUMNS = frozenset({"line", "key"})
+
+
+def _graph_attributes(dataset: Dataset) -> dict[str, str]:
+    return {"data_dir": str(dataset.data_dir), "content_hash": dataset.content_hash}
+
+
+def entity_columns(table: Table) -> tuple[list[str], list[list[str]]]:
+    """The names and values of the attributes of the entities of ``table``: every column but
+    ``id``, in the file's order, then the entity columns it lacks (each value empty)."""
+    names = [column for column in table.columns if column != "id"]
+    names += [column for column in ENTITY_COLUMNS[1:] if column not in table.columns]
+    return names, [table.column(name) for name in names]
+
+
+def _nodes(table: Table) -> Iterator[tuple[str, dict[str, str]]]:
+    """Each entity of ``table``: its id and its attributes (:func:`entity_columns`)."""
+    names, columns = entity_columns(table)
+    return zip(table.column("id"), _dicts(names, columns), strict=True)
+
+
+def relation_columns(table: Table) -> tuple[list[str], list[list]]:
+    """The names and values of the data of the relations of ``table``: ``line``, every column
+    but the two ends, in the file's order, then the relation columns it lacks (empty)."""
+    header = table.columns
+    names = list(dict.fromkeys(["line", *(c for c in header if c not in ("source", "target"))]))
+    names += [column for column in RELATION_COLUMNS[2:] if column not in header]
+    # A column named line gives the edges' line (their keys keep the row's own).
+    lines = table.column("line") if "line" in header else table.lines
+    return names, [lines if name == "line" else table.column(name) for name in names]
+
+
+def _dicts(names: Sequence[str], columns: Sequence[Sequence]) -> list[dict]:
+    """One dict per row of ``columns`` (aligned lists), keyed by ``names``."""
+    if not columns or not columns[0]:
+        return []
+    return list(map(dict, map(zip, repeat(names), zip(*columns, strict=True))))
 
 
 def load_graph(data_dir: str | Path | None = None) -> nx.MultiDiGraph:
@@ -311,40 +385,45 @@ def merged_view(
     attributes: dict, nodes: Iterable[tuple[str, dict]], records: Iterable[dict]
 ) -> nx.Graph:
     """The :func:`simple_view` of relation ``records`` (:func:`relation_record`, in file order)
-    among ``nodes`` (id and attributes), with graph ``attributes``. The records are kept, not
-    copied."""
-    merged: dict[tuple, dict] = {}
-    for record in records:
-        source, target, kind = record["source"], record["target"], record["type"]
-        pair = (source, target)
-        if pair not in merged and (target, source) in merged:
-            pair = (target, source)
-        edge = merged.get(pair)
+    among ``nodes`` (id and attributes, copied), with graph ``attributes``. The records are
+    kept, not copied."""
+    records = list(records)
+    ends = (list(map(operator.itemgetter(name), records)) for name in ("source", "target", "type"))
+    copied = ((node, dict(data)) for node, data in nodes)
+    return _filled(nx.Graph(**attributes), copied, zip(*ends, records, strict=True))
+
+
+def _filled(
+    view: nx.Graph,
+    nodes: Iterable[tuple[str, dict]],
+    relations: Iterable[tuple[str, str, str, dict]],
+) -> nx.Graph:
+    """``view`` (new and empty) holding ``nodes`` (id and attributes, kept) and the simple
+    view's edges of ``relations`` (in file order): the source, target, type and record of
+    each, both ends among ``nodes``.
+
+    The graph is what ``add_nodes_from`` and ``add_edges_from`` give, the edges in the order of
+    the first relation of each pair of entities, written straight into the graph's dict of
+    dicts (the structure networkx documents for its subclasses): those would check and copy
+    each of 180,000 edges again, a third of a network's read from its snapshot."""
+    node, adjacency = view._node, view._adj
+    for name, data in nodes:
+        node[name] = data
+        adjacency[name] = {}
+    for source, target, kind, record in relations:
+        around = adjacency[source]
+        edge = around.get(target)  # either direction: both ends hold the edge
         if edge is None:
-            merged[pair] = {"relations": [record], "weight": 1, "types": [kind]}
+            around[target] = adjacency[target][source] = {
+                "relations": [record],
+                "weight": 1,
+                "types": [kind],
+            }
         else:
             edge["relations"].append(record)
             edge["weight"] += 1
             if kind not in edge["types"]:
                 edge["types"] = sorted({*edge["types"], kind})
-    return _filled(nx.Graph(**attributes), nodes, merged)
-
-
-def _filled(
-    view: nx.Graph, nodes: Iterable[tuple[str, dict]], edges: dict[tuple, dict]
-) -> nx.Graph:
-    """``view`` (new and empty) holding ``nodes`` (their attributes copied) and ``edges``, both
-    ends of each present in ``nodes``: what ``add_nodes_from`` and ``add_edges_from`` give, in
-    the same order, written straight into the graph's dict of dicts (the structure networkx
-    documents for its subclasses) since those check and copy each of 180,000 edges again, a
-    third of a network's read from its snapshot."""
-    node, adjacency = view._node, view._adj
-    for name, data in nodes:
-        node[name] = dict(data)
-        adjacency[name] = {}
-    for (first, second), data in edges.items():
-        adjacency[first][second] = data
-        adjacency[second][first] = data
     return view
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import NamedTuple
 
@@ -129,6 +129,32 @@ def relation_key(fields: Mapping[str, str]) -> tuple[str, ...]:
     if relation_type is not None and relation_type.symmetric and target < source:
         source, target = target, source
     return (source, target, kind, get("role", ""), get("start", ""), get("end", ""))
+
+
+def relation_keys(
+    sources: Sequence[str],
+    targets: Sequence[str],
+    kinds: Sequence[str],
+    roles: Sequence[str],
+    starts: Sequence[str],
+    ends: Sequence[str],
+) -> list[tuple[str, ...]]:
+    """:func:`relation_key` of each relation given column by column.
+
+    >>> relation_keys(["b", "b"], ["a", "a"], ["collaborates_with", "funds"], *[["", ""]] * 3)
+    [('a', 'b', 'collaborates_with', '', '', ''), ('b', 'a', 'funds', '', '', '')]
+    """
+    symmetric = {kind for kind, about in RELATION_TYPES.items() if about.symmetric}
+    if not symmetric.intersection(kinds):
+        return list(zip(sources, targets, kinds, roles, starts, ends, strict=True))
+    return [
+        (target, source, kind, *rest)
+        if kind in symmetric and target < source
+        else (source, target, kind, *rest)
+        for source, target, kind, *rest in zip(
+            sources, targets, kinds, roles, starts, ends, strict=True
+        )
+    ]
 
 
 @functools.lru_cache(maxsize=4096)  # a network's relations share few distinct dates

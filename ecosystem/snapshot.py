@@ -34,14 +34,18 @@ import networkx as nx
 from ecosystem.cachefiles import cache_path, key_of, read_cache_file, write_file
 from ecosystem.errors import DataError
 from ecosystem.graph import (
+    RECORD_COLUMNS,
     RECORD_ENDS,
+    Dataset,
     build_graph,
+    build_view,
     bulk_allocation,
     content_hash,
+    entity_columns,
     merged_view,
     parse_dataset,
     read_contents,
-    simple_view,
+    relation_columns,
     typed_graph,
 )
 from ecosystem.resources import default_data_dir
@@ -101,11 +105,11 @@ def read_network(
                 raise DataError(cited)
             view = _view_of(stored, {"data_dir": str(folder), "content_hash": digest})
             return Network(view, from_snapshot=True)
-    graph = build_graph(parse_dataset(folder, contents, problems))
-    view = simple_view(graph)
+    dataset = parse_dataset(folder, contents, problems)
+    view = build_view(dataset)
     if path is not None and key is not None:
-        _write_snapshot(path, key, graph)
-    return Network(view, graph)
+        _write_snapshot(path, key, dataset)
+    return Network(view)
 
 
 def _citations(stored: dict) -> Iterator[tuple[int, str]]:
@@ -157,8 +161,29 @@ def snapshot_of(graph: nx.MultiDiGraph) -> dict | None:
     }
 
 
-def _write_snapshot(path: Path, key: str, graph: nx.MultiDiGraph) -> bool:
-    stored = snapshot_of(graph)
+def dataset_snapshot(dataset: Dataset) -> dict | None:
+    """:func:`snapshot_of` the typed graph of ``dataset``
+    (:func:`ecosystem.graph.build_graph`), made straight from its columns."""
+    entities, relations = dataset.entity_table, dataset.relation_table
+    if RECORD_COLUMNS & set(relations.columns):
+        return snapshot_of(build_graph(dataset))
+    ids = entities.column("id")
+    entity_names, entity_values = entity_columns(entities)
+    relation_names, relation_values = relation_columns(relations)
+    place = {node: index for index, node in enumerate(ids)}
+    return {
+        "entities": {"ids": ids, "columns": entity_names, "values": entity_values},
+        "relations": {
+            "source": list(map(place.__getitem__, relations.column("source"))),
+            "target": list(map(place.__getitem__, relations.column("target"))),
+            "columns": relation_names,
+            "values": relation_values,
+        },
+    }
+
+
+def _write_snapshot(path: Path, key: str, dataset: Dataset) -> bool:
+    stored = dataset_snapshot(dataset)
     if stored is None:
         log.info("not storing a snapshot of %s: its rows are not all alike", path)
         return False

@@ -56,6 +56,7 @@ def test_every_metric_is_timed_with_how_it_was_computed(measured):
         "read",
         "build",
         "load",
+        "typed",
         "metrics_cold",
         "metrics_warm",
         "communities",
@@ -108,12 +109,20 @@ def test_the_shipped_data_is_counted(measured):
     assert 0 < measured["peak_mb"] < 4096
 
 
+def test_the_load_average_is_kept_with_the_figures(measured):
+    before, after = measured["load_average"]
+    assert float(before) >= 0 and float(after) >= 0
+    text = scale.report(_results({"seed": measured}))
+    assert f"| load average (1 minute), before / after | {before} / {after} |" in text
+
+
 def test_the_report_has_a_row_per_measured_step(measured):
     text = scale.report(_results({"seed": measured}))
     labels = [
         "read + validate",
-        "build (graph + simple view)",
+        "build (the simple view)",
         "load: read + validate + build",
+        "typed graph, made from the view when first asked for",
         *(f"centrality: {metric}" for metric in METRICS),
         "all metrics cold (sum)",
         "all metrics from the on-disk cache",
@@ -128,6 +137,7 @@ def test_the_report_has_a_row_per_measured_step(measured):
         "synergy query: median (queries)",
         "synergy query: p95",
         "peak memory",
+        "load average (1 minute), before / after",
     ]
     for label in labels:
         assert f"| {label} | " in text, label

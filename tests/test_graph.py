@@ -6,7 +6,14 @@ import networkx as nx
 import pytest
 
 from ecosystem.errors import DataError
-from ecosystem.graph import link_count, load_graph, read_dataset, simple_view
+from ecosystem.graph import (
+    build_graph,
+    build_view,
+    link_count,
+    load_graph,
+    read_dataset,
+    simple_view,
+)
 from ecosystem.schema import ENTITY_COLUMNS, RELATION_COLUMNS
 from tests.helpers import TINY_ENTITIES, TINY_RELATIONS, csv_text, write_dataset
 
@@ -295,3 +302,108 @@ def test_unbalanced_quote_names_the_line(tmp_path):
 )
 def test_link_count_is_number_of_edges(graph):
     assert link_count(graph) == graph.number_of_edges()
+
+
+def _same_graph(first, second) -> None:
+    """Equal in nodes, edges, attributes and order (of the nodes and of each one's neighbours)."""
+    assert first.graph == second.graph
+    assert list(first.nodes(data=True)) == list(second.nodes(data=True))
+    assert list(first.edges(data=True)) == list(second.edges(data=True))
+    assert [list(first.adj[node]) for node in first] == [list(second.adj[node]) for node in second]
+
+
+def _varied_dataset(folder, relation_columns=RELATION_COLUMNS):
+    """Parallel relations both ways and of two types, a symmetric one, columns left out."""
+    entities = [*TINY_ENTITIES, {"id": "zeta", "name": "Zeta", "type": "company"}]
+    relations = [
+        *TINY_RELATIONS,
+        relation(source="cluster", target="acme", type="supports", evidence="x" * 20),
+        relation(source="zeta", target="acme", type="collaborates_with"),
+        relation(source="acme", target="cluster", type="funds", start="2020"),
+        relation(source="proj", target="zeta", type="funds"),
+    ]
+    return write_dataset(
+        folder,
+        entities=csv_text(["name", "id", "type", "pic"], entities),
+        relations=csv_text(relation_columns, relations),
+    )
+
+
+@pytest.mark.parametrize(
+    "columns",
+    [
+        RELATION_COLUMNS,
+        ["type", "target", "source", "evidence", "doc", "note"],  # no role, dates or amount
+        [*RELATION_COLUMNS, "line", "key"],  # names a relation record holds of its own
+    ],
+)
+def test_the_view_built_from_the_rows_is_the_view_of_the_typed_graph(tmp_path, columns):
+    dataset = read_dataset(_varied_dataset(tmp_path, columns))
+    view = build_view(dataset)
+    _same_graph(view, simple_view(build_graph(dataset)))
+    assert view.edges["acme", "cluster"]["weight"] == 3
+    assert list(view.adj["acme"]) == ["cluster", "zeta"]
+
+
+def test_the_typed_graph_is_built_from_the_rows_with_every_column(tmp_path):
+    graph = build_graph(read_dataset(_varied_dataset(tmp_path)))
+    assert list(graph) == ["acme", "cluster", "proj", "zeta"]
+    assert list(graph.nodes["zeta"]) == [
+        "name",
+        "type",
+        "pic",
+        "aliases",
+        "country",
+        "description",
+        "url",
+    ]
+    assert [key for *_, key in graph.edges(keys=True)] == ["r2", "r6", "r3", "r4", "r7", "r5"]
+    assert list(graph.edges["acme", "cluster", "r6"]) == ["line", *RELATION_COLUMNS[2:]]
+
+
+def test_the_problems_of_one_row_come_in_the_order_of_the_checks(tmp_path):
+    folder = write_dataset(
+        tmp_path,
+        entities=[
+            entity(id="Bad Id", name="", type="firm", country="France", url="x"),
+            *TINY_ENTITIES,
+        ],
+        relations=[
+            relation(
+                source="ghost",
+                target="ghost",
+                type="",
+                start="2020-13",
+                end="soon",
+                amount_eur="€1",
+                evidence="short",
+                doc="a/b|c/d",
+            ),
+            relation(start="2021", end="2020"),
+            relation(),
+            relation(),
+        ],
+    )
+    assert [problem.split(": ")[:3] for problem in problems_of(folder)] == [
+        ["entities.csv:2", "name", "empty"],
+        ["entities.csv:2", "id", "'Bad Id' is not a slug"],
+        ["entities.csv:2", "type", "unknown entity type 'firm'"],
+        [
+            "entities.csv:2",
+            "country",
+            "'France' is a country written out, not its ISO 3166-1 alpha-2 code",
+        ],
+        ["entities.csv:2", "url", "'x' is not an http(s) address"],
+        ["relations.csv:2", "type", "empty"],
+        ["relations.csv:2", "source", "unknown entity id 'ghost'"],
+        ["relations.csv:2", "target", "unknown entity id 'ghost'"],
+        ["relations.csv:2", "target", "self-relation of 'ghost'"],
+        ["relations.csv:2", "start", "'2020-13' is not an ISO 8601 date"],
+        ["relations.csv:2", "end", "'soon' is not an ISO 8601 date"],
+        ["relations.csv:2", "amount_eur", "'€1' is not an amount in euros"],
+        ["relations.csv:2", "evidence", "excerpt of 5 characters is too short"],
+        ["relations.csv:2", "doc", "'a/b' is not a document file name"],
+        ["relations.csv:2", "doc", "'c/d' is not a document file name"],
+        ["relations.csv:3", "end", "ends before it starts"],
+        ["relations.csv:5", "-", "duplicate of the relation on line 4"],
+    ]

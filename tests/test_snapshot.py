@@ -13,8 +13,18 @@ import pytest
 
 from ecosystem.cli import main
 from ecosystem.errors import DataError
-from ecosystem.graph import default_data_dir, load_graph, merged_view, simple_view, typed_graph
-from ecosystem.snapshot import read_network
+from ecosystem.graph import (
+    build_graph,
+    default_data_dir,
+    load_graph,
+    merged_view,
+    read_dataset,
+    simple_view,
+    typed_graph,
+)
+from ecosystem.schema import RELATION_COLUMNS
+from ecosystem.snapshot import dataset_snapshot, read_network, snapshot_of
+from tests.helpers import TINY_RELATIONS, csv_text, write_dataset
 
 
 def _copy_shipped(folder: Path) -> Path:
@@ -235,3 +245,28 @@ def test_commands_read_the_snapshot_and_say_the_same(tmp_path, capsys):
     assert outputs[0] == outputs[1]
     assert main(["stats", "--data", str(data), "--no-cache"]) == 0
     assert capsys.readouterr().out == outputs[0].split("Path 1")[0]
+
+
+@pytest.mark.parametrize("extra", [[], ["note"], ["line"]])
+def test_the_snapshot_made_from_the_rows_is_the_one_of_the_typed_graph(tmp_path, extra):
+    rows = [{**row, "note": "n", "line": "7"} for row in TINY_RELATIONS]
+    folder = write_dataset(tmp_path, relations=csv_text([*RELATION_COLUMNS, *extra], rows))
+    dataset = read_dataset(folder)
+    assert dataset_snapshot(dataset) == snapshot_of(build_graph(dataset))
+
+
+def test_a_network_read_cold_builds_its_typed_graph_only_when_asked(tmp_path, monkeypatch):
+    import ecosystem.snapshot
+
+    data = _copy_shipped(tmp_path / "data")
+    built = []
+    monkeypatch.setattr(
+        ecosystem.snapshot, "typed_graph", lambda view: built.append(view) or typed_graph(view)
+    )
+    network = read_network(data, use_cache=False)
+    assert network.built is None and built == []
+    loaded = load_graph(data)
+    assert list(network.typed().edges(keys=True, data=True)) == list(
+        loaded.edges(keys=True, data=True)
+    )
+    assert built == [network.view]
