@@ -287,5 +287,17 @@ def test_damaged_tree_arrays_are_refused():
 
 def test_too_little_history_says_why():
     ok, why = R.enough_history(tiny())
+    assert not ok and "at least 200 in a year" in why
+    ok, why = R.enough_history(synthetic(), min_pairs=10**6)
     assert not ok
-    assert "first collaborations" in why
+    assert why.startswith("at most ") and "first collaborations in a year of the data" in why
+    assert int(why.split()[2].replace(",", "")) > 0
+
+
+def test_a_history_with_no_first_collaboration_says_so_in_words(shipped_view):
+    from ecosystem.analysis.synergy.history import history_from_view
+
+    ok, why = R.enough_history(history_from_view(shipped_view))
+    assert not ok
+    assert why.startswith("no first collaboration dated in any of its last 5 years")
+    assert "at most 0" not in why

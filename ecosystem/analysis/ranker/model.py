@@ -349,10 +349,12 @@ def label_window(
         if len(pairs) >= min_pairs:
             return (start, end, pairs), ""
         most = max(most, len(pairs))
-    return None, (
-        f"at most {most} first collaborations in a year of the data "
-        f"(at least {min_pairs} are needed to learn from)"
+    found = (
+        f"at most {most} first collaborations in a year of the data"
+        if most
+        else f"no first collaboration dated in any of its last {LOOK_BACK_YEARS} years"
     )
+    return None, f"{found} (at least {min_pairs} in a year are needed to learn from)"
 
 
 def enough_history(history: History, *, min_pairs: int = 200) -> tuple[bool, str]:
