@@ -65,3 +65,12 @@ def test_empty_and_single_entity():
     one = nx.Graph()
     one.add_node("a", name="A", type="company")
     assert network_summary(one)["largest_component"] == 1
+
+
+def test_relations_are_counted_from_the_records_not_the_weights():
+    view = simple_view(_network())
+    for *_, data in view.edges(data=True):
+        data["weight"] = 7.5  # a weight of another meaning, as an imported network may carry
+    summary = network_summary(view)
+    assert summary["relations"] == 4
+    assert sum(summary["relation_types"].values()) == 4

@@ -32,12 +32,13 @@ def network_summary(view: nx.Graph, *, top: int = 5) -> dict:
     ranked = heapq.nsmallest(
         top, view, key=lambda node: (-degree[node], names.get(node, node), node)
     )
+    relations = Counter(_relation_types(view))
     return {
         "entities": count,
-        "relations": sum(weight for *_, weight in view.edges.data("weight", default=1)),
+        "relations": relations.total(),
         "links": links,
         "entity_types": _counted(kind for _, kind in view.nodes(data="type", default="")),
-        "relation_types": _counted(_relation_types(view)),
+        "relation_types": _counted(relations.elements()),
         "components": len(components),
         "largest_component": components[0] if components else 0,
         "isolated": sum(1 for links in degree.values() if links == 0),
