@@ -248,7 +248,7 @@ def test_a_network_without_history_gets_no_ranker_and_says_why(tmp_path, shipped
     history = history_from_view(shipped_view)
     model, why = factory(history, history.last_day)
     assert model is None
-    assert "first collaborations" in why
+    assert "first collaboration" in why and "needed to learn from" in why
     assert list(tmp_path.iterdir()) == []
 
 
