@@ -79,17 +79,23 @@ def dimmed_nodes(browser) -> int:
 def choose(browser, dropdown_id: str, typed: str, option: str) -> None:
     """Open a dropdown, type into its search field and click the option a person would click."""
     wait(browser, lambda: browser.find_elements(By.ID, dropdown_id), what=f"#{dropdown_id}")
-    browser.find_element(By.ID, dropdown_id).click()
-    field = wait(
-        browser,
-        lambda: [
+
+    def open_fields() -> list:
+        return [
             f
             for f in browser.find_elements(By.CSS_SELECTOR, "input.dash-dropdown-search")
             if f.is_displayed()
-        ],
-        what=f"the search field of #{dropdown_id}",
-    )[0]
-    field.send_keys(typed)
+        ]
+
+    def type_in() -> None:
+        shown = open_fields()  # still open: type into it again rather than close it
+        if not shown:
+            browser.find_element(By.ID, dropdown_id).click()
+            shown = wait(browser, open_fields, what=f"the search field of #{dropdown_id}")
+        shown[0].clear()
+        shown[0].send_keys(typed)
+
+    type_in()
 
     def click_option() -> bool:
         # The options are redrawn as the server's answer to the typed text arrives: an option
@@ -103,7 +109,14 @@ def choose(browser, dropdown_id: str, typed: str, option: str) -> None:
             pass
         return False
 
-    wait(browser, click_option, what=f"option {option!r}")
+    try:
+        wait(browser, click_option, seconds=8, what=f"option {option!r}")
+    except AssertionError:
+        # The dropdown was drawn again while the text was typed (the answer to the view just
+        # chosen arriving): the text went with the old field. Type it once more, as a person
+        # would seeing nothing offered.
+        type_in()
+        wait(browser, click_option, what=f"option {option!r}")
 
 
 def tab(browser, label: str) -> None:
