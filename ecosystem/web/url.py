@@ -52,6 +52,11 @@ RESETS: Mapping[str, tuple[str, ...]] = {
 Opened = Callable[[Model, ViewState], ViewState]
 
 
+def as_named(_model: Model, state: ViewState) -> ViewState:
+    """An address opens the view it names, as it names it."""
+    return state
+
+
 @dataclass(frozen=True)
 class Event:
     """What an intent is told: its trigger's value and id, and the entities on the highlight."""
@@ -129,7 +134,7 @@ def view_update(
     fields: Mapping[str, Any],
     typed: Mapping[str, Any],
     highlight: Any,
-    opened: Opened = lambda _model, state: state,
+    opened: Opened = as_named,
 ) -> dict:
     """The callback's answer: the address, each field's component value and the type-ahead
     options, each ``no_update`` where it stays as it is.
@@ -194,7 +199,7 @@ def _pattern_prop(prop: str, source: Any) -> str | None:
 
 
 def register_callbacks(
-    app: Dash, model: Model, intents: Sequence[Intent], opened: Opened | None = None
+    app: Dash, model: Model, intents: Sequence[Intent], opened: Opened = as_named
 ) -> None:
     choosers = {name: spec.BY_NAME[name].component for name in CHOOSERS}
 
@@ -227,7 +232,7 @@ def register_callbacks(
             fields=fields,
             typed=typed,
             highlight=highlight,
-            **({"opened": opened} if opened is not None else {}),
+            opened=opened,
         )
 
 

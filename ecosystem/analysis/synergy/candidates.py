@@ -108,7 +108,7 @@ def synergy_candidates(
         )
     if result["candidates"]:
         first = result["candidates"][0]
-        result["score_note"] = score_note(synergy.view, node, first)
+        result["score_note"] = score_note(synergy.view, node, first, result["considered"])
     result["strengthen"] = _strengthen(synergy, u, wanted, top)
     result["opportunities"] = _opportunities(synergy, u, venue_types, codes, top)
     return result
@@ -126,12 +126,15 @@ def _prepared(
     return synergy
 
 
-def score_note(view: nx.Graph, node: str, first: Mapping[str, Any] | None = None) -> str:
-    """How a candidate's score reads, told with the first candidate's own figures when there
-    is one.
+def score_note(
+    view: nx.Graph, node: str, first: Mapping[str, Any] | None = None, considered: int = 0
+) -> str:
+    """How a candidate's score reads, told with the first candidate's own figures (ranked among
+    ``considered`` candidates) when there is one.
 
     >>> g = nx.Graph(); g.add_node("a", name="Acme")
-    >>> score_note(g, "a", {"score_text": "top 7% of 15", "percentile": 93.3}).split("; ")[1]
+    >>> first = {"score_text": "top 7% of 15", "percentile": 93.3}
+    >>> score_note(g, "a", first, 15).split("; ")[1]
     "'top 7% of 15' means 93% of those 15 rank below it."
     """
     told = (
@@ -140,9 +143,10 @@ def score_note(view: nx.Graph, node: str, first: Mapping[str, Any] | None = None
     )
     if first is None:
         return told + ", as a share: 'top 2%' means 98% of them rank below it."
-    text, below = str(first["score_text"]), float(first["percentile"])
-    total = text.rsplit(" of ", 1)[-1]
-    return f"{told}; '{text}' means {below:.0f}% of those {total} rank below it."
+    below = float(first["percentile"])
+    return (
+        f"{told}; '{first['score_text']}' means {below:.0f}% of those {considered:,} rank below it."
+    )
 
 
 def _empty_result(
