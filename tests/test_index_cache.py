@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 
+import networkx as nx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from ecosystem.analysis.lookup import build_index, search
+from ecosystem.analysis.lookup import build_index, fold, search
 from ecosystem.index_cache import compute_index, index_fields, index_from_fields
 
 
@@ -101,10 +104,33 @@ def test_a_damaged_file_is_built_again_and_stored_anew(shipped_view, tmp_path, c
     assert index_from_fields(json.loads(path.read_text())["result"], shipped_view) is not None
 
 
-def test_exact_names_are_the_index_keys(shipped_view):
-    from ecosystem.analysis.lookup import exact_names
+def test_exact_matches_answer_as_the_index_keys(shipped_view):
+    from ecosystem.analysis.lookup import exact_matches
 
-    assert exact_names(shipped_view) == build_index(shipped_view).keys
+    keys = build_index(shipped_view).keys
+    texts = [
+        text
+        for node, data in shipped_view.nodes(data=True)
+        for text in (node, data["name"], data["name"].upper(), f" {data['name']}!")
+    ]
+    texts += ["no such entity", "", "   ", "León", "LEON", "Junta de Castilla y Leon"]
+    found = exact_matches(shipped_view, texts)
+    assert found == {text: keys.get(fold(text), ()) for text in texts}
+    assert sum(1 for ids in found.values() if ids) > len(shipped_view)
+
+
+@given(
+    names=st.lists(st.text(alphabet="aAéÉ-. ńb1", min_size=0, max_size=8), min_size=1, max_size=6),
+    query=st.text(alphabet="aAéÉ-. ńb1", min_size=0, max_size=8),
+)
+def test_exact_matches_miss_no_name_that_folds_alike(names, query):
+    from ecosystem.analysis.lookup import exact_matches
+
+    graph = nx.Graph()
+    for number, name in enumerate(names):
+        graph.add_node(f"e{number}", name=name, aliases="|".join(reversed(names[:number])))
+    keys = build_index(graph).keys
+    assert exact_matches(graph, [query]) == {query: keys.get(fold(query), ())}
 
 
 def test_a_command_resolves_an_exact_name_without_the_index(monkeypatch, capsys):

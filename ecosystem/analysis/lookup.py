@@ -172,15 +172,33 @@ def _labels(node: object, data: Mapping) -> tuple[str, ...]:
     return tuple(folded)
 
 
-def exact_names(graph: nx.Graph) -> dict[str, tuple[str, ...]]:
-    """Each folded id, name and alias -> the entities it names, in id order: the ``keys`` of
-    :func:`build_index` alone, a fraction of its cost, enough to tell which entity an exact
-    name means."""
-    keys: dict[str, list[str]] = {}
-    for node, data in graph.nodes(data=True):
-        for key in _labels(node, data):
-            keys.setdefault(key, []).append(node)
-    return {key: tuple(sorted(ids)) for key, ids in keys.items()}
+def exact_matches(graph: nx.Graph, texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Each of ``texts`` -> the entities whose folded id, name or alias is its folded form, in
+    id order: what the ``keys`` of :func:`build_index` answer for it, without folding every
+    name of the network.
+
+    An ASCII name folds to a key only if its lowercase holds the key's longest word (folding
+    lowercases it and cuts it into its runs of letters and digits), so only such names, and
+    the few that are not ASCII, are folded and compared.
+    """
+    wanted = {text: fold(text) for text in texts}
+    words = {key: max(key.split(" "), key=len) for key in set(wanted.values()) if key}
+    found: dict[str, list[str]] = {key: [] for key in words}
+    if found:
+        for node, data in graph.nodes(data=True):
+            for name in (str(node), data.get("name", ""), *_aliases(data)):
+                ascii_name = name.isascii()
+                lower = name.lower() if ascii_name else ""
+                for key, word in words.items():
+                    named = (not ascii_name or word in lower) and fold(name) == key
+                    if named and (not found[key] or found[key][-1] != node):
+                        found[key].append(node)
+    return {text: tuple(sorted(found.get(key, ()))) for text, key in wanted.items()}
+
+
+def _aliases(data: Mapping) -> list[str]:
+    aliases = data.get("aliases", "")
+    return aliases.split(ALIAS_SEPARATOR) if aliases else []
 
 
 def _top_lists(

@@ -224,10 +224,10 @@ def _named(view: Any, queries: list[str], args: argparse.Namespace) -> tuple[lis
     """
     if all(query in view for query in queries):
         return queries, None
-    from ecosystem.analysis.lookup import exact_names, fold
+    from ecosystem.analysis.lookup import exact_matches
 
-    names = exact_names(view)
-    found = [query if query in view else names.get(fold(query), ()) for query in queries]
+    names = exact_matches(view, [query for query in queries if query not in view])
+    found = [query if query in view else names[query] for query in queries]
     if all(isinstance(ids, str) or len(ids) == 1 for ids in found):
         return [ids if isinstance(ids, str) else ids[0] for ids in found], None
     from ecosystem.index_cache import compute_index
