@@ -3,6 +3,8 @@ method named, and --as-of leaving later data out (the ranker's training too)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -238,6 +240,28 @@ def test_a_network_with_history_is_ranked_by_the_learned_ranker(busy):
     assert scores == sorted(scores, reverse=True)
     for candidate in result["candidates"]:
         assert 1 <= len(candidate["reasons"]) <= 3
+
+
+def test_without_a_date_the_ranker_and_maxima_are_those_of_the_last_dated_day(busy):
+    # Today's date is not part of what they are learnt on, so the cache keeps one of each for
+    # the data, not one a day.
+    asked = {}
+
+    def factory(history, day):
+        asked["ranker"] = day
+        return None, "not learnt here"
+
+    def maxima(day, compute):
+        asked["maxima"] = day
+        return compute()
+
+    synergy = prepare(busy, ranker=factory, maxima=maxima)
+    last = synergy.history.last_day
+    assert last < synergy.day == date.today().toordinal()
+    assert asked == {"ranker": last, "maxima": last}
+    dated = prepare(busy, as_of="2019-12-31", ranker=factory, maxima=maxima)
+    assert asked["ranker"] == R.day_of("2019-12-31")
+    assert asked["maxima"] == dated.history.until(dated.day).last_day <= R.day_of("2019-12-31")
 
 
 def test_network_wide_pairs_are_bounded_and_new(busy):

@@ -65,11 +65,13 @@ Maxima = Callable[[int, Callable[[], np.ndarray]], np.ndarray]
 def snapshot(history: History, day: int, *, maxima: Maxima | None = None) -> Snapshot:
     """The matrices of what ``history`` knew on ``day`` (its :meth:`History.until`).
 
-    ``maxima(day, compute)`` may return the per-actor best figures (:attr:`Snapshot.best`,
+    ``maxima(known, compute)`` may return the per-actor best figures (:attr:`Snapshot.best`,
     the costliest part on a large network) from a cache, calling ``compute()`` when it holds
-    none; the default computes them.
+    none; the default computes them. ``known`` is the last dated day of what is known on
+    ``day``: the figures are the same on every day from it until the next participation.
     """
     past = history.until(day)
+    known_on = past.last_day if past.last_day != UNDATED else day
     n, m = len(history.actors), len(history.venues)
     links = _links(past, day, n, m)
     linked, incidence = links["linked"], links["incidence"]
@@ -85,7 +87,7 @@ def snapshot(history: History, day: int, *, maxima: Maxima | None = None) -> Sna
         **_kinds(history, linked, weights["partners"]),
         **_contexts(history, incidence, n, m),
         **activity,
-        best=_best(maxima, day, lambda: _row_maxima(linked, aa_weight, ra_weight, known), n),
+        best=_best(maxima, known_on, lambda: _row_maxima(linked, aa_weight, ra_weight, known), n),
         met_recently=_met_recently(past, day, n, m),
     )
 
@@ -132,15 +134,18 @@ def _kinds(history: History, linked: sp.csr_matrix, partners: np.ndarray) -> dic
     """Each actor's type and country codes, and the shares of its partners of each kind."""
     countries = sorted(set(history.actor_country))
     types = sorted(set(history.actor_type))
-    country_code = np.array([countries.index(c) for c in history.actor_country], dtype=np.int64)
-    type_code = np.array([types.index(t) for t in history.actor_type], dtype=np.int64)
+    country_number = {country: number for number, country in enumerate(countries)}
+    type_number = {kind_name: number for number, kind_name in enumerate(types)}
+    country_code = np.array([country_number[c] for c in history.actor_country], dtype=np.int64)
+    type_code = np.array([type_number[t] for t in history.actor_type], dtype=np.int64)
     kind = type_code * len(countries) + country_code
-    share = sp.diags(np.where(partners > 0, 1.0 / np.maximum(partners, 1), 0.0))
+    # Each partner counts 1 / (the actor's partners) towards the share of its group.
+    weighted = sp.diags(np.where(partners > 0, 1.0 / np.maximum(partners, 1), 0.0)) @ linked
     return {
         "kind": kind,
-        "kind_share": _group_share(linked, share, kind, len(types) * len(countries)),
-        "country_share": _group_share(linked, share, country_code, len(countries)),
-        "type_share": _group_share(linked, share, type_code, len(types)),
+        "kind_share": _group_share(weighted, kind, len(types) * len(countries)),
+        "country_share": _group_share(weighted, country_code, len(countries)),
+        "type_share": _group_share(weighted, type_code, len(types)),
         "country_code": country_code,
         "type_code": type_code,
         "complementary": np.array(
@@ -259,10 +264,13 @@ def _row_maxima(
     return out
 
 
-def _group_share(
-    linked: sp.csr_matrix, share: sp.spmatrix, group: np.ndarray, groups: int
-) -> np.ndarray:
+def _group_share(weighted: sp.spmatrix, group: np.ndarray, groups: int) -> np.ndarray:
+    """Actors x groups: the sum of each actor's ``weighted`` links to the actors of each
+    group (``group[actor]``)."""
     onehot = sp.csr_matrix(
         (np.ones(group.size), (np.arange(group.size), group)), shape=(group.size, groups)
     )
-    return np.asarray((share @ linked @ onehot).todense(), dtype=np.float32)
+    shares = (weighted @ onehot).tocoo()  # one entry per (actor, group) it has partners in
+    out = np.zeros((group.size, groups), dtype=np.float32)
+    out[shares.row, shares.col] = shares.data
+    return out

@@ -80,9 +80,14 @@ def prepare(
         view = view_until(view, day)
     history = history_from_view(view)
     if as_of is None:
-        last = history.last_day
-        day = max(last, date.today().toordinal()) if last != UNDATED else date.today().toordinal()
-    model, why = (None, "no model given") if ranker is None else ranker(history, day)
+        last, today = history.last_day, date.today().toordinal()
+        day = today if last == UNDATED else max(last, today)
+        # The whole history is known: the ranker learnt on it is that of its last dated day,
+        # whatever today's date, and the cache keeps it under that day.
+        learned_on = day if last == UNDATED else last
+    else:
+        learned_on = day
+    model, why = (None, "no model given") if ranker is None else ranker(history, learned_on)
     snap = snapshot(history, day, maxima=maxima)
     ends = venue_ends(
         view,
