@@ -3,6 +3,7 @@ tiny histories, and no information from after a cut-off day."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from datetime import date
 
@@ -268,6 +269,22 @@ def test_tree_model_gives_the_classifier_log_odds():
     again = R.TreeModel.from_arrays(model.to_arrays())
     np.testing.assert_array_equal(again.decision(data.features), model.decision(data.features))
     assert model.importance.sum() == pytest.approx(1.0)
+
+
+def test_tree_model_sends_missing_values_where_the_classifier_does():
+    history = synthetic()
+    cut = date(2018, 12, 31).toordinal()
+    data = R.training_set(R.snapshot(history, cut), R.new_pairs(history, cut, cut + YEAR), seeds=60)
+    features = data.features.astype(np.float64)
+    rng = np.random.default_rng(3)
+    features[rng.random(features.shape) < 0.3] = np.nan  # learnt with values missing
+    holed = dataclasses.replace(data, features=features)
+    classifier = R.fit_classifier(holed, R.RankerSettings(max_iter=20, max_leaf_nodes=8))
+    model = R.tree_model(classifier)
+    assert model.missing_left[~model.leaf].any() and not model.missing_left[~model.leaf].all()
+    np.testing.assert_allclose(
+        model.decision(features), classifier.decision_function(features), rtol=1e-9
+    )
 
 
 def test_damaged_tree_arrays_are_refused():

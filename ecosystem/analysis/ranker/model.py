@@ -180,23 +180,39 @@ class TreeModel:
     importance: np.ndarray  # per feature: total gain of the splits on it
 
     def decision(self, x: np.ndarray) -> np.ndarray:
-        """Log-odds of each row of ``x`` (``(rows, F)``)."""
-        x = np.asarray(x, dtype=np.float64)
-        rows = x.shape[0]
+        """Log-odds of each row of ``x`` (``(rows, F)``).
+
+        Each tree walks the rows still inside it down one level at a time; a row that reaches
+        a leaf adds the leaf's value and leaves the walk. Values are read from ``x`` flat and
+        a node's two children side by side, one gather each per level.
+        """
+        x = np.ascontiguousarray(x, dtype=np.float64)
+        rows, width = x.shape
+        flat = x.ravel()
         total = np.full(rows, self.baseline)
-        everyone = np.arange(rows)
+        feature = self.feature.astype(np.intp)
+        children = np.stack([self.left, self.right], axis=1).astype(np.intp).ravel()
+        missing_right = ~self.missing_left
+        has_missing = bool(np.isnan(flat).any())
+        everyone = np.arange(rows, dtype=np.intp)
+        starts = everyone * width
         for root in self.roots.tolist():
-            node = np.full(rows, root, dtype=np.int64)
-            active = everyone[~self.leaf[node]]
+            if self.leaf[root]:
+                total += self.value[root]
+                continue
+            active, offsets = everyone, starts
+            node = np.full(rows, root, dtype=np.intp)
             while active.size:
-                at = node[active]
-                values = x[active, self.feature[at]]
-                go_left = np.where(
-                    np.isnan(values), self.missing_left[at], values <= self.threshold[at]
-                )
-                node[active] = np.where(go_left, self.left[at], self.right[at])
-                active = active[~self.leaf[node[active]]]
-            total += self.value[node]
+                values = flat.take(offsets + feature.take(node))
+                go_right = ~(values <= self.threshold.take(node))  # a missing value: right
+                if has_missing:
+                    go_right &= ~np.isnan(values) | missing_right.take(node)
+                node = children.take(2 * node + go_right)
+                done = self.leaf.take(node)
+                if done.any():
+                    total[active[done]] += self.value.take(node[done])
+                    kept = ~done
+                    active, offsets, node = active[kept], offsets[kept], node[kept]
         return total
 
     def probability(self, x: np.ndarray) -> np.ndarray:

@@ -138,7 +138,9 @@ def _partners_reason(
     snap, history = synergy.snap, synergy.history
     mine = set(snap.linked[u].indices.tolist())
     theirs = set(snap.linked[v].indices.tolist())
-    common = sorted(mine & theirs, key=lambda z: (-snap.together[v, z], history.actors[z]))
+    row = snap.together[v]
+    shared = dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
+    common = sorted(mine & theirs, key=lambda z: (-shared[z], history.actors[z]))
     if common:
         return _common_reason(synergy, v, common), _partner_path(synergy, u, common[0], v)
     if x[COLUMN["paths_of_three"]] > 0:
