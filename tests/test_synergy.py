@@ -242,6 +242,52 @@ def test_a_network_with_history_is_ranked_by_the_learned_ranker(busy):
         assert 1 <= len(candidate["reasons"]) <= 3
 
 
+def test_the_history_tells_each_participation_its_first_day_role_and_amount():
+    graph = nx.MultiDiGraph()
+    for node, kind in [("a", "company"), ("b", "research"), ("p", "project"), ("q", "project")]:
+        graph.add_node(node, name=node.upper(), type=kind, aliases="", country="ES")
+    for line, (source, target, kind, role, start, amount) in enumerate(
+        [
+            ("a", "p", "partner_in", "coordinator", "2018-01-01", "100"),
+            ("a", "p", "partner_in", "participant", "2017-06-01", "50.5"),
+            ("b", "q", "coordinates", "", "2019-01-01", ""),
+            ("b", "p", "partner_in", "participant", "", ""),
+            ("a", "q", "partner_in", "participant", "2019-02-01", "10"),
+        ],
+        start=2,
+    ):
+        graph.add_edge(
+            source,
+            target,
+            key=f"r{line}",
+            line=line,
+            type=kind,
+            role=role,
+            start=start,
+            end="",
+            amount_eur=amount,
+            evidence="says the source.",
+            doc="doc.txt",
+        )
+    history = history_from_view(simple_view(graph))
+    rows = {
+        (history.actors[a], history.venues[v]): (d, bool(c), m)
+        for a, v, d, c, m in zip(
+            history.actor.tolist(),
+            history.venue.tolist(),
+            history.day.tolist(),
+            history.coordinator.tolist(),
+            history.amount.tolist(),
+            strict=True,
+        )
+    }
+    assert rows.keys() == {("a", "p"), ("a", "q"), ("b", "p"), ("b", "q")}
+    assert rows["a", "p"] == (R.day_of("2017-06-01"), True, 150.5)
+    assert rows["a", "q"] == (R.day_of("2019-02-01"), False, 10.0)
+    assert rows["b", "q"][:2] == (R.day_of("2019-01-01"), True) and np.isnan(rows["b", "q"][2])
+    assert rows["b", "p"][:2] == (R.UNDATED, False) and np.isnan(rows["b", "p"][2])
+
+
 def test_without_a_date_the_ranker_and_maxima_are_those_of_the_last_dated_day(busy):
     # Today's date is not part of what they are learnt on, so the cache keeps one of each for
     # the data, not one a day.

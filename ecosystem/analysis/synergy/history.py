@@ -18,6 +18,8 @@ from ecosystem.analysis.ranker import (
 
 
 def _start(records: Sequence[dict], parse: Callable[[str], int] = day_of) -> int:
+    if len(records) == 1:  # most links: one relation
+        return parse(records[0].get("start", ""))
     days = [parse(record.get("start", "")) for record in records]
     return UNDATED if UNDATED in days or not days else min(days)
 
@@ -38,6 +40,21 @@ def _date_parser() -> Callable[[str], int]:
         return found
 
     return parse
+
+
+def _part(records: Sequence[dict], actor: str) -> tuple[bool, float]:
+    """Whether ``actor`` coordinated, by these relations with a venue, and the amount they
+    give it (NaN when none says)."""
+    coordinator, amount, amounts = False, 0.0, 0
+    for record in records:
+        if record.get("role") == "coordinator" or (
+            record["type"] == "coordinates" and record.get("source") == actor
+        ):
+            coordinator = True
+        if record.get("amount_eur"):
+            amount += float(record["amount_eur"])
+            amounts += 1
+    return coordinator, amount if amounts else math.nan
 
 
 def view_until(view: nx.Graph, day: int) -> nx.Graph:
@@ -75,7 +92,7 @@ def history_from_view(view: nx.Graph) -> History:
     actor_contexts: list[tuple[str, str, str]] = []
     for first, second, data in view.edges(data=True):
         records = data.get("relations", [])
-        a, b = kinds.get(first, ""), kinds.get(second, "")
+        a, b = kinds[first], kinds[second]
         if a in ACTOR_TYPES and b in ACTOR_TYPES:
             pseudo = f"relation:{min(first, second)}|{max(first, second)}"
             venues.append((pseudo, "relation"))
@@ -83,22 +100,9 @@ def history_from_view(view: nx.Graph) -> History:
             rows += [(first, pseudo, day, False, math.nan), (second, pseudo, day, False, math.nan)]
         elif a in ACTOR_TYPES or b in ACTOR_TYPES:
             actor, other = (first, second) if a in ACTOR_TYPES else (second, first)
-            other_kind = kinds.get(other, "")
+            other_kind = kinds[other]
             if other_kind in VENUE_TYPES:
-                amounts = [float(r["amount_eur"]) for r in records if r.get("amount_eur")]
-                rows.append(
-                    (
-                        actor,
-                        other,
-                        _start(records, parse),
-                        any(
-                            (r["type"] == "coordinates" and r.get("source") == actor)
-                            or r.get("role") == "coordinator"
-                            for r in records
-                        ),
-                        sum(amounts) if amounts else math.nan,
-                    )
-                )
+                rows.append((actor, other, _start(records, parse), *_part(records, actor)))
             else:
                 actor_contexts.append((actor, other, other_kind))
         elif a in VENUE_TYPES and b not in VENUE_TYPES:
@@ -162,6 +166,6 @@ def venue_ends(view: nx.Graph, venues: Sequence[str]) -> dict[str, int]:
     for venue in venues:
         if venue not in view:
             continue
-        records = [r for z in view[venue] for r in view.edges[venue, z].get("relations", [])]
+        records = [r for data in view[venue].values() for r in data.get("relations", [])]
         ends[venue] = _end(records, parse) if records else UNDATED
     return ends
