@@ -1,14 +1,15 @@
-"""Metrics, communities and the layout computed once per dataset and kept on disk, so restarts,
-workers and the command line share them.
+"""Metrics, communities, the layout and the relations' tallies computed once per dataset and kept
+on disk, so restarts, workers and the command line share them.
 
 The files are keyed, read and written by :mod:`ecosystem.cachefiles`; here is what each holds and
 how it is checked. Centralities are stored as NumPy ``.npz`` files read with
-``allow_pickle=False``, communities and the layout as JSON: neither can run code, whoever wrote
-the file. A metrics file is used only when its every part has the shape and type written here
-(the archive's members and their unpacked sizes are checked before any is read). A file that is
-missing, unreadable, truncated, of the wrong shape, from another version or for another graph is
-ignored and the values recomputed (and rewritten when the folder is writable); the cache never
-makes a load fail. :func:`check_cache_folder` warns when the folder can be written by every user.
+``allow_pickle=False``, communities, the layout and the tallies as JSON: neither can run code,
+whoever wrote the file. A metrics file is used only when its every part has the shape and type
+written here (the archive's members and their unpacked sizes are checked before any is read). A
+file that is missing, unreadable, truncated, of the wrong shape, from another version or for
+another graph is ignored and the values recomputed (and rewritten when the folder is writable);
+the cache never makes a load fail. :func:`check_cache_folder` warns when the folder can be
+written by every user.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import numpy as np
 from ecosystem.analysis import fast
 from ecosystem.analysis.centrality import METRICS, Method, Progress, all_centralities, methods
 from ecosystem.analysis.communities import communities
+from ecosystem.analysis.periods import Tallies, tallies
 from ecosystem.cachefiles import (
     CACHE_ENV,
     FORMAT,
@@ -56,6 +58,7 @@ __all__ = [
     "compute_communities",
     "compute_layout",
     "compute_metrics",
+    "compute_tallies",
     "load_metrics",
     "load_ranker",
     "save_metrics",
@@ -285,6 +288,24 @@ def compute_layout(
         **fingerprint(settings),
     )
     return {node: (float(stored[node][0]), float(stored[node][1])) for node in graph}
+
+
+def compute_tallies(
+    graph: nx.Graph, *, directory: Path | None = None, use_cache: bool = True
+) -> Tallies:
+    """:func:`~ecosystem.analysis.periods.tallies` of ``graph`` (the simple view), cached like
+    the metrics: reading every relation's dates takes about a second on the H2020 network, at
+    every start, for the type filter's counts and the timeline."""
+    stored = _cached_json(
+        graph,
+        "tallies",
+        lambda: tallies(graph).fields(),
+        lambda result: Tallies.from_fields(result) is not None,
+        directory=directory,
+        use_cache=use_cache,
+    )
+    found = Tallies.from_fields(stored)
+    return found if found is not None else tallies(graph)
 
 
 def _cached_json(

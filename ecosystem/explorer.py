@@ -26,13 +26,14 @@ from ecosystem.analysis.centrality import METRICS, Method, Progress
 from ecosystem.analysis.communities import matched, membership
 from ecosystem.analysis.lookup import EntityIndex, build_index
 from ecosystem.analysis.paths import PathIndex, path_index
-from ecosystem.analysis.periods import Months, Span, counts, dated_span, relation_months
+from ecosystem.analysis.periods import Span, Tallies, tallies
 from ecosystem.analysis.synergy import SynergyIndex, prepare
 from ecosystem.analysis.timeline import EdgeDates, as_of, edge_dates, view_as_of
 from ecosystem.cache import (
     compute_communities,
     compute_layout,
     compute_metrics,
+    compute_tallies,
     synergy_maxima,
     synergy_ranker,
 )
@@ -130,6 +131,7 @@ class Model:
     as_of: date | None = None  # the date the network is shown as of; None: all of it
     cache: Path | None = None  # where the synergy ranker and maxima are cached
     use_cache: bool = True
+    known_tallies: Tallies | None = field(default=None, repr=False, compare=False)
     _synergy_lock: Lock = field(default_factory=Lock, init=False, repr=False, compare=False)
     _dated: DatedModels = field(default_factory=DatedModels, init=False, repr=False, compare=False)
 
@@ -160,20 +162,23 @@ class Model:
         return self.parts["membership"]
 
     @cached_property
+    def tallies(self) -> Tallies:
+        """Relations by type, the months they are dated in and their counts per period
+        (:func:`~ecosystem.analysis.periods.tallies`): given by :func:`build_model` (read from
+        the cache), else worked out on first use, not at start-up."""
+        return self.known_tallies or tallies(self.view)
+
+    @property
     def span(self) -> Span | None:
         """The months its relations are dated in (the as-of control's range); None when none
-        is dated. Worked out on first use, not at start-up."""
-        return dated_span(self.view, months=self._months)
+        is dated."""
+        return self.tallies.span
 
-    @cached_property
+    @property
     def period_counts(self) -> dict[str, dict[int, int]]:
         """Relations beginning in each period of :attr:`span`, by type (the timeline chart's
-        bars), counted once on first use."""
-        return counts(self.view, self.span, months=self._months) if self.span else {}
-
-    @cached_property
-    def _months(self) -> Months:
-        return relation_months(self.view)
+        bars)."""
+        return self.tallies.periods
 
     @cached_property
     def edge_dates(self) -> list[EdgeDates]:
@@ -275,7 +280,10 @@ def _build_model(
     }
     # Rankings are sorted on first use (about 40 ms each on H2020), not at every start.
     known = Known(values, dict(metrics.methods), {}, parts)
-    return _model(network.typed, view, settings, cache, use_cache, layout, known=known)
+    counted = compute_tallies(view, directory=cache, use_cache=use_cache)
+    return _model(
+        network.typed, view, settings, cache, use_cache, layout, known=known, counted=counted
+    )
 
 
 class Known(NamedTuple):
@@ -298,11 +306,13 @@ def _model(
     known: Known | None = None,
     when: date | None = None,
     reference: Mapping[str, int] | None = None,
+    counted: Tallies | None = None,
 ) -> Model:
     """The :class:`Model` of ``graph()`` and its simple ``view``: its metrics, rankings,
     communities and lookups those ``known`` (every one of them), else each computed on first
     use (and cached as :func:`build_model`'s are, one file per metric). Communities are
-    numbered after ``reference`` when given (:func:`~ecosystem.analysis.communities.matched`)."""
+    numbered after ``reference`` when given (:func:`~ecosystem.analysis.communities.matched`);
+    relations are counted as ``counted`` says when given (:attr:`Model.tallies`)."""
     values, how, ranked, parts = known or Known({}, {}, {}, {})
 
     def measure(name: str) -> tuple[Mapping[Hashable, float], Method]:
@@ -346,7 +356,9 @@ def _model(
         layout=MappingProxyType(dict(layout)),
         type_counts=dict(Counter(d.get("type", "") for _, d in view.nodes(data=True))),
         relation_counts=dict(
-            Counter(
+            counted.relations
+            if counted is not None
+            else Counter(
                 record["type"] for *_, records in view.edges.data("relations") for record in records
             )
         ),
@@ -356,6 +368,7 @@ def _model(
         as_of=when,
         cache=cache,
         use_cache=use_cache,
+        known_tallies=counted,
     )
 
 

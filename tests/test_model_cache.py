@@ -3,6 +3,7 @@ metric was computed."""
 
 from __future__ import annotations
 
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -144,3 +145,44 @@ def test_rankings_put_the_highest_first_and_break_ties_by_id(shipped_graph, tmp_
     for metric, values in model.metrics.items():
         expected = tuple(sorted(values, key=lambda node: (-values[node], str(node))))
         assert model.order[metric] == expected, metric
+
+
+def test_relation_tallies_are_cached_and_are_those_of_the_view(
+    shipped_graph, tmp_path, monkeypatch
+):
+    uncached = build_model(shipped_graph, use_cache=False)
+    build_model(shipped_graph, cache=tmp_path)
+    assert len(list(tmp_path.glob("tallies-*.json"))) == 1
+
+    def recount(*_args, **_kwargs):
+        raise AssertionError("relations counted again although the cache holds their tallies")
+
+    monkeypatch.setattr(cache, "tallies", recount)
+    monkeypatch.setattr(explorer, "tallies", recount)
+    again = build_model(shipped_graph, cache=tmp_path)
+    assert again.span == uncached.span and again.span is not None
+    assert again.period_counts == uncached.period_counts
+    assert again.relation_counts == uncached.relation_counts
+    assert sum(again.relation_counts.values()) == shipped_graph.number_of_edges()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "{not json",
+        '{"key": "x", "result": {}}',
+        None,  # the right key, a count that is not a count
+    ],
+)
+def test_damaged_tallies_are_counted_again(shipped_graph, tmp_path, damage):
+    first = build_model(shipped_graph, cache=tmp_path)
+    (path,) = tmp_path.glob("tallies-*.json")
+    if damage is None:
+        stored = json.loads(path.read_text())
+        kind = next(iter(stored["result"]["relations"]))
+        stored["result"]["relations"][kind] = -3
+        damage = json.dumps(stored)
+    path.write_text(damage)
+    again = build_model(shipped_graph, cache=tmp_path)
+    assert again.relation_counts == first.relation_counts
+    assert (again.span, again.period_counts) == (first.span, first.period_counts)

@@ -167,6 +167,99 @@ def counts(
     return table
 
 
+@dataclass(frozen=True)
+class Tallies:
+    """What a network's relations count to, read in one pass over them: relations by type (the
+    summary), the :class:`Span` of their dates and their :func:`counts` per period (the
+    timeline)."""
+
+    relations: dict[str, int]
+    span: Span | None
+    periods: dict[str, dict[int, int]]
+
+    def fields(self) -> dict:
+        """As plain JSON: ``span`` a list of its four numbers, ``periods`` (type, period,
+        count) triples."""
+        return {
+            "relations": dict(self.relations),
+            "span": None
+            if self.span is None
+            else [self.span.first, self.span.last, self.span.step, self.span.undated],
+            "periods": [
+                [kind, period, number]
+                for kind, by_period in self.periods.items()
+                for period, number in by_period.items()
+            ],
+        }
+
+    @classmethod
+    def from_fields(cls, fields: object) -> Tallies | None:
+        """The tallies :meth:`fields` wrote, or None when ``fields`` are not such tallies (a
+        count that is not a positive whole number, a period outside the span...).
+
+        >>> again = Tallies.from_fields(tallies(_example()).fields())
+        >>> again == tallies(_example()), Tallies.from_fields({"relations": {"a": -1}})
+        (True, None)
+        """
+        if not isinstance(fields, dict) or set(fields) != {"relations", "span", "periods"}:
+            return None
+        relations, span, periods = fields["relations"], fields["span"], fields["periods"]
+        if not isinstance(relations, dict) or not all(
+            isinstance(kind, str) and _count(number) for kind, number in relations.items()
+        ):
+            return None
+        if span is None:
+            return cls(relations, None, {}) if periods == [] else None
+        if not (
+            isinstance(span, list)
+            and len(span) == 4
+            and all(type(number) is int for number in span)
+            and span[0] <= span[1]
+            and span[2] in (1, 12)
+            and span[3] >= 0
+        ):
+            return None
+        dated = Span(*span)
+        stops = set(dated.periods)
+        table: dict[str, dict[int, int]] = {}
+        if not isinstance(periods, list):
+            return None
+        for row in periods:
+            if not (
+                isinstance(row, list)
+                and len(row) == 3
+                and row[0] in relations
+                and type(row[1]) is int
+                and row[1] in stops
+                and _count(row[2])
+                and row[1] not in table.get(row[0], {})
+            ):
+                return None
+            table.setdefault(row[0], {})[row[1]] = row[2]
+        return cls(relations, dated, table)
+
+
+def _count(value: object) -> bool:
+    return type(value) is int and value > 0
+
+
+def tallies(graph: nx.Graph, *, months: Months | None = None) -> Tallies:
+    """The :class:`Tallies` of ``graph``'s relations (:func:`relation_months`, or ``months``
+    when they are known)."""
+    months = relation_months(graph) if months is None else months
+    relations = dict(Counter(kind for kind, _, _ in months))
+    dated = dated_span(graph, months=months)
+    return Tallies(relations, dated, counts(graph, dated, months=months) if dated else {})
+
+
+def _example() -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph()
+    graph.add_edge("a", "b", type="funds", start="2023-03", end="2023-11")
+    graph.add_edge("a", "c", type="funds", start="", end="")
+    graph.add_edge("b", "c", type="hosts", start="2024-01", end="")
+    return graph
+
+
 def new_since(view: nx.Graph, month: int) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
     """What appeared after ``month`` in the simple view ``view``: the links all of whose
     relations began later (pairs in id order; an undated relation was always there) and the
