@@ -18,11 +18,13 @@ does, in order, what a person would:
   suggestion;
 - *presenter on*, *presenter off*: the Presenter mode button, then Esc.
 
-The filter, the metric switch, the path and the Synergy tab are set through the address, as Back and
-Forward set them (the page is not reloaded). Each is timed in the page, from the event to the
-last change of what it shows (the network drawn, its styles, the panels' text, the page's mode),
-once no callback is loading and nothing has changed for 0.4 s (that wait is not counted). Then
-the tab's memory: the JavaScript heap (Chrome DevTools) and the resident memory of the page's
+The filter, the metric switch, the path and the Synergy tab are set through the address, as Back
+and Forward set them (the page is not reloaded). Each is timed in the page, from the event to
+the last change of what it shows (the network drawn, its styles, the panels' text, the page's
+mode) or the last frame Cytoscape.js drew that showed something new (its ``render`` event, the
+elements' classes, sizes and the camera compared with the frame before: a highlight changes
+only classes; a camera move counts from its first frame), once no callback is loading and
+nothing has changed for 0.4 s (that wait is not counted). Then the tab's memory: the JavaScript heap (Chrome DevTools) and the resident memory of the page's
 renderer process.
 """
 
@@ -52,6 +54,31 @@ const box = document.getElementById('eco-graph');
 const holder = [box, ...box.querySelectorAll('div')].find(el => el._cyreg && el._cyreg.cy);
 const cy = holder._cyreg.cy;
 window.__cy = cy;
+// The last frame that drew something new: the elements, their classes and sizes or the
+// camera differ from the frame before (a frame redrawing the same picture is not waited for).
+// A deliberate camera move (450 to 600 ms, eased) counts from its first frame.
+window.__drawnAt = window.__drawnAt || {at: 0, moving: false, look: ''};
+if (!cy.__drawnHooked) {
+  cy.__drawnHooked = true;
+  const flags = ['marked', 'dim', 'focus', 'named', 'new', 'past', 'zoomed'];
+  const look = () => {
+    let sum = 0;
+    cy.elements().forEach(element => {
+      let bits = 0;
+      flags.forEach((flag, i) => { if (element.hasClass(flag)) { bits += 1 << i; } });
+      sum = (sum * 31 + bits * 1000 + Math.round(element.data('size') || 0)) % 1000000007;
+    });
+    const pan = cy.pan();
+    return [cy.elements().length, sum, cy.style().length, cy.zoom().toFixed(4),
+      pan.x.toFixed(1), pan.y.toFixed(1)].join('|');
+  };
+  cy.on('render', () => {
+    const drawn = window.__drawnAt, now = look();
+    if (!drawn.moving && now !== drawn.look) { drawn.at = performance.now(); }
+    drawn.look = now;
+    drawn.moving = cy.animated();
+  });
+}
 window.__seen = () => {
   const text = id => (document.getElementById(id) || {}).textContent || '';
   const app = document.querySelector('.app');
@@ -63,8 +90,10 @@ window.__seen = () => {
 };
 """
 ARM = SEEN + "window.__was = window.__seen(); window.__at = performance.now(); return true;"
-# Resolves with the milliseconds from window.__at to the last change of what is seen, once it
-# has changed, no callback is loading and nothing changed for QUIET ms; -1 when nothing changed.
+# Resolves with the milliseconds from window.__at to the last change of what is seen or the last
+# frame Cytoscape.js drew that showed something new (a highlight changes only the elements'
+# classes), once something has changed, no callback is loading and nothing changed for QUIET
+# ms; -1 when nothing changed.
 SETTLED = (
     """
 const done = arguments[arguments.length - 1];
@@ -74,6 +103,8 @@ const look = () => {
   if (now - window.__at > 60000) { done(last === null ? -1 : last - window.__at); return; }
   const current = window.__seen();
   if (current !== seen) { seen = current; last = now; }
+  const drawn = window.__drawnAt.at;
+  if (drawn > window.__at && (last === null || drawn > last)) { last = drawn; }
   if (document.querySelector('[data-dash-is-loading="true"]')) { loading = now; }
   if (last !== null && now - last > QUIET && (loading === null || now - loading > QUIET)) {
     done(last - window.__at);
