@@ -38,12 +38,14 @@
     var box = document.getElementById("eco-graph");
     if (!box || box === watched || typeof ResizeObserver === "undefined") { return; }
     watched = box;
+    // Once per frame at most: a mode change is fitted in the next frame, a window's edge
+    // dragged is followed as it moves.
     new ResizeObserver(function () {
-      clearTimeout(refit);
-      refit = setTimeout(function () {
+      cancelAnimationFrame(refit);
+      refit = requestAnimationFrame(function () {
         var instance = cy();
         if (instance) { instance.resize(); fitAbove(instance, 30); }
-      }, 150);
+      });
     }).observe(box);
   }, 500);
 
