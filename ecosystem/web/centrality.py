@@ -76,7 +76,11 @@ def layout() -> list:
 
 
 def handle_centrality(model: Model, state: ViewState) -> tuple[dict, list[dict], str]:
-    """The chart, the table rows and the note on the metric, for the entity types filtered."""
+    """The chart, the table rows and the note on the metric, for the entity types filtered,
+    while the Centrality tab is open; nothing otherwise (a hidden chart would cost every
+    change of metric or filter its ranking)."""
+    if state.tab != "centrality":
+        return {}, [], ""
     rows = ranking(
         model.view,
         state.metric,
@@ -111,7 +115,7 @@ def register_callbacks(app: Dash, model: Model) -> None:
             Output(ID.TABLE, "rowData"),
             Output(ID.METRIC_ABOUT, "children"),
         ),
-        inputs=spec.inputs("metric", "top", "types", "presenter", *TIME_FIELDS),
+        inputs=spec.inputs("tab", "metric", "top", "types", "presenter", *TIME_FIELDS),
     )
     def centrality(**fields: Any):
         return handle_centrality(*resolve(model, fields))

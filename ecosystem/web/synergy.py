@@ -86,6 +86,10 @@ def slow_work() -> html.Div:
 
 
 def handle_synergy(model: Model, state: ViewState) -> list:
+    """The suggestions for the selection, while the Synergy tab is open; nothing otherwise (on
+    a large network a hidden list would cost every select a third of a second)."""
+    if state.tab != "synergy":
+        return []
     if not state.selected:
         return [message("Select an entity to see who it should work with next, and why.")]
     try:
@@ -149,7 +153,7 @@ INTENTS = (Intent("pick", Input({"type": ID.SYNERGY_PICK, "index": ALL}, "n_clic
 def register_callbacks(app: Dash, model: Model) -> None:
     @app.callback(
         output=Output(ID.SYNERGY_RESULT, "children"),
-        inputs=spec.inputs("selected", "synergy_types", "synergy_countries", *TIME_FIELDS),
+        inputs=spec.inputs("tab", "selected", "synergy_types", "synergy_countries", *TIME_FIELDS),
     )
     def synergy(**fields: Any):
         return handle_synergy(*resolve(model, fields))

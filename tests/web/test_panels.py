@@ -138,7 +138,7 @@ def test_a_pick_highlights_both_ends_what_they_share_and_the_path(town):
 
 
 def test_synergy_asks_for_a_selection(town):
-    assert "Select an entity" in str(synergy.handle_synergy(town, ViewState()))
+    assert "Select an entity" in str(synergy.handle_synergy(town, ViewState(tab="synergy")))
 
 
 def _suggested(report: list) -> list[str]:
@@ -161,22 +161,26 @@ def _suggested(report: list) -> list[str]:
 
 def test_synergy_keeps_the_partners_of_the_chosen_countries(town):
     # Bolt (ES) has not worked with Acme (ES), Core (PT) nor the Geo Lab (PT).
-    assert _suggested(synergy.handle_synergy(town, ViewState(selected="bolt"))) == [
+    assert _suggested(synergy.handle_synergy(town, ViewState(selected="bolt", tab="synergy"))) == [
         "acme",
         "core",
         "lab",
     ]
-    portuguese = ViewState(selected="bolt", synergy_countries=("PT",))
+    portuguese = ViewState(selected="bolt", synergy_countries=("PT",), tab="synergy")
     assert _suggested(synergy.handle_synergy(town, portuguese)) == ["core", "lab"]
-    spanish = ViewState(selected="bolt", synergy_countries=("ES",))
+    spanish = ViewState(selected="bolt", synergy_countries=("ES",), tab="synergy")
     assert _suggested(synergy.handle_synergy(town, spanish)) == ["acme"]
-    both = ViewState(selected="bolt", synergy_countries=("ES", "PT"))
+    both = ViewState(selected="bolt", synergy_countries=("ES", "PT"), tab="synergy")
     assert _suggested(synergy.handle_synergy(town, both)) == ["acme", "core", "lab"]
 
 
 def test_synergy_says_when_no_partner_of_those_countries_is_left(town):
     # The Geo Lab's only Portuguese actor, Core Drilling, already works with it (project two).
-    report = str(synergy.handle_synergy(town, ViewState(selected="lab", synergy_countries=("PT",))))
+    report = str(
+        synergy.handle_synergy(
+            town, ViewState(selected="lab", synergy_countries=("PT",), tab="synergy")
+        )
+    )
     assert "No actor of those types and countries is left to suggest to Geo Lab" in report
     assert "Core Drilling" in report  # among the partners to strengthen
 
@@ -206,15 +210,30 @@ def test_a_slow_synergy_wait_is_explained_in_words(town):
 
 def test_centrality_ranks_the_filtered_types(town):
     figure, rows, about = centrality.handle_centrality(
-        town, ViewState(metric="degree", types=("company",), top=2)
+        town, ViewState(metric="degree", types=("company",), top=2, tab="centrality")
     )
     assert [r["name"] for r in rows] == ["Acme Mining", "Core Drilling"]
     assert [r["rank"] for r in rows] == [1, 2]
     assert about and figure["data"]
 
 
+@pytest.mark.parametrize("tab", ["details", "paths", "story"])
+def test_hidden_suggestions_and_rankings_are_not_worked_out(town, monkeypatch, tab):
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("worked out for a tab that is not open")
+
+    monkeypatch.setattr(synergy, "synergy_candidates", refuse)
+    monkeypatch.setattr(centrality, "ranking", refuse)
+    assert synergy.handle_synergy(town, ViewState(selected="bolt", tab=tab)) == []
+    assert centrality.handle_centrality(town, ViewState(metric="pagerank", tab=tab)) == (
+        {},
+        [],
+        "",
+    )
+
+
 def test_centrality_values_keep_four_significant_digits(town):
-    _, rows, _ = centrality.handle_centrality(town, ViewState(metric="pagerank"))
+    _, rows, _ = centrality.handle_centrality(town, ViewState(metric="pagerank", tab="centrality"))
     assert all(0 < r["value"] < 1 and len(repr(r["value"]).strip("0.")) <= 6 for r in rows)
 
 
