@@ -24,8 +24,8 @@ the last change of what it shows (the network drawn, its styles, the panels' tex
 mode) or the last frame Cytoscape.js drew that showed something new (its ``render`` event, the
 elements' classes, sizes and the camera compared with the frame before: a highlight changes
 only classes; a camera move counts from its first frame), once no callback is loading and
-nothing has changed for 0.4 s (that wait is not counted). Then the tab's memory: the JavaScript heap (Chrome DevTools) and the resident memory of the page's
-renderer process.
+nothing has changed for 0.4 s (that wait is not counted). Then the tab's memory: the JavaScript
+heap (Chrome DevTools) and the resident memory of the page's renderer process.
 """
 
 from __future__ import annotations
