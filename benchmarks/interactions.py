@@ -298,7 +298,8 @@ def report(result: dict, load: tuple[str, str]) -> str:
         describe("networkx", "numpy", "dash", "dash-cytoscape"),
         f"Load average {load[0]} at the start, {load[1]} at the end.",
         "",
-        "From the event to the last change on screen (milliseconds), for each of "
+        "From the event to the last frame drawn that shows something new, or the last change "
+        "of the panels, once every answer from the server has come (milliseconds), for each of "
         f"{len(result['entities'])} entities: the most linked one drawn (the worst case, "
         f"`{result['entities'][0]}`) and others drawn at random. Target: p95 under "
         f"{TARGET_MS} ms. An interaction a view does not offer (a pick where there is no "
