@@ -186,3 +186,46 @@ def test_damaged_tallies_are_counted_again(shipped_graph, tmp_path, damage):
     again = build_model(shipped_graph, cache=tmp_path)
     assert again.relation_counts == first.relation_counts
     assert (again.span, again.period_counts) == (first.span, first.period_counts)
+
+
+def test_a_served_worker_prepares_partner_suggestions_in_the_background(
+    shipped_graph, tmp_path, monkeypatch
+):
+    from ecosystem.app import MODEL_KEY, create_app, prepare_suggestions
+    from ecosystem.server import gunicorn_settings
+
+    prepared = []
+    real = explorer.prepare
+
+    def counted(view, **options):
+        prepared.append(view)
+        return real(view, **options)
+
+    monkeypatch.setattr(explorer, "prepare", counted)
+    app = create_app(shipped_graph, cache=tmp_path)
+    model = app.server.extensions[MODEL_KEY]
+    assert prepared == []  # building the app does not
+    hooks = gunicorn_settings("127.0.0.1", 8050, 2, started=lambda: prepare_suggestions(app))
+    assert "post_fork" not in gunicorn_settings("127.0.0.1", 8050, 2)
+    hooks["post_fork"](None, None).join(60)  # what gunicorn calls in each forked worker
+    assert prepared == [model.view]
+    assert synergy_candidates(model.view, "ismc", synergy=model.synergy)["candidates"]
+    assert len(prepared) == 1  # the first query finds it prepared
+
+
+def test_a_failed_preparation_in_the_background_is_logged_and_met_again(
+    shipped_graph, monkeypatch, caplog
+):
+    from ecosystem.app import MODEL_KEY, create_app, prepare_suggestions
+    from ecosystem.errors import EcosystemError
+
+    def broken(view, **options):
+        raise EcosystemError("the history cannot be read")
+
+    monkeypatch.setattr(explorer, "prepare", broken)
+    app = create_app(shipped_graph, use_cache=False)
+    prepare_suggestions(app)
+    assert "not prepared in advance: the history cannot be read" in caplog.text
+    model = app.server.extensions[MODEL_KEY]
+    with pytest.raises(EcosystemError, match="cannot be read"):
+        synergy_candidates(model.view, "ismc", synergy=model.synergy)
