@@ -8,7 +8,6 @@ per-user state lives in the browser (the URL and the page's components); the pre
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import networkx as nx
 from dash import Dash
 
 from ecosystem.analysis.centrality import Progress
-from ecosystem.explorer import Model, build_model
+from ecosystem.explorer import build_model
 from ecosystem.resources import assets_dir
 from ecosystem.security import harden
 from ecosystem.settings import Settings
@@ -39,8 +38,6 @@ from ecosystem.web import (
 from ecosystem.web.layout import page
 from ecosystem.web.spec import BadInput
 
-log = logging.getLogger(__name__)
-MODEL_KEY = "ecosystem.model"  # the app's model, among its Flask extensions' state
 PANELS = (network, filters, details, paths, synergy, centrality, export, presenter, timeline)
 INTENTS = (
     *network.INTENTS,
@@ -99,28 +96,12 @@ def create_app(
     stories.register_callbacks(app, model, folder)
     source.register_route(app, model)
     harden(app, frame_ancestors=frame_ancestors)
-    app.server.extensions[MODEL_KEY] = model  # for prepare_suggestions, in a served worker
     app.server.register_error_handler(BadInput, _bad_input)
     # Dash registers the script paths it may serve while it renders its first page, in the
     # process that renders it. Render it once here, so that every worker forked from this process
     # serves scripts from its first request.
     app.server.test_client().get("/")
     return app
-
-
-def prepare_suggestions(app: Dash) -> None:
-    """Prepare what partner suggestions share (:attr:`~ecosystem.explorer.Model.synergy`) for
-    ``app``, made by :func:`create_app`: a served worker does it in the background as it starts,
-    so that the first Synergy tab opened does not wait for it (two to three seconds on the H2020
-    network with the ranker cached, a minute to learn it). A failure is logged; the tab says
-    what went wrong when it is opened."""
-    model: Model = app.server.extensions[MODEL_KEY]
-    try:
-        prepared = model.synergy
-    except Exception as error:  # any failure: the first query meets it again, and tells it
-        log.warning("partner suggestions were not prepared in advance: %s", error)
-        return
-    log.info("partner suggestions prepared for %d actors", len(prepared.history.actors))
 
 
 def _bad_input(error: BadInput) -> flask.Response:

@@ -24,7 +24,6 @@ waitress's threads keep answering small requests between the GIL's switches.
 from __future__ import annotations
 
 import gc
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -62,18 +61,13 @@ def waitress_settings(threads: int = DEFAULT_THREADS) -> dict[str, Any]:
     }
 
 
-def gunicorn_settings(
-    host: str, port: int, workers: int, *, started: Callable[[], None] | None = None
-) -> dict[str, Any]:
-    """How gunicorn's master runs the workers: forked from the built app, each running waitress
-    and, when given, ``started()`` on a thread of its own (:func:`in_background`) once forked.
+def gunicorn_settings(host: str, port: int, workers: int) -> dict[str, Any]:
+    """How gunicorn's master runs the workers: forked from the built app, each running waitress.
 
     >>> gunicorn_settings("127.0.0.1", 8050, 2)["bind"]
     '127.0.0.1:8050'
     """
-    hooks = {"post_fork": lambda _server, _worker: in_background(started)} if started else {}
     return {
-        **hooks,
         "bind": f"{host}:{port}",
         "workers": workers,
         "worker_class": "ecosystem.worker.WaitressWorker",
@@ -87,13 +81,6 @@ def gunicorn_settings(
     }
 
 
-def in_background(work: Callable[[], None]) -> threading.Thread:
-    """``work()`` on a daemon thread of its own, started: requests are answered meanwhile."""
-    thread = threading.Thread(target=work, name="ecosystem-prepare", daemon=True)
-    thread.start()
-    return thread
-
-
 def serve(
     build: Callable[[], Any],
     *,
@@ -104,13 +91,11 @@ def serve(
     debug: bool = False,
     announce: Callable[[str], None] = print,
     url_path: str = "/",
-    prepare: Callable[[Any], None] | None = None,
 ) -> None:
     """Build the app with ``build()`` and serve it until interrupted (its page at ``url_path``).
 
     Requests whose ``Host`` is not loopback, ``host`` or one of ``allowed_hosts`` are answered
-    400 (:func:`ecosystem.security.host_filter`). ``prepare(app)``, when given, runs in the
-    background in each worker as it starts: work the app would otherwise do on a first request.
+    400 (:func:`ecosystem.security.host_filter`).
     """
     from ecosystem.graph import bulk_allocation
     from ecosystem.security import host_filter, served_hosts
@@ -124,18 +109,15 @@ def serve(
         gc.freeze()
     app.server.wsgi_app = host_filter(app.server.wsgi_app, served_hosts(host, allowed_hosts))
     url = f"http://{'localhost' if host in ('127.0.0.1', 'localhost') else host}:{port}{url_path}"
-    started = (lambda: prepare(app)) if prepare is not None else None
     if debug:
         announce(f"Serving {url} with Dash's development server (debug mode)")
-        if started is not None:
-            in_background(started)
         app.run(host=host, port=port, debug=True)
         return
     from gunicorn.app.base import BaseApplication
 
     class _Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
-            for key, value in gunicorn_settings(host, port, workers, started=started).items():
+            for key, value in gunicorn_settings(host, port, workers).items():
                 self.cfg.set(key, value)
 
         def load(self) -> Any:

@@ -73,7 +73,7 @@ def register(
 
 
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
-    from ecosystem.app import create_app, prepare_suggestions
+    from ecosystem.app import create_app
     from ecosystem.auth import gate_from_args, wrap
     from ecosystem.cache import check_cache_folder
     from ecosystem.server import serve
@@ -113,7 +113,6 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
         debug=args.debug,
         announce=announce,
         url_path=gate.url_prefix,
-        prepare=prepare_suggestions,
     )
     return EXIT_OK
 
