@@ -27,7 +27,7 @@ from ecosystem.analysis.communities import matched, membership
 from ecosystem.analysis.lookup import EntityIndex, build_index
 from ecosystem.analysis.paths import PathIndex, path_index
 from ecosystem.analysis.periods import Span, Tallies, tallies
-from ecosystem.analysis.synergy import SynergyIndex, prepare
+from ecosystem.analysis.synergy import SynergyIndex, SynergyResult, prepare, synergy_candidates
 from ecosystem.analysis.timeline import EdgeDates, as_of, edge_dates, view_as_of
 from ecosystem.cache import (
     compute_communities,
@@ -101,6 +101,41 @@ class DatedModels:
             return len(self._models)
 
 
+class Recent:
+    """The last ``maxsize`` results asked for, by key: thread-safe, the least recently used
+    dropped first. A result being worked out is not held; two callers asking for the same key at
+    once may both work it out, and the second's is kept."""
+
+    def __init__(self, maxsize: int) -> None:
+        if maxsize < 1:
+            raise ValueError(f"maxsize must be 1 or more, not {maxsize}")
+        self.maxsize = maxsize
+        self._held: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], object]) -> object:
+        """What ``compute()`` gave for ``key``, worked out when it is not held (an exception
+        is raised to the caller and nothing is kept)."""
+        with self._lock:
+            if key in self._held:
+                self._held.move_to_end(key)
+                return self._held[key]
+        found = compute()
+        with self._lock:
+            self._held[key] = found
+            self._held.move_to_end(key)
+            while len(self._held) > self.maxsize:
+                self._held.popitem(last=False)
+        return found
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._held)
+
+
+SUGGESTIONS_KEPT = 64  # partner suggestion lists kept per model (a few tens of kB each)
+
+
 @dataclass(frozen=True)
 class Model:
     """Everything the app computes once per dataset. Read-only.
@@ -134,6 +169,9 @@ class Model:
     known_tallies: Tallies | None = field(default=None, repr=False, compare=False)
     _synergy_lock: Lock = field(default_factory=Lock, init=False, repr=False, compare=False)
     _dated: DatedModels = field(default_factory=DatedModels, init=False, repr=False, compare=False)
+    _suggested: Recent = field(
+        default_factory=lambda: Recent(SUGGESTIONS_KEPT), init=False, repr=False, compare=False
+    )
 
     @property
     def graph(self) -> nx.MultiDiGraph:
@@ -185,6 +223,34 @@ class Model:
         """What cutting the view at a date needs of each link (:func:`view_as_of`), worked
         out on the first date asked for and kept for the others."""
         return edge_dates(self.view)
+
+    def suggestions(
+        self,
+        entity: str,
+        *,
+        types: Collection[str] = (),
+        countries: Collection[str] = (),
+        top: int = 10,
+    ) -> SynergyResult:
+        """Who ``entity`` should work with next
+        (:func:`~ecosystem.analysis.synergy.synergy_candidates`, on :attr:`synergy`), kept for
+        the next time the same list is asked for: the Synergy tab opened again, a selection
+        visited again. Read-only, as the model is."""
+        key = (entity, tuple(types), tuple(countries), top)
+
+        def work() -> SynergyResult:
+            return synergy_candidates(
+                self.view,
+                entity,
+                types=list(types) or None,
+                countries=tuple(countries),
+                top=top,
+                synergy=self.synergy,
+                index=self.index,
+                prepared=self.paths,
+            )
+
+        return self._suggested.get(key, work)  # type: ignore[return-value]
 
     def at(self, when: date, *, past: bool = True) -> Model:
         """This network as of ``when`` (:func:`model_at`): built on first use and kept for the

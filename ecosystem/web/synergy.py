@@ -18,7 +18,7 @@ from dash import ALL, Dash, Input, Output, dcc, html
 
 from ecosystem.analysis.paths import collaboration_paths
 from ecosystem.analysis.ranker import ACTOR_TYPES, VENUE_TYPES
-from ecosystem.analysis.synergy import explain_pair, synergy_candidates
+from ecosystem.analysis.synergy import explain_pair
 from ecosystem.elements import edge_id
 from ecosystem.errors import EcosystemError
 from ecosystem.explorer import Model
@@ -93,15 +93,11 @@ def handle_synergy(model: Model, state: ViewState) -> list:
     if not state.selected:
         return [message("Select an entity to see who it should work with next, and why.")]
     try:
-        result = synergy_candidates(
-            model.view,
+        result = model.suggestions(
             state.selected,
-            types=state.synergy_types or None,
+            types=state.synergy_types,
             countries=state.synergy_countries,
             top=TOP,
-            synergy=model.synergy,
-            index=model.index,
-            prepared=model.paths,
         )
     except EcosystemError as error:
         return [message(str(error), "warning")]

@@ -10,6 +10,7 @@ import pytest
 from dash import dcc
 
 from ecosystem import elements as elements_module
+from ecosystem import explorer
 from ecosystem.explorer import build_model, visible
 from ecosystem.settings import Settings
 from ecosystem.web import centrality, details, filters, network, paths, presenter, spec, synergy
@@ -222,7 +223,7 @@ def test_hidden_suggestions_and_rankings_are_not_worked_out(town, monkeypatch, t
     def refuse(*_args, **_kwargs):
         raise AssertionError("worked out for a tab that is not open")
 
-    monkeypatch.setattr(synergy, "synergy_candidates", refuse)
+    monkeypatch.setattr(explorer, "synergy_candidates", refuse)
     monkeypatch.setattr(centrality, "ranking", refuse)
     assert synergy.handle_synergy(town, ViewState(selected="bolt", tab=tab)) == []
     assert centrality.handle_centrality(town, ViewState(metric="pagerank", tab=tab)) == (
@@ -340,3 +341,42 @@ def test_the_whole_view_names_its_most_central_entities_only(town):
     elements, _ = network.handle_elements(town, ViewState())
     named = {e["data"]["id"] for e in elements if "labelled" in e.get("classes", "")}
     assert len(named) == min(len(town.view), elements_module.LABELLED)
+
+
+def test_a_suggestion_list_asked_for_again_is_not_worked_out_again(town, monkeypatch):
+    asked = []
+    real = explorer.synergy_candidates
+
+    def counted(view, entity, **options):
+        asked.append((entity, options["countries"]))
+        return real(view, entity, **options)
+
+    monkeypatch.setattr(explorer, "synergy_candidates", counted)
+    town = build_model(town.graph, use_cache=False)  # its own: nothing asked for yet
+    bolt = ViewState(selected="bolt", tab="synergy")
+    first = _suggested(synergy.handle_synergy(town, bolt))
+    portuguese = dataclasses.replace(bolt, synergy_countries=("PT",))
+    assert _suggested(synergy.handle_synergy(town, portuguese)) == ["core", "lab"]
+    assert _suggested(synergy.handle_synergy(town, bolt)) == first == ["acme", "core", "lab"]
+    assert asked == [("bolt", ()), ("bolt", ("PT",))]
+
+
+def test_recent_results_keep_the_last_ones_asked_for():
+    held = explorer.Recent(2)
+    made = []
+
+    def make(key):
+        made.append(key)
+        return key * 2
+
+    assert [held.get(key, lambda key=key: make(key)) for key in ("a", "b", "a", "c", "a")] == [
+        "aa",
+        "bb",
+        "aa",
+        "cc",
+        "aa",
+    ]
+    assert made == ["a", "b", "c"]  # "b", used least recently, went when "c" came
+    assert held.get("b", lambda: make("b")) == "bb" and made[-1] == "b" and len(held) == 2
+    with pytest.raises(ValueError, match="maxsize"):
+        explorer.Recent(0)
