@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from threading import Lock
 from types import MappingProxyType
-from typing import NamedTuple, Protocol
+from typing import NamedTuple, Protocol, TypeVar, cast
 
 import networkx as nx
 import numpy as np
@@ -44,6 +44,7 @@ from ecosystem.settings import Settings
 from ecosystem.snapshot import Network
 
 MAX_ELEMENTS = Settings().max_elements
+T = TypeVar("T")
 
 
 class DatedModels:
@@ -113,13 +114,14 @@ class Recent:
         self._held: OrderedDict[Hashable, object] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, compute: Callable[[], object]) -> object:
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         """What ``compute()`` gave for ``key``, worked out when it is not held (an exception
-        is raised to the caller and nothing is kept)."""
+        is raised to the caller and nothing is kept). Each key is always asked for with the
+        same kind of ``compute``."""
         with self._lock:
             if key in self._held:
                 self._held.move_to_end(key)
-                return self._held[key]
+                return cast(T, self._held[key])
         found = compute()
         with self._lock:
             self._held[key] = found
@@ -204,7 +206,7 @@ class Model:
         """Relations by type, the months they are dated in and their counts per period
         (:func:`~ecosystem.analysis.periods.tallies`): given by :func:`build_model` (read from
         the cache), else worked out on first use, not at start-up."""
-        return self.known_tallies or tallies(self.view)
+        return self.known_tallies if self.known_tallies is not None else tallies(self.view)
 
     @property
     def span(self) -> Span | None:
@@ -250,7 +252,7 @@ class Model:
                 prepared=self.paths,
             )
 
-        return self._suggested.get(key, work)  # type: ignore[return-value]
+        return self._suggested.get(key, work)
 
     def at(self, when: date, *, past: bool = True) -> Model:
         """This network as of ``when`` (:func:`model_at`): built on first use and kept for the
