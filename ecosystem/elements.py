@@ -323,12 +323,13 @@ def base_stylesheet(
             "style": {"border-width": 5, "border-color": "#ffbf00" if presenter else "#1a1a1a"},
         }
     )
-    return sheet + highlight_rules(presenter=presenter)
+    return sheet + highlight_rules(presenter=presenter, overview=overview)
 
 
-def highlight_rules(*, presenter: bool = False) -> list[dict]:
+def highlight_rules(*, presenter: bool = False, overview: bool = False) -> list[dict]:
     """How a highlight is drawn (the classes :func:`node_elements` and :func:`link_elements` give
-    it): marked elements strongly, the entity stepped to most, the rest dimmed."""
+    it): marked elements strongly, the entity stepped to most, the rest dimmed. In a large
+    network's ``overview`` the entity stepped to is named in the overview's large type."""
     accent = "#ffbf00" if presenter else "#d62728"
     return [
         {"selector": "node.dim", "style": {"opacity": 0.18, "text-opacity": 0}},
@@ -358,9 +359,21 @@ def highlight_rules(*, presenter: bool = False) -> list[dict]:
             "selector": "edge.marked",
             "style": {"opacity": 1, "line-color": accent, "width": 5, "z-index": 10},
         },
+        # The entity selected or stepped to is named whatever its rank: on a large network the
+        # usual labels are the most central entities', and it is rarely one of them.
         {
             "selector": "node.focus",
-            "style": {"border-width": 6, "border-color": accent, "opacity": 1},
+            "style": {
+                "border-width": 6,
+                "border-color": accent,
+                "opacity": 1,
+                "text-opacity": 1,
+                "label": "data(title)" if presenter else "data(label)",
+                "min-zoomed-font-size": 0,
+                "font-size": 42 if overview else 22 if presenter else 15,
+                "font-weight": "bold",
+                "z-index": 30,  # its name above the marked entities around it
+            },
         },
     ]
 

@@ -71,10 +71,15 @@ def test_the_stepped_to_entity_is_marked_most(town):
     elements, _ = network.handle_elements(town, state, highlight=marked)
     assert [node for node, classes in _classes(elements).items() if "focus" in classes] == ["acme"]
     sheet = network.handle_stylesheet(town, state, store, None)
-    assert {
-        "selector": "node.focus",
-        "style": {"border-width": 6, "border-color": "#d62728", "opacity": 1},
-    } in sheet
+    (rule,) = [r for r in sheet if r["selector"] == "node.focus"]
+    assert rule["style"]["border-width"] == 6 and rule["style"]["border-color"] == "#d62728"
+    # Named whatever its rank, in the large type a path's or a few neighbours' names have.
+    assert rule["style"]["label"] == "data(label)" and rule["style"]["text-opacity"] == 1
+    presented = network.handle_stylesheet(
+        town, dataclasses.replace(state, presenter=True), store, None
+    )
+    (rule,) = [r for r in presented if r["selector"] == "node.focus"]
+    assert rule["style"]["label"] == "data(title)" and rule["style"]["font-size"] == 22
 
 
 def test_a_path_is_numbered_in_the_order_it_is_read(town):
