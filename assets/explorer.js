@@ -75,6 +75,57 @@
       y: (instance.height() - covered) / 2 - (box.y1 + box.y2) / 2 * zoom } });
   }
 
+  // Entities coming and going (a filter, a metric, a neighbourhood, a path kept in view).
+  // Cytoscape's Dash component answers each change 100 ms later twice over: it lays the network
+  // out again (a second redraw, the camera refitted after the picture was already shown), and it
+  // copies every element back into its `elements` property, so that the server's next answer is
+  // compared with elements that carry no classes and every element is restyled. Here the copy
+  // is dropped, the layout run is left to the layouts the browser computes (the server turns the
+  // component's autoRefreshLayout on for them), and the view is refitted before the first
+  // redraw, unless a camera is asked for. Each entity's place as the server or a layout puts it
+  // is kept, so that Reset can put back an entity that was dragged away.
+  var adoptedCy = null;
+  setInterval(function () {
+    var instance = cy();
+    if (!instance || instance === adoptedCy) { return; }
+    adoptedCy = instance;
+    instance.emitter().listeners
+      .filter(function (listener) { return listener.event === "dragfree"; })
+      .forEach(function (listener) { instance.off("dragfree add remove", listener.callback); });
+    var fitting = false;
+    var home = function (node) { node.scratch("ecoHome", { x: node.position("x"), y: node.position("y") }); };
+    instance.nodes().forEach(home);
+    instance.on("add remove", function () {
+      if (fitting) { return; }
+      fitting = true;
+      // After the change that is being made (the whole update is one task), before it is drawn.
+      Promise.resolve().then(function () {
+        fitting = false;
+        if (!cameraAsked()) { fitAbove(instance, 30); }
+        instance.emit("ecochange");
+      });
+    });
+    instance.on("add", "node", function (event) { home(event.target); });
+    instance.on("position", "node", function (event) {
+      if (!event.target.grabbed()) { home(event.target); }
+    });
+    instance.on("free", "node", function (event) { event.target.scratch("ecoMoved", true); });
+  }, 100);
+
+  // Reset: every entity dragged away goes back to its place.
+  document.addEventListener("click", function (event) {
+    if (!(event.target.closest && event.target.closest("#eco-reset"))) { return; }
+    var instance = cy();
+    if (!instance) { return; }
+    instance.batch(function () {
+      instance.nodes().forEach(function (node) {
+        var place = node.scratch("ecoHome");
+        if (node.scratch("ecoMoved") && place) { node.position(place); }
+        node.removeScratch("ecoMoved");
+      });
+    });
+  });
+
   // When no camera is asked for (a step saved without one, nothing to frame), the network is
   // fitted again above a caption as it appears or changes height, and after each layout (whose
   // own fit uses the whole area).
@@ -227,6 +278,7 @@
   };
   var placed = "";
   var placing = null;
+  var awaiting = null;
   function place(instance, camera) {
     var scale = 1;
     if (camera.width && camera.height) {
@@ -245,13 +297,17 @@
     if (!wanted) { return; }
     var camera = JSON.parse(wanted);
     // The step's elements and layout arrive after its camera: place it once they are drawn,
-    // and again after the layout's own fit.
+    // and again after a layout's own fit.
     clearTimeout(placing);
     placing = setTimeout(function () { place(instance, camera); }, 700);
-    instance.one("layoutstop", function () {
+    if (awaiting) { instance.off("layoutstop ecochange", awaiting); }
+    awaiting = function () {
+      instance.off("layoutstop ecochange", awaiting);
+      awaiting = null;
       clearTimeout(placing);
       placing = setTimeout(function () { place(instance, camera); }, 60);
-    });
+    };
+    instance.on("layoutstop ecochange", awaiting);
   }, 200);
 
   document.addEventListener("click", function (event) {

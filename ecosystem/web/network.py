@@ -71,6 +71,7 @@ def layout(overlays: Sequence[Any] = ()) -> html.Div:
                     minZoom=0.05,
                     maxZoom=4,
                     boxSelectionEnabled=False,
+                    autoRefreshLayout=False,
                 ),
                 parent_className="graph-loading",
                 delay_show=300,
@@ -207,6 +208,14 @@ def handle_layout(state: ViewState, reset: int = 0, offered: Collection[str] = L
     return {"name": state.layout, "fit": True, "padding": 30, "avoidOverlap": True}
 
 
+def refreshes(chosen_layout: Mapping[str, Any]) -> bool:
+    """Whether the browser lays the network out again when entities come and go: only for the
+    layouts it computes itself. Precomputed positions come with each element, and the view is
+    refitted in the browser at once (``assets/explorer.js``) rather than by a layout run that
+    Cytoscape's component delays by 100 ms and that redraws everything once more."""
+    return chosen_layout.get("name") != "preset"
+
+
 def highlight(model: Model, state: ViewState, path: Any, pick: Any) -> Highlight:
     """What the view marks: a picked synergy candidate wins over a path (the path and synergy
     stores), a path over the plain selection; the entity stepped to (``focus``) is marked most.
@@ -308,14 +317,15 @@ def register_callbacks(app: Dash, model: Model) -> None:
         return elements, counts, list(marked.nodes)
 
     @app.callback(
-        output=Output(ID.GRAPH, "layout"),
+        output=(Output(ID.GRAPH, "layout"), Output(ID.GRAPH, "autoRefreshLayout")),
         inputs={"fields": spec.inputs("layout"), "reset": Input(ID.RESET, "n_clicks")},
         state={"selected": spec.states("selected")},
     )
     def choose_layout(fields, reset, selected):
         state = spec.from_client(model, {**fields, **selected})
         reset = spec.Number(0, 10**9).from_client(model, reset or 0)
-        return handle_layout(state, reset, offered_layouts(model))
+        chosen = handle_layout(state, reset, offered_layouts(model))
+        return chosen, refreshes(chosen)
 
     @app.callback(
         output=Output(ID.GRAPH, "stylesheet"),

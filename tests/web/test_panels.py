@@ -287,6 +287,20 @@ def test_the_layout_of_a_view(layout, name):
     assert network.handle_layout(ViewState(layout=layout))["name"] == name
 
 
+@pytest.mark.parametrize(
+    ("layout", "again"),
+    [
+        ("force", False),
+        ("concentric", False),
+        ("circle", True),
+        ("grid", True),
+        ("breadthfirst", True),
+    ],
+)
+def test_only_the_layouts_the_browser_computes_run_again_when_entities_come(layout, again):
+    assert network.refreshes(network.handle_layout(ViewState(layout=layout))) is again
+
+
 def test_breadth_first_grows_from_the_selection():
     chosen = network.handle_layout(ViewState(layout="breadthfirst", selected="lab"))
     assert chosen["roots"] == '[id = "lab"]'

@@ -1,0 +1,91 @@
+"""How the network moves when what it shows changes, and when a person moves it, checked in
+Chromium: one redraw with the camera already refitted, layouts the browser computes run again,
+and Reset puts back an entity dragged away."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
+
+from tests.browser.helpers import CY, node_count, open_app, wait
+
+pytestmark = pytest.mark.browser
+
+# Counts the layout runs from now on, and says whether every entity is inside the view.
+WATCH = CY + "window.__layouts = 0; cy.on('layoutstop', () => { window.__layouts += 1; });"
+LAYOUTS = "return window.__layouts;"
+IN_VIEW = (
+    CY
+    + """const shown = cy.nodes().boundingBox(), view = cy.extent();
+return shown.x1 >= view.x1 - 1 && shown.x2 <= view.x2 + 1 && shown.y1 >= view.y1 - 1
+  && shown.y2 <= view.y2 + 1;"""
+)
+
+
+def _go(browser, query: str) -> None:
+    """The address changed as Back and Forward change it (the page is not loaded again)."""
+    browser.execute_script(
+        "history.pushState({}, '', arguments[0]);"
+        "window.dispatchEvent(new PopStateEvent('popstate', {state: {}}));",
+        query,
+    )
+
+
+def _place(browser, node: str) -> tuple[float, float]:
+    return tuple(
+        browser.execute_script(
+            CY + "const p = cy.$id(arguments[0]).position(); return [p.x, p.y];", node
+        )
+    )
+
+
+def test_a_neighbourhood_is_fitted_without_laying_the_network_out_again(browser, server_url):
+    open_app(browser, server_url)
+    whole = node_count(browser)
+    browser.execute_script(WATCH)
+    _go(browser, "?sel=ismc&hops=2")
+    wait(browser, lambda: 0 < node_count(browser) < whole, what="the neighbourhood")
+    wait(browser, lambda: browser.execute_script(IN_VIEW) is True, what="the refit")
+    before = node_count(browser)
+    _go(browser, "?sel=ismc&hops=1")
+    wait(browser, lambda: node_count(browser) < before, what="the smaller neighbourhood")
+    wait(browser, lambda: browser.execute_script(IN_VIEW) is True, what="the refit")
+    # Precomputed positions: the entities come with their places, nothing is laid out again.
+    assert browser.execute_script(LAYOUTS) == 0
+
+
+def test_a_layout_the_browser_computes_runs_again_when_entities_come(browser, server_url):
+    open_app(browser, server_url, "?layout=grid&sel=ismc&hops=1")
+    wait(browser, lambda: browser.execute_script(IN_VIEW) is True, what="the grid")
+    browser.execute_script(WATCH)
+    shown = node_count(browser)
+    _go(browser, "?layout=grid&sel=ismc&hops=2")
+    wait(browser, lambda: node_count(browser) > shown, what="the larger neighbourhood")
+    wait(browser, lambda: browser.execute_script(LAYOUTS) >= 1, what="the grid laid out again")
+    # On a grid no two entities share a place.
+    places = browser.execute_script(
+        CY
+        + "return cy.nodes().map(n => [n.position('x'), n.position('y')].map(Math.round).join());"
+    )
+    assert len(set(places)) == len(places)
+
+
+def test_reset_puts_back_an_entity_dragged_away(browser, server_url):
+    open_app(browser, server_url)
+    node = browser.execute_script(CY + "return cy.nodes().max(n => n.degree()).ele.id();")
+    home = _place(browser, node)
+    x, y = browser.execute_script(
+        CY
+        + """const r = cy.$id(arguments[0]).renderedPosition();
+const b = cy.container().getBoundingClientRect(); return [r.x + b.left, r.y + b.top];""",
+        node,
+    )
+    drag = ActionBuilder(browser)
+    drag.pointer_action.move_to_location(int(x), int(y)).pointer_down()
+    for step in range(1, 11):
+        drag.pointer_action.move_to_location(int(x) + 12 * step, int(y) + 6 * step)
+    drag.pointer_action.pointer_up()
+    drag.perform()
+    wait(browser, lambda: _place(browser, node) != home, what="the entity to move")
+    browser.find_element("id", "eco-reset").click()
+    wait(browser, lambda: _place(browser, node) == pytest.approx(home), what="the entity back")
