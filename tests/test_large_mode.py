@@ -9,10 +9,12 @@ import pytest
 from dash import html
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ecosystem import positions
 from ecosystem.elements import edge_id
-from ecosystem.explorer import build_model, visible
+from ecosystem.explorer import build_model, links_among, visible
 from ecosystem.settings import LayoutSettings, Settings
 from ecosystem.web import details as panels
 from ecosystem.web import network
@@ -259,3 +261,30 @@ def test_elements_a_new_selection_leaves_alone_are_sent_the_same(hub_model):
     for element_id in same:
         assert list(first[element_id].items()) == list(second[element_id].items()), element_id
     assert first["pr0"]["classes"] != second["pr0"]["classes"]
+
+
+@given(
+    edges=st.lists(
+        st.tuples(st.integers(0, 30), st.integers(0, 30), st.sampled_from(["a", "b", "c"])),
+        max_size=120,
+    ),
+    chosen=st.sets(st.integers(0, 30), max_size=31),
+    kinds=st.one_of(st.none(), st.sets(st.sampled_from(["a", "b", "c"]), min_size=1)),
+)
+def test_the_links_among_the_entities_shown_are_those_of_their_subgraph(edges, chosen, kinds):
+    view = nx.Graph()
+    view.add_nodes_from(f"n{k:02d}" for k in range(31))
+    for first, second, kind in edges:
+        ends = (f"n{first:02d}", f"n{second:02d}")
+        if view.has_edge(*ends):
+            view.edges[ends]["types"].add(kind)
+        else:
+            view.add_edge(*ends, types={kind})
+    nodes = {f"n{k:02d}" for k in chosen}
+    expected = sorted(
+        (min(a, b), max(a, b))
+        for a, b, data in view.subgraph(nodes).edges(data=True)
+        if kinds is None or kinds & data["types"]
+    )
+    assert links_among(view, nodes, kinds) == expected
+    assert links_among(view, sorted(nodes), kinds) == expected
