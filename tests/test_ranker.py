@@ -9,6 +9,7 @@ from datetime import date
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from ecosystem.analysis import ranker as R
 from tests.histories import synthetic
@@ -318,3 +319,18 @@ def test_a_history_with_no_first_collaboration_says_so_in_words(shipped_view):
     assert not ok
     assert why.startswith("no first collaboration dated in any of its last 5 years")
     assert "at most 0" not in why
+
+
+def test_a_row_read_from_a_sparse_matrix_holds_what_slicing_it_holds():
+    rng = np.random.default_rng(3)
+    dense = rng.integers(0, 3, size=(12, 9)) * (rng.random((12, 9)) < 0.3)
+    dense[4] = 0  # an empty row
+    matrix = sp.csr_matrix(dense.astype(np.float64))
+    for i in range(dense.shape[0]):
+        columns, values = R.row_of(matrix, i)
+        sliced = matrix[i]
+        assert columns.tolist() == sliced.indices.tolist()
+        assert values.tolist() == sliced.data.tolist()
+        assert dict(zip(columns.tolist(), values.tolist(), strict=True)) == {
+            j: float(dense[i, j]) for j in np.flatnonzero(dense[i])
+        }

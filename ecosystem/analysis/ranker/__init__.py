@@ -61,6 +61,7 @@ from ecosystem.analysis.ranker.matrices import (
     KATZ_BETA,
     Maxima,
     Snapshot,
+    row_of,
     snapshot,
 )
 from ecosystem.analysis.ranker.model import (
@@ -118,6 +119,7 @@ __all__ = [
     "new_pairs",
     "pair_features",
     "row_features",
+    "row_of",
     "snapshot",
     "snapshot_links",
     "train_ranker",

@@ -62,6 +62,14 @@ class Snapshot:
 Maxima = Callable[[int, Callable[[], np.ndarray]], np.ndarray]
 
 
+def row_of(matrix: sp.csr_matrix, i: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row ``i`` of a CSR matrix as its column indices and values (views into it): what
+    ``matrix[i]`` holds, without building a one-row matrix, which costs tens of microseconds
+    (a suggestion's reasons read hundreds of rows)."""
+    start, end = matrix.indptr[i], matrix.indptr[i + 1]
+    return matrix.indices[start:end], matrix.data[start:end]
+
+
 def snapshot(history: History, day: int, *, maxima: Maxima | None = None) -> Snapshot:
     """The matrices of what ``history`` knew on ``day`` (its :meth:`History.until`).
 

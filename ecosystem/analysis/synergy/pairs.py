@@ -14,6 +14,7 @@ from ecosystem.analysis.ranker import (
     HEURISTICS,
     candidate_mask,
     row_features,
+    row_of,
 )
 from ecosystem.analysis.synergy.index import SynergyIndex, _scores, method_of, prepare
 from ecosystem.analysis.synergy.reasons import _brief, _label, _names, _programmes
@@ -147,7 +148,7 @@ def _told_pairs(
 def _pair_reasons(index: SynergyIndex, u: int, v: int, x: np.ndarray) -> list[Reason]:
     snap, history, view = index.snap, index.history, index.view
     common = sorted(
-        set(snap.linked[u].indices.tolist()) & set(snap.linked[v].indices.tolist()),
+        set(row_of(snap.linked, u)[0].tolist()) & set(row_of(snap.linked, v)[0].tolist()),
         key=lambda z: (-snap.partners[z], history.actors[z]),
     )
     reasons: list[Reason] = []

@@ -18,6 +18,7 @@ from ecosystem.analysis.ranker import (
     UNDATED,
     History,
     Snapshot,
+    row_of,
 )
 from ecosystem.analysis.results import Path as PathRecord
 from ecosystem.analysis.synergy.history import PROGRAMME_PARTS
@@ -43,8 +44,8 @@ def _percent_text(rank: int, total: int) -> tuple[float, str]:
 
 
 def _venues_of(snap: Snapshot, actor: int) -> np.ndarray:
-    row = snap.incidence[actor]
-    return row.indices[row.data > 0]
+    venues, taken = row_of(snap.incidence, actor)
+    return venues[taken > 0]
 
 
 def _venue_day(index: SynergyIndex, actor: int, venue: int) -> int:
@@ -136,10 +137,10 @@ def _partners_reason(
     """The partners ``u`` and ``v`` have in common, or else a partner of ``u`` who worked with
     one of ``v``'s; with the path through them (None when there is none)."""
     snap, history = synergy.snap, synergy.history
-    mine = set(snap.linked[u].indices.tolist())
-    theirs = set(snap.linked[v].indices.tolist())
-    row = snap.together[v]
-    shared = dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
+    mine = set(row_of(snap.linked, u)[0].tolist())
+    theirs = set(row_of(snap.linked, v)[0].tolist())
+    partners, counts = row_of(snap.together, v)
+    shared = dict(zip(partners.tolist(), counts.tolist(), strict=True))
     common = sorted(mine & theirs, key=lambda z: (-shared[z], history.actors[z]))
     if common:
         return _common_reason(synergy, v, common), _partner_path(synergy, u, common[0], v)
@@ -341,7 +342,7 @@ def _programmes(index: SynergyIndex, actor: int) -> list[int]:
 
 def _bridge(snap: Snapshot, mine: set[int], theirs: set[int]) -> tuple[int, int] | None:
     for a in sorted(mine, key=lambda z: -snap.partners[z]):
-        linked = set(snap.linked[a].indices.tolist()) & theirs
+        linked = set(row_of(snap.linked, a)[0].tolist()) & theirs
         if linked:
             return a, min(linked, key=lambda z: (-snap.partners[z], z))
     return None

@@ -11,6 +11,7 @@ from ecosystem.analysis.explain import entity_name
 from ecosystem.analysis.ranker import (
     UNDATED,
     iso,
+    row_of,
 )
 from ecosystem.analysis.synergy.index import SynergyIndex
 from ecosystem.analysis.synergy.reasons import _names, _venue_day, _venues_of
@@ -21,9 +22,9 @@ def _strengthen(index: SynergyIndex, u: int, wanted: np.ndarray, top: int) -> li
     """The actors ``u`` already works with, those it shares most with first (then the most
     recent); only the best few are told in full."""
     snap, history, view = index.snap, index.history, index.view
-    row = snap.together[u]
-    keep = wanted[row.indices]
-    partners, counts = row.indices[keep], row.data[keep]
+    partners, counts = row_of(snap.together, u)
+    keep = wanted[partners]
+    partners, counts = partners[keep], counts[keep]
     order = np.lexsort((partners, -counts))[: top * 5]
     mine = _venues_of(snap, u)
     out = []
@@ -85,9 +86,8 @@ def _opportunities(
     """Open venues the actor is not in, ranked by how many of its partners take part
     (resource allocation over the venue's members), then by the size of the venue."""
     snap, history, view = index.snap, index.history, index.view
-    partners = snap.linked[u]
     weights = np.zeros(len(history.actors))
-    weights[partners.indices] = 1.0
+    weights[row_of(snap.linked, u)[0]] = 1.0
     members = snap.incidence.T.tocsr()
     sizes = np.diff(members.indptr).astype(np.float64)
     score = np.asarray(members @ weights).ravel() / np.log(np.maximum(sizes, 1) + 1.0)
