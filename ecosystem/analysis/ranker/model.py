@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -159,6 +160,41 @@ class RankerSettings:
 
 
 @dataclass(frozen=True)
+class _Walk:
+    """A :class:`TreeModel`'s nodes as :meth:`TreeModel.decision` walks them: each leaf its own
+    two children (reading feature 0 against an infinite threshold), and each tree's depth."""
+
+    feature: np.ndarray
+    threshold: np.ndarray
+    missing_right: np.ndarray
+    children: np.ndarray  # node i's left child at 2i, its right child at 2i + 1
+    depth: np.ndarray  # per tree: the most steps from its root to a leaf
+
+    @classmethod
+    def of(cls, model: TreeModel) -> _Walk:
+        nodes = np.arange(model.feature.size, dtype=np.intp)
+        left = np.where(model.leaf, nodes, model.left).astype(np.intp)
+        right = np.where(model.leaf, nodes, model.right).astype(np.intp)
+        depth = []
+        for root in model.roots.tolist():
+            level, steps = [root], 0
+            while True:
+                inner = [n for n in level if not model.leaf[n]]
+                if not inner:
+                    break
+                level = [child for n in inner for child in (int(left[n]), int(right[n]))]
+                steps += 1
+            depth.append(steps)
+        return cls(
+            feature=np.where(model.leaf, 0, model.feature).astype(np.intp),
+            threshold=np.where(model.leaf, np.inf, model.threshold),
+            missing_right=~model.missing_left | model.leaf,
+            children=np.stack([left, right], axis=1).ravel(),
+            depth=np.array(depth, dtype=np.int64),
+        )
+
+
+@dataclass(frozen=True)
 class TreeModel:
     """Gradient-boosted trees as arrays: predicts log-odds without scikit-learn.
 
@@ -182,38 +218,32 @@ class TreeModel:
     def decision(self, x: np.ndarray) -> np.ndarray:
         """Log-odds of each row of ``x`` (``(rows, F)``).
 
-        Each tree walks the rows still inside it down one level at a time; a row that reaches
-        a leaf adds the leaf's value and leaves the walk. Values are read from ``x`` flat and
-        a node's two children side by side, one gather each per level.
+        Every row walks each tree down as many levels as the tree is deep, one gather per step
+        (:attr:`_walk`): a leaf is its own two children, so a row that reached one stays there,
+        and no row is ever dropped from the walk (dropping them cost more than the steps it
+        saved). Values are read from ``x`` flat, a node's two children side by side.
         """
         x = np.ascontiguousarray(x, dtype=np.float64)
         rows, width = x.shape
         flat = x.ravel()
         total = np.full(rows, self.baseline)
-        feature = self.feature.astype(np.intp)
-        children = np.stack([self.left, self.right], axis=1).astype(np.intp).ravel()
-        missing_right = ~self.missing_left
+        walk = self._walk
         has_missing = bool(np.isnan(flat).any())
-        everyone = np.arange(rows, dtype=np.intp)
-        starts = everyone * width
-        for root in self.roots.tolist():
-            if self.leaf[root]:
-                total += self.value[root]
-                continue
-            active, offsets = everyone, starts
+        starts = np.arange(rows, dtype=np.intp) * width
+        for root, depth in zip(self.roots.tolist(), walk.depth.tolist(), strict=True):
             node = np.full(rows, root, dtype=np.intp)
-            while active.size:
-                values = flat.take(offsets + feature.take(node))
-                go_right = ~(values <= self.threshold.take(node))  # a missing value: right
+            for _ in range(depth):
+                values = flat.take(starts + walk.feature.take(node))
+                go_right = ~(values <= walk.threshold.take(node))  # a missing value: right
                 if has_missing:
-                    go_right &= ~np.isnan(values) | missing_right.take(node)
-                node = children.take(2 * node + go_right)
-                done = self.leaf.take(node)
-                if done.any():
-                    total[active[done]] += self.value.take(node[done])
-                    kept = ~done
-                    active, offsets, node = active[kept], offsets[kept], node[kept]
+                    go_right &= ~np.isnan(values) | walk.missing_right.take(node)
+                node = walk.children.take(2 * node + go_right)
+            total += self.value.take(node)
         return total
+
+    @cached_property
+    def _walk(self) -> _Walk:
+        return _Walk.of(self)
 
     def probability(self, x: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.decision(x)))
