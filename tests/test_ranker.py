@@ -334,3 +334,21 @@ def test_a_row_read_from_a_sparse_matrix_holds_what_slicing_it_holds():
         assert dict(zip(columns.tolist(), values.tolist(), strict=True)) == {
             j: float(dense[i, j]) for j in np.flatnonzero(dense[i])
         }
+
+
+def test_a_feature_groups_lift_is_the_drop_when_its_columns_take_the_reference():
+    history = synthetic()
+    cut = date(2018, 12, 31).toordinal()
+    data = R.training_set(R.snapshot(history, cut), R.new_pairs(history, cut, cut + YEAR), seeds=60)
+    model = R.tree_model(R.fit_classifier(data, R.RankerSettings(max_iter=20, max_leaf_nodes=8)))
+    rows = data.features[:25]
+    reference = np.median(data.features, axis=0)
+    groups = {"structure": ("common_partners", "adamic_adar"), "kind": ("type_v", "same_country")}
+    lifts = R.contributions(model, rows, reference, groups)
+    assert lifts.shape == (25, 2)
+    for g, names in enumerate(groups.values()):
+        changed = rows.copy()
+        for name in names:
+            changed[:, R.COLUMN[name]] = reference[R.COLUMN[name]]
+        np.testing.assert_allclose(lifts[:, g], model.decision(rows) - model.decision(changed))
+    assert np.abs(lifts).max() > 0  # the model leans on these columns: the test can fail
