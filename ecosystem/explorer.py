@@ -25,9 +25,17 @@ import numpy as np
 from ecosystem.analysis.centrality import METRICS, Method, Progress
 from ecosystem.analysis.communities import matched, membership
 from ecosystem.analysis.lookup import EntityIndex, build_index
-from ecosystem.analysis.paths import PathIndex, path_index
+from ecosystem.analysis.paths import PathIndex, collaboration_paths, path_index
 from ecosystem.analysis.periods import Span, Tallies, tallies
-from ecosystem.analysis.synergy import SynergyIndex, SynergyResult, prepare, synergy_candidates
+from ecosystem.analysis.results import PathResult
+from ecosystem.analysis.synergy import (
+    SynergyIndex,
+    SynergyResult,
+    explain_pair,
+    prepare,
+    synergy_candidates,
+)
+from ecosystem.analysis.synergy.shapes import Suggestion
 from ecosystem.analysis.timeline import EdgeDates, as_of, edge_dates, view_as_of
 from ecosystem.cache import (
     compute_communities,
@@ -104,14 +112,15 @@ class DatedModels:
 
 class Recent:
     """The last ``maxsize`` results asked for, by key: thread-safe, the least recently used
-    dropped first. A result being worked out is not held; two callers asking for the same key at
-    once may both work it out, and the second's is kept."""
+    dropped first. A key asked for by several callers at once is worked out once, the others
+    waiting for it (the callbacks of one view run side by side and may ask for the same)."""
 
     def __init__(self, maxsize: int) -> None:
         if maxsize < 1:
             raise ValueError(f"maxsize must be 1 or more, not {maxsize}")
         self.maxsize = maxsize
         self._held: OrderedDict[Hashable, object] = OrderedDict()
+        self._working: dict[Hashable, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
@@ -122,13 +131,23 @@ class Recent:
             if key in self._held:
                 self._held.move_to_end(key)
                 return cast(T, self._held[key])
-        found = compute()
-        with self._lock:
-            self._held[key] = found
-            self._held.move_to_end(key)
-            while len(self._held) > self.maxsize:
-                self._held.popitem(last=False)
-        return found
+            working = self._working.setdefault(key, threading.Lock())
+        try:
+            with working:
+                with self._lock:
+                    if key in self._held:
+                        self._held.move_to_end(key)
+                        return cast(T, self._held[key])
+                found = compute()
+                with self._lock:
+                    self._held[key] = found
+                    while len(self._held) > self.maxsize:
+                        self._held.popitem(last=False)
+                return found
+        finally:
+            with self._lock:
+                if self._working.get(key) is working and not working.locked():
+                    del self._working[key]
 
     def __len__(self) -> int:
         with self._lock:
@@ -136,6 +155,8 @@ class Recent:
 
 
 SUGGESTIONS_KEPT = 64  # partner suggestion lists kept per model (a few tens of kB each)
+PATHS_KEPT = 64  # collaboration path results kept per model (a few kB each)
+PAIRS_KEPT = 64  # picked candidates' explanations kept per model (a few kB each)
 
 
 @dataclass(frozen=True)
@@ -173,6 +194,12 @@ class Model:
     _dated: DatedModels = field(default_factory=DatedModels, init=False, repr=False, compare=False)
     _suggested: Recent = field(
         default_factory=lambda: Recent(SUGGESTIONS_KEPT), init=False, repr=False, compare=False
+    )
+    _paths_found: Recent = field(
+        default_factory=lambda: Recent(PATHS_KEPT), init=False, repr=False, compare=False
+    )
+    _pairs_explained: Recent = field(
+        default_factory=lambda: Recent(PAIRS_KEPT), init=False, repr=False, compare=False
     )
 
     @property
@@ -253,6 +280,45 @@ class Model:
             )
 
         return self._suggested.get(key, work)
+
+    def paths_between(
+        self, source: str, target: str, *, k: int = 3, avoid_hubs: bool = True
+    ) -> PathResult:
+        """The collaboration paths from ``source`` to ``target``
+        (:func:`~ecosystem.analysis.paths.collaboration_paths`), worked out once for the
+        callbacks that draw them (the panel, the network, its stylesheet, the camera) and kept
+        for the next views that ask again. Read-only, as the model is."""
+
+        def work() -> PathResult:
+            return collaboration_paths(
+                self.view,
+                source,
+                target,
+                k=k,
+                avoid_hubs=avoid_hubs,
+                index=self.index,
+                prepared=self.paths,
+            )
+
+        return self._paths_found.get((source, target, k, avoid_hubs), work)
+
+    def explained(self, entity: str, other: str) -> Suggestion | None:
+        """Why ``other`` is suggested to ``entity``
+        (:func:`~ecosystem.analysis.synergy.explain_pair`), worked out once for the callbacks
+        that draw a picked candidate (the network, its stylesheet, the camera) and kept for the
+        next views that pick it again. Read-only, as the model is."""
+
+        def work() -> Suggestion | None:
+            return explain_pair(
+                self.view,
+                entity,
+                other,
+                synergy=self.synergy,
+                index=self.index,
+                prepared=self.paths,
+            )
+
+        return self._pairs_explained.get((entity, other), work)
 
     def at(self, when: date, *, past: bool = True) -> Model:
         """This network as of ``when`` (:func:`model_at`): built on first use and kept for the

@@ -28,10 +28,7 @@ def page(model: Model, folder: stories.Folder) -> html.Div:
     return html.Div(
         [
             dcc.Location(id=ID.URL, refresh=False),
-            *[
-                dcc.Store(id=store, data=None)
-                for store in (ID.LINK, ID.PICKED, ID.FOCUS, ID.PATH_STORE, ID.SYNERGY_STORE)
-            ],
+            *[dcc.Store(id=store, data=None) for store in (ID.LINK, ID.PICKED, ID.FOCUS)],
             dcc.Store(id=ID.HIGHLIGHT, data=[]),
             dcc.Store(id=ID.PRESENTER, data=False),
             *export.download(),

@@ -1,7 +1,7 @@
 """The network panel: the Cytoscape state, its toolbar and the hover card.
 
-Inputs: the filters, metric, colour, layout, selection, stepped-to entity and presenter mode
-(view-state fields), the path and synergy highlight stores, and Reset. Outputs: the elements
+Inputs: the filters, metric, colour, layout, selection, stepped-to entity, the path's fields, the
+picked candidate and presenter mode (view-state fields), and Reset. Outputs: the elements
 (with the highlight's classes), the count line and the list of highlighted entities that next
 and previous step through; the layout; the stylesheet. Tapping an entity or a link is an
 intent.
@@ -36,11 +36,14 @@ from ecosystem.positions import concentric_positions
 from ecosystem.web import spec
 from ecosystem.web.components import attrs
 from ecosystem.web.ids import ID
+from ecosystem.web.paths import FIELDS as PATH_FIELDS
+from ecosystem.web.paths import chosen_path
 from ecosystem.web.spec import LAYOUTS, BadInput, ViewState
+from ecosystem.web.synergy import handle_pick
 from ecosystem.web.timeline import TIME_FIELDS, resolve
 from ecosystem.web.url import Event, Intent
 
-MAX_KEPT = 200  # entities a highlight store may ask to keep on screen
+MAX_KEPT = 200  # entities a highlight (a path, a picked candidate) may keep on screen
 ELEMENT_FIELDS = (
     "types",
     "relations",
@@ -54,6 +57,11 @@ ELEMENT_FIELDS = (
     *TIME_FIELDS,
 )
 STYLE_FIELDS = ("colour", "presenter", *TIME_FIELDS)
+# What a highlight is worked out from: the selection, the entity stepped to, the path's fields
+# and the picked candidate. Each callback that draws it works it out (the path and the pair
+# are found once per model, Model.paths_between and Model.explained) instead of waiting for
+# the paths or synergy panel to answer first.
+HIGHLIGHT_FIELDS = ("selected", "focus", "pick", *PATH_FIELDS)
 
 
 def layout(overlays: Sequence[Any] = ()) -> html.Div:
@@ -116,7 +124,7 @@ def toolbar() -> html.Div:
 
 
 def strings(value: Any) -> list[str]:
-    """The strings of a list a store holds (at most :data:`MAX_KEPT`); none for anything else."""
+    """The strings of a highlight's list (at most :data:`MAX_KEPT`); none for anything else."""
     return (
         [item for item in value[:MAX_KEPT] if isinstance(item, str)]
         if isinstance(value, list)
@@ -125,7 +133,8 @@ def strings(value: Any) -> list[str]:
 
 
 def kept(path: Any, pick: Any) -> tuple[list[str], list[tuple[str, str]]]:
-    """The entities and links that a highlight (the path and synergy stores) needs on screen."""
+    """The entities and links that a highlight (the chosen path, the picked candidate) needs on
+    screen."""
     nodes: list[str] = []
     links: list[tuple[str, str]] = []
     if isinstance(path, dict):
@@ -217,8 +226,9 @@ def refreshes(chosen_layout: Mapping[str, Any]) -> bool:
 
 
 def highlight(model: Model, state: ViewState, path: Any, pick: Any) -> Highlight:
-    """What the view marks: a picked synergy candidate wins over a path (the path and synergy
-    stores), a path over the plain selection; the entity stepped to (``focus``) is marked most.
+    """What the view marks: a picked synergy candidate (``pick``, :func:`handle_pick`) wins over
+    a path (``path``, :func:`chosen_path`), a path over the plain selection; the entity stepped
+    to (``focus``) is marked most.
     """
     path = path if isinstance(path, dict) else {}
     pick = pick if isinstance(pick, dict) else {}
@@ -241,9 +251,11 @@ def handle_stylesheet(model: Model, state: ViewState, path: Any, pick: Any) -> l
     entities in reading order. The rest of a highlight is in the elements' classes."""
     overview = model.view.number_of_nodes() > model.settings.max_elements // 2
     sheet = base_stylesheet(presenter=state.presenter, colour_by=state.colour, overview=overview)
-    marked = highlight(model, state, path, pick)
-    if marked.path:
-        sheet += numbered_labels(model.view, list(marked.nodes), presenter=state.presenter)
+    pick = pick if isinstance(pick, dict) else {}
+    path = path if isinstance(path, dict) else {}
+    if not strings(pick.get("nodes")) and strings(path.get("nodes")):
+        along = [n for n in strings(path.get("nodes")) if n in model.view]
+        sheet += numbered_labels(model.view, along, presenter=state.presenter)
     return sheet
 
 
@@ -304,14 +316,11 @@ def register_callbacks(app: Dash, model: Model) -> None:
             Output(ID.COUNTS, "children"),
             Output(ID.HIGHLIGHT, "data"),
         ),
-        inputs={
-            "fields": spec.inputs(*ELEMENT_FIELDS, "selected", "focus"),
-            "path": Input(ID.PATH_STORE, "data"),
-            "pick": Input(ID.SYNERGY_STORE, "data"),
-        },
+        inputs={"fields": spec.inputs(*ELEMENT_FIELDS, *HIGHLIGHT_FIELDS)},
     )
-    def render_elements(fields, path, pick):
+    def render_elements(fields):
         shown, state = resolve(model, fields)
+        path, pick = chosen_path(shown, state), handle_pick(shown, state)
         marked = highlight(shown, state, path, pick)
         elements, counts = handle_elements(shown, state, *kept(path, pick), highlight=marked)
         return elements, counts, list(marked.nodes)
@@ -329,16 +338,14 @@ def register_callbacks(app: Dash, model: Model) -> None:
 
     @app.callback(
         output=Output(ID.GRAPH, "stylesheet"),
-        inputs={
-            "fields": spec.inputs(*STYLE_FIELDS),
-            "path": Input(ID.PATH_STORE, "data"),
-            "pick": Input(ID.SYNERGY_STORE, "data"),
-        },
+        inputs={"fields": spec.inputs(*STYLE_FIELDS, *HIGHLIGHT_FIELDS)},
         state={"drawn": State(ID.GRAPH, "stylesheet")},
     )
-    def restyle(fields, path, pick, drawn):
+    def restyle(fields, drawn):
         shown, state = resolve(model, fields)
-        sheet = handle_stylesheet(shown, state, path, pick)
+        sheet = handle_stylesheet(
+            shown, state, chosen_path(shown, state), handle_pick(shown, state)
+        )
         # A stylesheet sent again, even unchanged, restyles and redraws every element.
         return no_update if sheet == drawn else sheet
 

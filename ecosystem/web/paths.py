@@ -1,8 +1,10 @@
 """The paths panel: how two entities are connected, path by path and hop by hop, with evidence.
 
 Inputs: the path ends, the number of alternatives, the hub rule and the chosen alternative
-(view-state fields). Outputs: the report, the choice of alternatives, and the path store that
-the network highlights (the chosen path's entities).
+(view-state fields). Outputs: the report and the choice of alternatives. The network, its
+stylesheet and the presenter's camera work out the chosen path from the same fields
+(:func:`chosen_path`): the paths are found once per view (:meth:`Model.paths_between`), and
+none of them waits for this panel's answer.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from typing import Any
 
 from dash import Dash, Output, dcc, html
 
-from ecosystem.analysis.paths import collaboration_paths
 from ecosystem.analysis.results import PathResult
 from ecosystem.errors import EcosystemError
 from ecosystem.explorer import Model
@@ -68,26 +69,41 @@ def handle_path(model: Model, state: ViewState) -> tuple[list, dict | None, list
     if not state.path_from or not state.path_to:
         return [message("Choose two entities to see how they are connected.")], None, []
     try:
-        result = collaboration_paths(
-            model.view,
-            state.path_from,
-            state.path_to,
-            k=state.path_k,
-            avoid_hubs=state.avoid_hubs,
-            index=model.index,
-            prepared=model.paths,
+        result = model.paths_between(
+            state.path_from, state.path_to, k=state.path_k, avoid_hubs=state.avoid_hubs
         )
     except EcosystemError as error:
         return [message(str(error).capitalize() + ".", "warning")], None, []
     paths = result["paths"]
     chosen = min(state.path_choice, len(paths))
     choices = [{"label": f"Path {n}", "value": n} for n in range(1, len(paths) + 1)]
-    store = {"nodes": paths[chosen - 1]["nodes"], "chosen": chosen}
     return (
         path_report(result, chosen, source_labels(model)),
-        store,
+        _store(result, state),
         choices if len(paths) > 1 else [],
     )
+
+
+def chosen_path(model: Model, state: ViewState) -> dict | None:
+    """The path a view highlights, as :func:`handle_path` stores it (its entities and which
+    alternative it is), or None. The network, its stylesheet and the camera work it out from
+    the view themselves (the paths are found once, :meth:`Model.paths_between`) rather than
+    waiting for the panel's answer."""
+    if not state.path_from or not state.path_to:
+        return None
+    try:
+        result = model.paths_between(
+            state.path_from, state.path_to, k=state.path_k, avoid_hubs=state.avoid_hubs
+        )
+    except EcosystemError:
+        return None
+    return _store(result, state)
+
+
+def _store(result: PathResult, state: ViewState) -> dict:
+    paths = result["paths"]
+    chosen = min(state.path_choice, len(paths))
+    return {"nodes": paths[chosen - 1]["nodes"], "chosen": chosen}
 
 
 def path_report(
@@ -139,12 +155,10 @@ def _ranking_note(result: PathResult) -> str:
 
 def register_callbacks(app: Dash, model: Model) -> None:
     @app.callback(
-        output=(
-            Output(ID.PATH_RESULT, "children"),
-            Output(ID.PATH_STORE, "data"),
-            Output(ID.PATH_CHOICE, "options"),
-        ),
+        output=(Output(ID.PATH_RESULT, "children"), Output(ID.PATH_CHOICE, "options")),
         inputs=spec.inputs(*FIELDS, *TIME_FIELDS),
     )
     def find_path(**fields: Any):
-        return handle_path(*resolve(model, fields))
+        # The highlight is not sent from here: the network works it out (chosen_path).
+        report, _highlight, choices = handle_path(*resolve(model, fields))
+        return report, choices

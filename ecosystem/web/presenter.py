@@ -18,7 +18,10 @@ from ecosystem.explorer import Model
 from ecosystem.web import spec
 from ecosystem.web.components import attrs, clipped
 from ecosystem.web.ids import ID
+from ecosystem.web.paths import FIELDS as PATH_FIELDS
+from ecosystem.web.paths import chosen_path
 from ecosystem.web.spec import ViewState
+from ecosystem.web.synergy import handle_pick
 from ecosystem.web.timeline import TIME_FIELDS, resolve
 from ecosystem.web.url import Event, Intent
 
@@ -157,15 +160,12 @@ def handle_camera(model: Model, state: ViewState, path: Any, pick: Any) -> list[
 def register_caption(app: Dash, model: Model) -> None:
     @app.callback(
         output=(Output(ID.CAPTION, "children"), Output(ID.CAMERA, "children")),
-        inputs={
-            "fields": spec.inputs("focus", "selected", *TIME_FIELDS),
-            "path": Input(ID.PATH_STORE, "data"),
-            "pick": Input(ID.SYNERGY_STORE, "data"),
-        },
+        inputs=spec.inputs("focus", "selected", "pick", *PATH_FIELDS, *TIME_FIELDS),
     )
-    def caption(fields, path, pick):
+    def caption(**fields: Any):
         shown, state = resolve(model, fields)
-        camera = handle_camera(shown, state, path, pick)
+        path = chosen_path(shown, state)
+        camera = handle_camera(shown, state, path, handle_pick(shown, state))
         return handle_caption(shown, state, path), html.Span(
             **attrs({"data-fit": " ".join(camera)})
         )

@@ -2,9 +2,10 @@
 
 Inputs: the selection, the candidate types and countries, and the pick (view-state fields).
 Outputs: the suggested partners (actors only) with their reasons, the open projects, platforms
-and events to join, the partners already working with the selection, and the highlight store of
-the picked candidate (both ends, the entities its reasons name and the connecting path). Picking a
-candidate is an intent of this panel.
+and events to join, and the partners already working with the selection. Picking a candidate is
+an intent of this panel; the network, its stylesheet and the presenter's camera highlight the
+picked one from the view (:func:`handle_pick`: both ends, the entities its reasons name and the
+connecting path).
 """
 
 from __future__ import annotations
@@ -16,9 +17,7 @@ from typing import Any
 
 from dash import ALL, Dash, Input, Output, dcc, html
 
-from ecosystem.analysis.paths import collaboration_paths
 from ecosystem.analysis.ranker import ACTOR_TYPES, VENUE_TYPES
-from ecosystem.analysis.synergy import explain_pair
 from ecosystem.elements import edge_id
 from ecosystem.errors import EcosystemError
 from ecosystem.explorer import Model
@@ -107,13 +106,13 @@ def handle_synergy(model: Model, state: ViewState) -> list:
 def handle_pick(model: Model, state: ViewState) -> dict | None:
     """Highlight for the picked candidate: both ends, the entities its reasons name and the
     connecting path; for an entity that is not a suggestion, the neighbours both share and the
-    best path."""
+    best path. The network, its stylesheet and the presenter's camera each work it out from the
+    view (the pair is explained once, :meth:`Model.explained`) rather than waiting for another
+    callback's answer."""
     node, other = state.selected, state.pick
     if not node or not other or node == other:
         return None
-    explained = explain_pair(
-        model.view, node, other, synergy=model.synergy, index=model.index, prepared=model.paths
-    )
+    explained = model.explained(node, other)
     if explained is not None:
         nodes = explained["highlight"]["nodes"]
         links = [list(pair) for pair in explained["highlight"]["edges"]]
@@ -122,9 +121,7 @@ def handle_pick(model: Model, state: ViewState) -> dict | None:
         links = [[end, z] for z in shared for end in (node, other)]
         nodes = [node, other, *shared]
         try:
-            best = collaboration_paths(
-                model.view, node, other, k=1, index=model.index, prepared=model.paths
-            )["paths"][0]
+            best = model.paths_between(node, other, k=1)["paths"][0]
         except EcosystemError:
             best = None
         if best:
@@ -153,13 +150,6 @@ def register_callbacks(app: Dash, model: Model) -> None:
     )
     def synergy(**fields: Any):
         return handle_synergy(*resolve(model, fields))
-
-    @app.callback(
-        output=Output(ID.SYNERGY_STORE, "data"),
-        inputs=spec.inputs("selected", "pick", *TIME_FIELDS),
-    )
-    def picked(**fields: Any):
-        return handle_pick(*resolve(model, fields))
 
 
 def synergy_report(result: Mapping[str, Any]) -> list:

@@ -399,3 +399,70 @@ def test_recent_results_keep_the_last_ones_asked_for():
     assert held.get("b", lambda: make("b")) == "bb" and made[-1] == "b" and len(held) == 2
     with pytest.raises(ValueError, match="maxsize"):
         explorer.Recent(0)
+
+
+def test_the_network_works_out_the_chosen_path_as_the_panel_does(town):
+    for view in (TO_LAB, dataclasses.replace(TO_LAB, path_choice=2)):
+        _, store, _ = paths.handle_path(town, view)
+        assert paths.chosen_path(town, view) == store
+    assert paths.chosen_path(town, ViewState(path_from="bolt")) is None
+    assert paths.chosen_path(town, ViewState(path_from="bolt", path_to="bolt")) is None
+
+
+def test_the_callbacks_of_one_view_find_its_paths_once(town, monkeypatch):
+    import threading
+    import time as clock
+
+    found = []
+    real = explorer.collaboration_paths
+
+    def slow(*args, **options):
+        found.append(args[1:3])
+        clock.sleep(0.2)  # long enough for every caller to ask before the first has them
+        return real(*args, **options)
+
+    monkeypatch.setattr(explorer, "collaboration_paths", slow)
+    model = build_model(town.graph, use_cache=False)
+    view = dataclasses.replace(TO_LAB, path_k=2)
+    results = []
+    callers = [
+        threading.Thread(target=lambda: results.append(paths.chosen_path(model, view)))
+        for _ in range(3)
+    ]
+    for caller in callers:
+        caller.start()
+    for caller in callers:
+        caller.join(10)
+    assert len(found) == 1 and len(results) == 3 and results[0] == results[1] == results[2]
+    assert paths.handle_path(model, view)[1] == results[0] and len(found) == 1
+
+
+def test_the_callbacks_of_one_view_explain_its_pick_once(town, monkeypatch):
+    import threading
+    import time as clock
+
+    explained = []
+    real = explorer.explain_pair
+
+    def slow(*args, **options):
+        explained.append(args[1:3])
+        clock.sleep(0.2)  # long enough for every caller to ask before the first has it
+        return real(*args, **options)
+
+    monkeypatch.setattr(explorer, "explain_pair", slow)
+    model = build_model(town.graph, use_cache=False)
+    view = ViewState(selected="bolt", pick="core")
+    results = []
+    callers = [
+        threading.Thread(target=lambda: results.append(synergy.handle_pick(model, view)))
+        for _ in range(3)
+    ]
+    for caller in callers:
+        caller.start()
+    for caller in callers:
+        caller.join(10)
+    assert explained == [("bolt", "core")] and len(results) == 3
+    assert results[0] == results[1] == results[2] == synergy.handle_pick(town, view)
+    # The network, its stylesheet and the camera read the same pick from the view.
+    marked = network.highlight(model, view, None, results[0])
+    assert set(marked.nodes) == set(results[0]["nodes"]) and len(explained) == 1
