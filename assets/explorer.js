@@ -103,6 +103,7 @@
         fitting = false;
         if (!cameraAsked()) { fitAbove(instance, 30); }
         instance.emit("ecochange");
+        frame();
       });
     });
     instance.on("add", "node", function (event) { home(event.target); });
@@ -154,9 +155,20 @@
 
   // Bring into view what the server asks for: the entity stepped to and where it is reached
   // from, or the chosen path, or a picked candidate (#eco-camera's data-fit, space-separated ids).
+  // Framed as soon as both are in: when the server's answer names what to frame (watched as
+  // it changes), and when the elements it names are drawn (the "ecochange" event above).
   var framed = null;
   var MAX_ZOOM = 1.4;
+  var cameraBox = null;
   setInterval(function () {
+    var box = document.getElementById("eco-camera");
+    if (!box || box === cameraBox) { return; }
+    cameraBox = box;
+    new MutationObserver(frame).observe(box, { subtree: true, childList: true, attributes: true });
+    frame();
+  }, 100);
+  setInterval(frame, 500);  // and now and then, should an element have been missed
+  function frame() {
     var holder = document.querySelector("#eco-camera [data-fit]");
     var wanted = holder ? holder.getAttribute("data-fit") : "";
     var instance = cy();
@@ -165,7 +177,7 @@
     var ids = wanted.split(" ");
     var chosen = instance.collection();
     ids.forEach(function (id) { chosen = chosen.union(instance.getElementById(id)); });
-    if (chosen.length < ids.length) { return; }  // not drawn yet: look again at the next tick
+    if (chosen.length < ids.length) { return; }  // not drawn yet: again when they are
     framed = wanted;
     instance.stop();
     // Fit them, but never closer than MAX_ZOOM: a step's two entities stay in their setting.
@@ -176,12 +188,24 @@
     var zoom = Math.min(MAX_ZOOM, (instance.width() - 2 * padding) / Math.max(box.w, 1),
       (instance.height() - covered - 2 * padding) / Math.max(box.h, 1));
     var middle = { x: (box.x1 + box.x2) / 2, y: (box.y1 + box.y2) / 2 };
-    instance.animate({
+    move(instance, {
       zoom: zoom,
       pan: { x: instance.width() / 2 - middle.x * zoom,
         y: (instance.height() - covered) / 2 - middle.y * zoom }
-    }, { duration: 450, easing: "ease-in-out-cubic" });
-  }, 200);
+    }, 450);
+  }
+
+  // A camera move glides where the network is small enough to redraw many times a second; on a
+  // large one (each frame of thousands of named entities takes a tenth of a second or more) it
+  // cuts straight there, in the same frame as what it brings into view.
+  var GLIDE_MAX_ELEMENTS = 1000;
+  function move(instance, viewport, duration) {
+    if (instance.elements().length > GLIDE_MAX_ELEMENTS) {
+      instance.viewport(viewport);
+      return;
+    }
+    instance.animate(viewport, { duration: duration, easing: "ease-in-out-cubic" });
+  }
 
   // Past ZOOMED_IN every entity is named; in the whole view only the most central are.
   var ZOOMED_IN = 1.1;
@@ -196,20 +220,23 @@
       if (now === near) { return; }
       near = now;
       // Only the nodes whose mark changes: touching all of them restyles none but costs as much.
-      var changing = instance.nodes(now ? ":not(.zoomed)" : ".zoomed");
+      // (Cytoscape's selectors have no :not(); a selector it cannot read matches every node.)
+      var changing = now ? instance.nodes().not(".zoomed") : instance.nodes(".zoomed");
       if (!changing.length) { return; }
       instance.batch(function () {
         if (now) { changing.addClass("zoomed"); } else { changing.removeClass("zoomed"); }
       });
     };
-    var pending = null;
+    var pending = false;
     instance.on("zoom", mark);
     // Elements arrive one "add" event each (thousands on a large network): mark them once,
-    // after the last of a batch. New classes from the server (a highlight moving) replace an
-    // element's own, "zoomed" with them: mark those again too.
+    // after the last of a batch (the whole update is one task) and before it is drawn. New
+    // classes from the server (a highlight moving) replace an element's own, "zoomed" with
+    // them: mark those again too.
     instance.on("add class", function () {
-      clearTimeout(pending);
-      pending = setTimeout(function () { near = null; mark(); }, 50);
+      if (pending) { return; }
+      pending = true;
+      Promise.resolve().then(function () { pending = false; near = null; mark(); });
     });
     mark();
   }, 300);
@@ -285,8 +312,8 @@
       scale = Math.min(instance.width() / camera.width, instance.height() / camera.height);
     }
     instance.stop();
-    instance.animate({ zoom: camera.zoom * scale, pan: { x: instance.width() / 2 + camera.x * scale,
-      y: instance.height() / 2 + camera.y * scale } }, { duration: 600, easing: "ease-in-out-cubic" });
+    move(instance, { zoom: camera.zoom * scale, pan: { x: instance.width() / 2 + camera.x * scale,
+      y: instance.height() / 2 + camera.y * scale } }, 600);
   }
   setInterval(function () {
     var holder = document.querySelector("#eco-story-camera [data-camera]");

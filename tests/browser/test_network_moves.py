@@ -4,6 +4,8 @@ and Reset puts back an entity dragged away."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 
@@ -89,3 +91,27 @@ const b = cy.container().getBoundingClientRect(); return [r.x + b.left, r.y + b.
     wait(browser, lambda: _place(browser, node) != home, what="the entity to move")
     browser.find_element("id", "eco-reset").click()
     wait(browser, lambda: _place(browser, node) == pytest.approx(home), what="the entity back")
+
+
+def test_zoomed_in_every_entity_is_named_once_and_then_left_alone(browser, server_url):
+    open_app(browser, server_url)
+    browser.execute_script(CY + "cy.zoom(2);")
+    wait(
+        browser,
+        lambda: browser.execute_script(
+            CY + "return cy.nodes('.zoomed').length === cy.nodes().length;"
+        ),
+        what="every entity named",
+    )
+    # Nothing restyles the network again while it stays as it is.
+    browser.execute_script(
+        CY + "window.__restyled = 0; cy.on('class style', () => { window.__restyled += 1; });"
+    )
+    time.sleep(0.6)
+    assert browser.execute_script("return window.__restyled;") == 0
+    browser.execute_script(CY + "cy.zoom(0.5);")
+    wait(
+        browser,
+        lambda: browser.execute_script(CY + "return cy.nodes('.zoomed').length === 0;"),
+        what="the names of the least central gone",
+    )
