@@ -228,11 +228,12 @@ def test_a_selection_leaves_the_stylesheet_as_it_is(hub_model):
     # Cytoscape.js matches every selector against every element drawn, and a new stylesheet
     # restyles and redraws them all: a highlight that named a hub's neighbours in the stylesheet
     # cost most of a second on a large network.
-    whole = network.handle_stylesheet(hub_model, ViewState(), None, None)
+    whole = network.handle_stylesheet(hub_model, ViewState())
     for node in ("hub", "co007"):
-        assert network.handle_stylesheet(hub_model, ViewState(selected=node), None, None) == whole
+        assert network.handle_stylesheet(hub_model, ViewState(selected=node)) == whole
     assert not [rule for rule in whole if "[id" in rule["selector"]]
-    assert not {"selected", "focus"} & set(network.STYLE_FIELDS)
+    # Nor does any other highlight: a path, a pick, the entity stepped to.
+    assert not set(network.HIGHLIGHT_FIELDS) & set(network.STYLE_FIELDS)
 
 
 def test_a_hubs_highlight_is_carried_by_its_elements(hub_model):

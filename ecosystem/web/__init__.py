@@ -9,14 +9,15 @@ The callback graph, input by input (every field of the view state is held by one
   a synergy pick, presenter mode on and off, next and previous).
 - :mod:`~ecosystem.web.network` — in: the filters, metric, colour, layout, selection, the
   stepped-to entity (focus), presenter mode, the path's fields, the pick and Reset;
-  out: the elements and the count line, the layout, the stylesheet and the list of highlighted
-  entities.
+  out: the elements (a highlight in their classes, a path's numbers in their labels) and the
+  count line, the layout, the stylesheet (colours and presenter mode) and the list of
+  highlighted entities.
 - :mod:`~ecosystem.web.details` — in: the selection and the clicked link; out: the details.
   In: a relation type's "show more" (the selection read when pressed); out: that type's list.
 - :mod:`~ecosystem.web.paths` — in: the path ends, the number of alternatives, the hub rule and
   the chosen alternative; out: the report and the choices.
 - :mod:`~ecosystem.web.synergy` — in: the selection, the candidate types and countries; out: the
-  candidates. The network, its stylesheet and the camera highlight the pick from the view.
+  candidates. The network and the camera highlight the pick from the view.
 - :mod:`~ecosystem.web.centrality` — in: the metric, the number ranked, the type filter and
   presenter mode; out: the chart, the table and the note on the metric.
 - :mod:`~ecosystem.web.export` — in: the export buttons (the filters read when pressed); out: the

@@ -2,9 +2,9 @@
 
 Inputs: the filters, metric, colour, layout, selection, stepped-to entity, the path's fields, the
 picked candidate and presenter mode (view-state fields), and Reset. Outputs: the elements
-(with the highlight's classes), the count line and the list of highlighted entities that next
-and previous step through; the layout; the stylesheet. Tapping an entity or a link is an
-intent.
+(with the highlight's classes and a path's numbers), the count line and the list of
+highlighted entities that next and previous step through; the layout; the stylesheet (colours
+and presenter mode alone). Tapping an entity or a link is an intent.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from ecosystem.elements import (
     Highlight,
     base_stylesheet,
     edge_id,
+    id_selector,
     labelled,
     link_elements,
     node_elements,
-    numbered_labels,
     path_edges,
     scaled_sizes,
 )
@@ -58,9 +58,9 @@ ELEMENT_FIELDS = (
 )
 STYLE_FIELDS = ("colour", "presenter", *TIME_FIELDS)
 # What a highlight is worked out from: the selection, the entity stepped to, the path's fields
-# and the picked candidate. Each callback that draws it works it out (the path and the pair
-# are found once per model, Model.paths_between and Model.explained) instead of waiting for
-# the paths or synergy panel to answer first.
+# and the picked candidate. The elements and the presenter's camera each work it out (the path
+# and the pair are found once per model, Model.paths_between and Model.explained) instead of
+# waiting for the paths or synergy panel to answer first; the stylesheet does not depend on it.
 HIGHLIGHT_FIELDS = ("selected", "focus", "pick", *PATH_FIELDS)
 
 
@@ -212,7 +212,7 @@ def handle_layout(state: ViewState, reset: int = 0, offered: Collection[str] = L
     if state.layout == "breadthfirst":
         chosen: dict = {"name": "breadthfirst", "fit": True, "padding": 30, "spacingFactor": 1.1}
         if state.selected:
-            chosen["roots"] = f'[id = "{state.selected}"]'
+            chosen["roots"] = id_selector(state.selected)
         return chosen
     return {"name": state.layout, "fit": True, "padding": 30, "avoidOverlap": True}
 
@@ -246,17 +246,13 @@ def highlight(model: Model, state: ViewState, path: Any, pick: Any) -> Highlight
     return Highlight()
 
 
-def handle_stylesheet(model: Model, state: ViewState, path: Any, pick: Any) -> list[dict]:
-    """The stylesheet for a view; a path (unless a synergy pick wins over it) numbers its
-    entities in reading order. The rest of a highlight is in the elements' classes."""
+def handle_stylesheet(model: Model, state: ViewState) -> list[dict]:
+    """The stylesheet for a view: its colours and presenter mode. A highlight, a path's
+    numbers included, is in the elements' classes and labels, so that selecting, stepping, a
+    path or a pick change the elements alone (each change of the stylesheet restyles every
+    element drawn)."""
     overview = model.view.number_of_nodes() > model.settings.max_elements // 2
-    sheet = base_stylesheet(presenter=state.presenter, colour_by=state.colour, overview=overview)
-    pick = pick if isinstance(pick, dict) else {}
-    path = path if isinstance(path, dict) else {}
-    if not strings(pick.get("nodes")) and strings(path.get("nodes")):
-        along = [n for n in strings(path.get("nodes")) if n in model.view]
-        sheet += numbered_labels(model.view, along, presenter=state.presenter)
-    return sheet
+    return base_stylesheet(presenter=state.presenter, colour_by=state.colour, overview=overview)
 
 
 def _neighbours_on_screen(model: Model, state: ViewState) -> list[str]:
@@ -338,14 +334,12 @@ def register_callbacks(app: Dash, model: Model) -> None:
 
     @app.callback(
         output=Output(ID.GRAPH, "stylesheet"),
-        inputs={"fields": spec.inputs(*STYLE_FIELDS, *HIGHLIGHT_FIELDS)},
+        inputs={"fields": spec.inputs(*STYLE_FIELDS)},
         state={"drawn": State(ID.GRAPH, "stylesheet")},
     )
     def restyle(fields, drawn):
         shown, state = resolve(model, fields)
-        sheet = handle_stylesheet(
-            shown, state, chosen_path(shown, state), handle_pick(shown, state)
-        )
+        sheet = handle_stylesheet(shown, state)
         # A stylesheet sent again, even unchanged, restyles and redraws every element.
         return no_update if sheet == drawn else sheet
 

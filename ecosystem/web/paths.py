@@ -1,8 +1,9 @@
 """The paths panel: how two entities are connected, path by path and hop by hop, with evidence.
 
 Inputs: the path ends, the number of alternatives, the hub rule and the chosen alternative
-(view-state fields). Outputs: the report and the choice of alternatives. The network, its
-stylesheet and the presenter's camera work out the chosen path from the same fields
+(view-state fields). Outputs: the report and the choice of alternatives. The network (its
+elements, numbered along the path) and the presenter's camera work out the chosen path from
+the same fields
 (:func:`chosen_path`): the paths are found once per view (:meth:`Model.paths_between`), and
 none of them waits for this panel's answer.
 """
@@ -86,8 +87,8 @@ def handle_path(model: Model, state: ViewState) -> tuple[list, dict | None, list
 
 def chosen_path(model: Model, state: ViewState) -> dict | None:
     """The path a view highlights, as :func:`handle_path` stores it (its entities and which
-    alternative it is), or None. The network, its stylesheet and the camera work it out from
-    the view themselves (the paths are found once, :meth:`Model.paths_between`) rather than
+    alternative it is), or None. The network and the camera work it out from the view
+    themselves (the paths are found once, :meth:`Model.paths_between`) rather than
     waiting for the panel's answer."""
     if not state.path_from or not state.path_to:
         return None

@@ -3,8 +3,8 @@
 Inputs: the selection, the candidate types and countries, and the pick (view-state fields).
 Outputs: the suggested partners (actors only) with their reasons, the open projects, platforms
 and events to join, and the partners already working with the selection. Picking a candidate is
-an intent of this panel; the network, its stylesheet and the presenter's camera highlight the
-picked one from the view (:func:`handle_pick`: both ends, the entities its reasons name and the
+an intent of this panel; the network and the presenter's camera highlight the picked one
+from the view (:func:`handle_pick`: both ends, the entities its reasons name and the
 connecting path).
 """
 
@@ -106,9 +106,9 @@ def handle_synergy(model: Model, state: ViewState) -> list:
 def handle_pick(model: Model, state: ViewState) -> dict | None:
     """Highlight for the picked candidate: both ends, the entities its reasons name and the
     connecting path; for an entity that is not a suggestion, the neighbours both share and the
-    best path. The network, its stylesheet and the presenter's camera each work it out from the
-    view (the pair is explained once, :meth:`Model.explained`) rather than waiting for another
-    callback's answer."""
+    best path. The network and the presenter's camera each work it out from the view (the pair
+    is explained once, :meth:`Model.explained`) rather than waiting for another callback's
+    answer."""
     node, other = state.selected, state.pick
     if not node or not other or node == other:
         return None

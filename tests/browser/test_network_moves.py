@@ -115,3 +115,25 @@ def test_zoomed_in_every_entity_is_named_once_and_then_left_alone(browser, serve
         lambda: browser.execute_script(CY + "return cy.nodes('.zoomed').length === 0;"),
         what="the names of the least central gone",
     )
+
+
+def test_a_path_arrives_numbered_in_one_update_of_the_elements(browser, server_url):
+    open_app(browser, server_url, "?sel=ismc")
+    wait(browser, lambda: browser.execute_script(IN_VIEW) is True, what="the network")
+    # Each new stylesheet restyles every element drawn: a path must not bring one.
+    browser.execute_script(
+        CY
+        + """window.__sheets = 0; const style = cy.style();
+const fromJson = style.fromJson.bind(style);
+style.fromJson = (...args) => { window.__sheets += 1; return fromJson(...args); };"""
+    )
+    _go(browser, "?from=pizarras-la-bana&to=dg-grow")
+    labels = (
+        CY + "return cy.nodes('.numbered').sort((a, b) => a.style('label') < b.style('label') "
+        "? -1 : 1).map(n => [n.id(), n.style('label')]);"
+    )
+    wait(browser, lambda: len(browser.execute_script(labels)) == 3, what="the numbered path")
+    drawn = browser.execute_script(labels)
+    assert [label.split(" · ")[0] for _, label in drawn] == ["1", "2", "3"]
+    assert drawn[0][0] == "pizarras-la-bana" and drawn[-1][0] == "dg-grow"
+    assert browser.execute_script("return window.__sheets;") == 0

@@ -70,33 +70,60 @@ def test_the_stepped_to_entity_is_marked_most(town):
     marked = network.highlight(town, state, store, None)
     elements, _ = network.handle_elements(town, state, highlight=marked)
     assert [node for node, classes in _classes(elements).items() if "focus" in classes] == ["acme"]
-    sheet = network.handle_stylesheet(town, state, store, None)
+    sheet = network.handle_stylesheet(town, state)
     (rule,) = [r for r in sheet if r["selector"] == "node.focus"]
     assert rule["style"]["border-width"] == 6 and rule["style"]["border-color"] == "#d62728"
     # Named whatever its rank, in the large type a path's or a few neighbours' names have.
     assert rule["style"]["label"] == "data(label)" and rule["style"]["text-opacity"] == 1
-    presented = network.handle_stylesheet(
-        town, dataclasses.replace(state, presenter=True), store, None
-    )
+    presented = network.handle_stylesheet(town, dataclasses.replace(state, presenter=True))
     (rule,) = [r for r in presented if r["selector"] == "node.focus"]
     assert rule["style"]["label"] == "data(title)" and rule["style"]["font-size"] == 22
 
 
 def test_a_path_is_numbered_in_the_order_it_is_read(town):
     _, store, _ = paths.handle_path(town, TO_LAB)
-    sheet = network.handle_stylesheet(town, ViewState(), store, None)
-    labels = [
-        r["style"]["label"]
-        for r in sheet
-        if r["selector"].startswith("node[id") and set(r["style"]) == {"label"}
-    ]
-    assert labels == [
+    marked = network.highlight(town, TO_LAB, store, None)
+    elements, _ = network.handle_elements(town, TO_LAB, *network.kept(store, None), marked)
+    numbered = {
+        e["data"]["id"]: e["data"]["label"]
+        for e in elements
+        if "numbered" in e.get("classes", "").split()
+    }
+    # In the order the path is read.
+    assert [numbered[node] for node in store["nodes"]] == [
         "1 · Bolt Metals",
         "2 · Mining Cluster",
         "3 · Acme Mining",
         "4 · PROJ ONE",
         "5 · Geo Lab",
     ]
+    assert len(numbered) == len(store["nodes"])
+    # The names stay as they are off the path, and the stylesheet names every numbered entity.
+    others = [e for e in elements if "source" not in e["data"] and e["data"]["id"] not in numbered]
+    assert others and not any("·" in e["data"]["label"] for e in others)
+    sheet = network.handle_stylesheet(town, TO_LAB)
+    assert {"selector": "node.numbered", "style": {"label": "data(label)"}} in sheet
+    assert not [rule for rule in sheet if "[id" in rule["selector"]]
+
+
+def test_a_picked_candidate_wins_over_the_path_and_is_not_numbered(town):
+    _, store, _ = paths.handle_path(town, TO_LAB)
+    view = dataclasses.replace(TO_LAB, selected="bolt", pick="core")
+    pick = synergy.handle_pick(town, view)
+    marked = network.highlight(town, view, store, pick)
+    elements, _ = network.handle_elements(town, view, *network.kept(store, pick), marked)
+    assert not [e for e in elements if "numbered" in e.get("classes", "").split()]
+
+
+def test_in_presenter_mode_a_path_is_numbered_in_its_full_names(town):
+    state = dataclasses.replace(TO_LAB, presenter=True)
+    _, store, _ = paths.handle_path(town, state)
+    marked = network.highlight(town, state, store, None)
+    elements, _ = network.handle_elements(town, state, *network.kept(store, None), marked)
+    first = next(e for e in elements if e["data"]["id"] == "bolt")
+    assert first["data"]["title"] == "1 · Bolt Metals"
+    sheet = network.handle_stylesheet(town, state)
+    assert {"selector": "node.numbered", "style": {"label": "data(title)"}} in sheet
 
 
 def test_a_step_is_told_with_the_hop_and_its_evidence(town):
@@ -463,6 +490,6 @@ def test_the_callbacks_of_one_view_explain_its_pick_once(town, monkeypatch):
         caller.join(10)
     assert explained == [("bolt", "core")] and len(results) == 3
     assert results[0] == results[1] == results[2] == synergy.handle_pick(town, view)
-    # The network, its stylesheet and the camera read the same pick from the view.
+    # The network and the camera read the same pick from the view.
     marked = network.highlight(model, view, None, results[0])
     assert set(marked.nodes) == set(results[0]["nodes"]) and len(explained) == 1

@@ -15,7 +15,6 @@ from ecosystem.elements import (
     Highlight,
     base_stylesheet,
     node_elements,
-    numbered_labels,
     short_label,
 )
 from ecosystem.explorer import build_model, visible
@@ -251,11 +250,9 @@ def test_short_labels_prefer_acronyms():
     assert short_label("Directorate-General for Internal Market", "DG GROW|Growth") == "DG GROW"
 
 
-def test_a_path_numbers_its_entities_in_selectors_that_quote_their_ids():
-    view = nx.Graph()
-    view.add_node('a"]; node{', name="Odd")
-    (rule,) = numbered_labels(view, ['a"]; node{'])
-    assert rule == {"selector": 'node[id = "a\\"]; node{"]', "style": {"label": "1 · Odd"}}
+def test_a_breadthfirst_layout_roots_at_the_selection_whatever_its_id_holds():
+    chosen = network.handle_layout(ViewState(layout="breadthfirst", selected='a"]; node{'))
+    assert chosen["roots"] == '[id = "a\\"]; node{"]'
 
 
 def test_exports_take_the_relations_behind_the_links_on_screen(model):
