@@ -31,3 +31,15 @@ def options(*extra: str):
     for argument in (*ARGUMENTS, *extra):
         chosen.add_argument(argument)
     return chosen
+
+
+def driver(*extra: str, timeout: float = 120):
+    """That Chromium under Debian's ChromeDriver (Selenium does not go looking for another one
+    on the network), with ``extra`` arguments; a command to it may take up to ``timeout``
+    seconds (an asynchronous script's wait included) before the connection gives up."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    started = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options(*extra))
+    started.command_executor.client_config.timeout = timeout
+    return started

@@ -106,14 +106,13 @@ def _badge(driver: Any) -> str:
 
 
 def measure(data: Path, cache: Path, rounds: int) -> dict:
-    from selenium import webdriver
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
     port = free_port()
     say(f"starting the server on {data}")
     server = serve(data, cache, port)
-    driver = webdriver.Chrome(options=chromium.options("--window-size=1600,1000"))
+    driver = chromium.driver("--window-size=1600,1000", timeout=240)
     driver.set_script_timeout(180)
     moves: list[dict] = []
     try:
