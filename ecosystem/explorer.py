@@ -47,6 +47,7 @@ from ecosystem.cache import (
 )
 from ecosystem.computed import Computed
 from ecosystem.graph import bulk_allocation, link_count, simple_view
+from ecosystem.history_cache import synergy_history
 from ecosystem.index_cache import compute_index
 from ecosystem.settings import Settings
 from ecosystem.snapshot import Network
@@ -342,6 +343,9 @@ class Model:
                         self.view, directory=self.cache, use_cache=self.use_cache
                     ),
                     maxima=synergy_maxima(
+                        self.view, directory=self.cache, use_cache=self.use_cache
+                    ),
+                    history_of=synergy_history(
                         self.view, directory=self.cache, use_cache=self.use_cache
                     ),
                 )

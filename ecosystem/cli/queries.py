@@ -286,6 +286,7 @@ def cmd_synergy(args: argparse.Namespace, out: TextIO) -> int:
         synergy_pairs,
     )
     from ecosystem.cache import synergy_maxima, synergy_ranker
+    from ecosystem.history_cache import synergy_history
 
     view = _load_view(args.data, args)
     if args.pairs and args.entity:
@@ -294,7 +295,8 @@ def cmd_synergy(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError("name an entity, or ask for --pairs TYPE_A TYPE_B")
     ranker = synergy_ranker(view, directory=args.cache, use_cache=not args.no_cache)
     maxima = synergy_maxima(view, directory=args.cache, use_cache=not args.no_cache)
-    prepared = prepare(view, as_of=args.as_of, ranker=ranker, maxima=maxima)
+    history_of = synergy_history(view, directory=args.cache, use_cache=not args.no_cache)
+    prepared = prepare(view, as_of=args.as_of, ranker=ranker, maxima=maxima, history_of=history_of)
     if args.pairs:
         with progress_bar("Ranking pairs") as progress:
             pairs = synergy_pairs(

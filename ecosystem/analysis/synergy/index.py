@@ -49,6 +49,8 @@ class SynergyIndex:
 
 
 RankerFactory = Callable[[History, int], tuple[TreeModel | None, str]]
+# The collaboration history of a network as of a day (None: all of it), worked out or read.
+HistoryFactory = Callable[[nx.Graph, int | None], History]
 
 
 def as_of_day(as_of: str | date) -> int:
@@ -68,17 +70,22 @@ def prepare(
     as_of: str | date | None = None,
     ranker: RankerFactory | None = None,
     maxima: Maxima | None = None,
+    history_of: HistoryFactory | None = None,
 ) -> SynergyIndex:
     """Everything synergy queries on ``view`` share. ``as_of`` (a date, or ``YYYY[-MM[-DD]]``
     meaning the end of that period) leaves out the relations that start after it, for the
     ranker too. ``ranker(history, day)`` gives the model and, when it gives none, why
     (:func:`ecosystem.cache.synergy_ranker` learns and caches one); without it the heuristic
     ranks. ``maxima`` keeps the costliest per-actor figures
-    (:func:`ecosystem.cache.synergy_maxima`)."""
+    (:func:`ecosystem.cache.synergy_maxima`). ``history_of(view, day)`` gives the collaboration
+    history of the view as of that day (None: all of it;
+    :func:`ecosystem.history_cache.synergy_history` reads and keeps it in the cache); without
+    it the history is worked out (:func:`history_from_view`)."""
+    cut: int | None = None
     if as_of is not None:
-        day = as_of_day(as_of)
+        day = cut = as_of_day(as_of)
         view = view_until(view, day)
-    history = history_from_view(view)
+    history = history_of(view, cut) if history_of is not None else history_from_view(view)
     if as_of is None:
         last, today = history.last_day, date.today().toordinal()
         day = today if last == UNDATED else max(last, today)
