@@ -6,9 +6,10 @@ relation again (most of a second on the H2020 network).
 Stored as a NumPy ``.npz`` read with ``allow_pickle=False`` (texts as Unicode arrays, nothing
 that can run code) under the key of the network (:func:`ecosystem.cachefiles.cache_key`) and
 the day it is cut at. A file is used only when every part has its type and length, every index
-points inside what it indexes, and its actors and venues are the network's own entities, of
-the types the network gives them; anything else is ignored, and the history worked out again
-and stored anew.
+points inside what it indexes, its actors and venues are the network's own entities, with the
+types and countries the network gives them, and it unpacks to no more than a history of that
+network can take (:func:`size_bound`); anything else is ignored, and the history worked out
+again and stored anew.
 """
 
 from __future__ import annotations
@@ -45,9 +46,6 @@ NUMBERS = {
     "amount": np.float64,
 }
 PAIRS = ("venue_context", "actor_context")
-# An entity takes part in a handful of venues and contexts on average; a crafted file that
-# unpacks to more than this per entity is refused before it is read.
-BYTES_PER_NODE = 4096
 
 log = logging.getLogger(__name__)
 
@@ -92,10 +90,28 @@ def write_history(path: Path, key: str, history: History) -> bool:
     return write_file(path, lambda handle: np.savez(handle, **arrays))
 
 
+def size_bound(view: nx.Graph) -> int:
+    """The most bytes the history of ``view`` takes unpacked: a file that would unpack to more
+    is refused before it is read. Texts are stored at the width of the longest of their kind,
+    and a direct relation's venue is named after both its ends: every text is bounded by twice
+    the longest id, type or country, and there are at most seven per entity and four per link;
+    participations and contexts take at most a hundred bytes per entity and per link."""
+    longest = max(
+        (
+            max(len(str(node)), len(str(data.get("type", ""))), len(str(data.get("country", ""))))
+            for node, data in view.nodes(data=True)
+        ),
+        default=0,
+    )
+    width = 4 * (2 * longest + 16)  # four bytes a character
+    nodes, links = view.number_of_nodes(), view.number_of_edges()
+    return size_limit(nodes, per_node=100) + (7 * nodes + 4 * links) * width + 100 * links
+
+
 def read_history(path: Path, key: str, view: nx.Graph) -> History | None:
     """The history stored in ``path`` under ``key`` for ``view``; None when the file is missing,
     damaged, for another key or network, or not shaped as :func:`write_history` writes it."""
-    limit = size_limit(len(view), per_node=BYTES_PER_NODE)
+    limit = size_bound(view)
     raw = read_cache_file(path, limit)
     if raw is None:
         return None

@@ -18,7 +18,9 @@ from ecosystem.analysis.ranker.history import UNDATED, History
 from ecosystem.analysis.synergy import history as synergy_history_module
 from ecosystem.analysis.synergy import prepare, synergy_candidates
 from ecosystem.analysis.synergy.history import history_from_view
+from ecosystem.graph import load_graph, simple_view
 from ecosystem.history_cache import read_history, synergy_history
+from tests.helpers import write_dataset
 
 
 def _same(first: History, second: History) -> bool:
@@ -204,11 +206,43 @@ def test_a_file_that_unpacks_to_more_than_its_bound_is_refused(shipped_view, tmp
     synergy_history(shipped_view, directory=tmp_path)(shipped_view, None)
     path = _only_file(tmp_path)
     key = json.loads(str(np.load(path, allow_pickle=False)["meta"]))["key"]
-    bound = 1_000_000 + len(shipped_view) * history_cache.BYTES_PER_NODE
+    bound = history_cache.size_bound(shipped_view)
+    assert path.stat().st_size < bound  # the history as written fits
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         # Deflated to a few kilobytes; unpacked, more than a history of this network may hold.
         archive.writestr("meta.npy", b"\0" * (bound + 1))
     path.write_bytes(buffer.getvalue())
-    assert path.stat().st_size < 100_000
+    assert path.stat().st_size < 100_000 < bound
     assert read_history(path, key, shipped_view) is None
+
+
+def test_the_bound_holds_a_history_of_long_ids_and_direct_relations(tmp_path):
+    # Texts are stored at the width of the longest: long ids widen every one of them, and a
+    # direct relation's venue is named after both its ends.
+    long = "x" * 5000
+    members = [f"{long}{n}" for n in range(30)]
+    entities = [
+        {"id": member, "name": f"Acme {n}", "type": "company", "country": "ES"}
+        for n, member in enumerate(members)
+    ] + [{"id": "cluster", "name": "Mining Cluster", "type": "cluster", "country": "ES"}]
+    relations = [
+        {
+            "source": member,
+            "target": "cluster",
+            "type": "member_of",
+            "evidence": f"Acme {n} is a member of the Mining Cluster.",
+            "doc": "doc.txt",
+        }
+        for n, member in enumerate(members)
+    ]
+    document = "".join(f"Acme {n} is a member of the Mining Cluster.\n" for n in range(30))
+    folder = write_dataset(tmp_path / "data", entities, relations, document=document)
+    view = simple_view(load_graph(folder))
+    made = synergy_history(view, directory=tmp_path / "cache")(view, None)
+    assert made.venue_kind.count("relation") == 30
+    path = _only_file(tmp_path / "cache")
+    assert 1_000_000 < path.stat().st_size <= history_cache.size_bound(view)
+    key = json.loads(str(np.load(path, allow_pickle=False)["meta"]))["key"]
+    found = read_history(path, key, view)
+    assert found is not None and _same(found, made)
