@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ import networkx as nx
 import numpy as np
 
 from ecosystem.analysis.ranker.history import ACTOR_TYPES, VENUE_TYPES, History
+from ecosystem.analysis.synergy.index import HistoryFactory
 from ecosystem.cachefiles import cache_key, cache_path, npz, read_cache_file, size_limit, write_file
 
 # Bump when the history's parts or how they are stored change.
@@ -49,8 +49,6 @@ PAIRS = ("venue_context", "actor_context")
 
 log = logging.getLogger(__name__)
 
-HistoryFactory = Callable[[nx.Graph, "int | None"], History]
-
 
 def synergy_history(
     graph: nx.Graph, *, directory: Path | None = None, use_cache: bool = True
@@ -64,20 +62,16 @@ def synergy_history(
     def history(view: nx.Graph, day: int | None) -> History:
         from ecosystem.analysis.synergy.history import history_from_view
 
-        key = (
-            cache_key(graph, KIND, format=HISTORY_FORMAT, day="all" if day is None else day)
-            if use_cache
-            else None
-        )
-        path = cache_path(directory, KIND, key, ".npz") if key else None
-        if path is not None and key is not None:
-            found = read_history(path, key, view)
-            if found is not None:
-                return found
-        made = history_from_view(view)
-        if path is not None and key is not None:
-            write_history(path, key, made)
-        return made
+        day_key = "all" if day is None else day
+        key = cache_key(graph, KIND, format=HISTORY_FORMAT, day=day_key) if use_cache else None
+        if key is None:
+            return history_from_view(view)
+        path = cache_path(directory, KIND, key, ".npz")
+        found = read_history(path, key, view)
+        if found is None:
+            found = history_from_view(view)
+            write_history(path, key, found)
+        return found
 
     return history
 

@@ -3,8 +3,8 @@
 Inputs: the filters, metric, colour, layout, selection, stepped-to entity, the path's fields, the
 picked candidate and presenter mode (view-state fields), and Reset. Outputs: the elements
 (with the highlight's classes and a path's numbers), the count line and the list of
-highlighted entities that next and previous step through; the layout; the stylesheet (colours
-and presenter mode alone). Tapping an entity or a link is an intent.
+highlighted entities that next and previous step through; the layout; the stylesheet (colours,
+presenter mode and the date alone). Tapping an entity or a link is an intent.
 """
 
 from __future__ import annotations
