@@ -83,10 +83,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve(data: Path, cache: Path, port: int) -> subprocess.Popen:
-    """``ecosystem serve`` on ``data`` (one worker, ``cache``), once it answers on ``port``."""
+def serve(data: Path, cache: Path, port: int, workers: int = 1) -> subprocess.Popen:
+    """``ecosystem serve`` on ``data`` (``workers`` processes, ``cache``), once it answers on
+    ``port``."""
     command = [sys.executable, "-m", "ecosystem", "serve", "--data", str(data), "--cache",
-               str(cache), "--port", str(port), "--workers", "1"]  # fmt: skip
+               str(cache), "--port", str(port), "--workers", str(workers)]  # fmt: skip
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 900
     while time.monotonic() < deadline:

@@ -2,9 +2,10 @@
 finished drawing, on the H2020 network by default.
 
     python -m benchmarks.interactions [--data DIR] [--cache DIR] [--entities 6] [--seed 7]
-                                      [--out docs/benchmarks-interactions.md]
+                                      [--workers 1] [--out docs/benchmarks-interactions.md]
 
-Starts ``ecosystem serve`` (one worker) on a free port and opens the page at 1600x1000 in
+Starts ``ecosystem serve`` (``--workers`` processes: one by default; ``ecosystem serve`` itself
+starts two) on a free port and opens the page at 1600x1000 in
 headless Chromium (Debian's, through Selenium). For each of ``--entities`` entities drawn in the
 first view (the most linked one, the worst case, and others drawn at random with ``--seed``) it
 does, in order, what a person would:
@@ -211,12 +212,12 @@ def _renderer_rss_mb() -> float:
     return largest
 
 
-def measure(data: Path, cache: Path, entities: int, seed: int) -> dict:
+def measure(data: Path, cache: Path, entities: int, seed: int, workers: int = 1) -> dict:
     from selenium.webdriver.common.keys import Keys
 
     port = free_port()
     say(f"starting the server on {data}")
-    server = serve(data, cache, port)
+    server = serve(data, cache, port, workers)
     # The connection outlasts the longest wait: partner suggestions' first use.
     driver = chromium.driver("--window-size=1600,1000", timeout=FIRST_USE_LIMIT_MS / 1000 + 120)
     driver.set_script_timeout(120)
@@ -274,6 +275,7 @@ def measure(data: Path, cache: Path, entities: int, seed: int) -> dict:
         server.wait(30)
     return {
         "data": data,
+        "workers": workers,
         "timings": timings,
         "memory": memory,
         "entities": chosen,
@@ -285,6 +287,10 @@ def say(text: str) -> None:
     print(f"interactions: {text}", file=sys.stderr, flush=True)
 
 
+def _workers(count: int) -> str:
+    return "one worker" if count == 1 else f"{count} workers"
+
+
 def report(result: dict, load: tuple[str, str]) -> str:
     timings = result["timings"]
     every = [ms for rows in timings.values() for _, ms in rows if ms >= 0]
@@ -292,8 +298,8 @@ def report(result: dict, load: tuple[str, str]) -> str:
         "# Interactions, as felt in the browser",
         "",
         f"Measured on {date.today().isoformat()} with `python -m benchmarks.interactions` on "
-        f"`{result['data']}`, in headless Chromium at 1600x1000, browser and server (one "
-        "worker) on the same machine.",
+        f"`{result['data']}`, in headless Chromium at 1600x1000, browser and server "
+        f"({_workers(result['workers'])}) on the same machine.",
         "",
         describe("networkx", "numpy", "dash", "dash-cytoscape"),
         f"Load average {load[0]} at the start, {load[1]} at the end.",
@@ -349,6 +355,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, help="the cache folder (default: a new one)")
     parser.add_argument("--entities", type=int, default=6)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workers", type=int, default=1, help="server processes (default: 1)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-interactions.md")
     args = parser.parse_args()
     started = load_average()
@@ -356,10 +363,10 @@ def main() -> None:
         import tempfile
 
         with tempfile.TemporaryDirectory(prefix="ecosystem-interactions-") as folder:
-            result = measure(args.data, Path(folder), args.entities, args.seed)
+            result = measure(args.data, Path(folder), args.entities, args.seed, args.workers)
         result["ranker"] = "learnt and cached: the cache folder was a new, empty one"
     else:
-        result = measure(args.data, args.cache, args.entities, args.seed)
+        result = measure(args.data, args.cache, args.entities, args.seed, args.workers)
         result["ranker"] = f"read from `{args.cache}` when it held it"
     args.out.write_text(report(result, (started, load_average())), encoding="utf-8")
     print(args.out.read_text(encoding="utf-8"))

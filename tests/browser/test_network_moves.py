@@ -93,28 +93,67 @@ const b = cy.container().getBoundingClientRect(); return [r.x + b.left, r.y + b.
     wait(browser, lambda: _place(browser, node) == pytest.approx(home), what="the entity back")
 
 
-def test_zoomed_in_every_entity_is_named_once_and_then_left_alone(browser, server_url):
+# Zoomed in, whether each entity is named as it should be: those not dimmed by a highlight and
+# within half a view of what is in sight, and no other; with how many are named.
+NAMED_AS_IN_SIGHT = (
+    CY
+    + """const view = cy.extent(), mx = view.w / 2, my = view.h / 2;
+const wrong = cy.nodes().filter(n => {
+  const p = n.position();
+  const near = !n.hasClass('dim') && p.x >= view.x1 - mx && p.x <= view.x2 + mx
+    && p.y >= view.y1 - my && p.y <= view.y2 + my;
+  return near !== n.hasClass('zoomed');
+});
+return [wrong.length, cy.nodes('.zoomed').length, cy.nodes().length];"""
+)
+
+
+def _named_as_in_sight(browser) -> bool:
+    wrong, named, _ = browser.execute_script(NAMED_AS_IN_SIGHT)
+    return wrong == 0 and named > 0
+
+
+def test_zoomed_in_the_entities_in_sight_are_named_once_and_then_left_alone(browser, server_url):
     open_app(browser, server_url)
-    browser.execute_script(CY + "cy.zoom(2);")
-    wait(
-        browser,
-        lambda: browser.execute_script(
-            CY + "return cy.nodes('.zoomed').length === cy.nodes().length;"
-        ),
-        what="every entity named",
+    node = browser.execute_script(CY + "return cy.nodes().max(n => n.degree()).ele.id();")
+    # Close on the most linked entity: some entities are far out of sight, the rest named.
+    browser.execute_script(
+        CY + "cy.zoom({level: 4, position: cy.$id(arguments[0]).position()});", node
     )
+    wait(browser, lambda: _named_as_in_sight(browser), what="the entities in sight named")
+    _, named, every = browser.execute_script(NAMED_AS_IN_SIGHT)
+    assert named < every, "entities far out of sight are named too"
     # Nothing restyles the network again while it stays as it is.
     browser.execute_script(
         CY + "window.__restyled = 0; cy.on('class style', () => { window.__restyled += 1; });"
     )
     time.sleep(0.6)
     assert browser.execute_script("return window.__restyled;") == 0
+    # Panned elsewhere, what comes into sight is named.
+    before = browser.execute_script(CY + "return cy.nodes('.zoomed').map(n => n.id());")
+    browser.execute_script(CY + "cy.panBy({x: cy.width() * 3, y: cy.height() * 2});")
+    wait(browser, lambda: _named_as_in_sight(browser), what="the entities now in sight named")
+    after = browser.execute_script(CY + "return cy.nodes('.zoomed').map(n => n.id());")
+    assert set(after) != set(before)
     browser.execute_script(CY + "cy.zoom(0.5);")
     wait(
         browser,
         lambda: browser.execute_script(CY + "return cy.nodes('.zoomed').length === 0;"),
         what="the names of the least central gone",
     )
+
+
+def test_zoomed_in_a_highlight_names_only_what_it_marks(browser, server_url):
+    open_app(browser, server_url, "?sel=ismc")
+    wait(browser, lambda: browser.execute_script(CY + "return cy.nodes('.dim').length > 0;"))
+    browser.execute_script(CY + "cy.zoom({level: 2, position: cy.$id('ismc').position()});")
+    wait(browser, lambda: browser.execute_script(NAMED_AS_IN_SIGHT)[0] == 0, what="the names")
+    assert browser.execute_script(CY + "return cy.nodes('.dim.zoomed').length;") == 0
+    assert browser.execute_script(CY + "return cy.nodes('.zoomed').length;") > 0
+    # The highlight gone, the entities it dimmed are named in sight.
+    _go(browser, "?")
+    wait(browser, lambda: browser.execute_script(CY + "return cy.nodes('.dim').length;") == 0)
+    wait(browser, lambda: _named_as_in_sight(browser), what="the entities in sight named")
 
 
 def test_a_path_arrives_numbered_in_one_update_of_the_elements(browser, server_url):
