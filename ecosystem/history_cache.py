@@ -22,12 +22,12 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from ecosystem.analysis.ranker.history import ACTOR_TYPES, VENUE_TYPES, History
+from ecosystem.analysis.ranker.history import ACTOR_TYPES, UNDATED, VENUE_TYPES, History
 from ecosystem.analysis.synergy.index import HistoryFactory
 from ecosystem.cachefiles import cache_key, cache_path, npz, read_cache_file, size_limit, write_file
 
 # Bump when the history's parts or how they are stored change.
-HISTORY_FORMAT = 1
+HISTORY_FORMAT = 2
 KIND = "synergy-history"
 TEXTS = (
     "actors",
@@ -46,6 +46,7 @@ NUMBERS = {
     "amount": np.float64,
 }
 PAIRS = ("venue_context", "actor_context")
+ENDS = "venue_end"  # one day per venue
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ def synergy_history(
 def write_history(path: Path, key: str, history: History) -> bool:
     """Store ``history`` under ``key`` as :func:`read_history` reads it back."""
     arrays: dict[str, Any] = {name: np.array(getattr(history, name), dtype=str) for name in TEXTS}
-    arrays |= {name: getattr(history, name) for name in (*NUMBERS, *PAIRS)}
+    arrays |= {name: getattr(history, name) for name in (*NUMBERS, *PAIRS, ENDS)}
     arrays["meta"] = np.array(json.dumps({"key": key, "format": HISTORY_FORMAT}))
     return write_file(path, lambda handle: np.savez(handle, **arrays))
 
@@ -89,7 +90,8 @@ def size_bound(view: nx.Graph) -> int:
     is refused before it is read. Texts are stored at the width of the longest of their kind,
     and a direct relation's venue is named after both its ends: every text is bounded by twice
     the longest id, type or country, and there are at most seven per entity and four per link;
-    participations and contexts take at most a hundred bytes per entity and per link."""
+    participations, contexts and the venues' ends take at most a hundred bytes per entity and
+    per link."""
     longest = max(
         (
             max(len(str(node)), len(str(data.get("type", ""))), len(str(data.get("country", ""))))
@@ -116,7 +118,7 @@ def read_history(path: Path, key: str, view: nx.Graph) -> History | None:
                 log.warning("ignoring synergy history %s: it was made for other data", path)
                 return None
             texts = {name: stored[name] for name in TEXTS}
-            numbers = {name: stored[name] for name in (*NUMBERS, *PAIRS)}
+            numbers = {name: stored[name] for name in (*NUMBERS, *PAIRS, ENDS)}
     except Exception as error:  # a damaged file of any kind: work it out again
         log.warning("ignoring unreadable synergy history %s: %s", path, error)
         return None
@@ -141,6 +143,9 @@ def _history(
         for name in PAIRS
     ):
         return None
+    ends = numbers[ENDS]
+    if ends.dtype != np.int64 or ends.ndim != 1 or (ends.size and int(ends.min()) < UNDATED):
+        return None
     told = {name: tuple(array.tolist()) for name, array in texts.items()}
     actors, venues, contexts = told["actors"], told["venues"], told["contexts"]
     if not (
@@ -148,6 +153,7 @@ def _history(
         and len(venues) == len(told["venue_kind"])
         and len(contexts) == len(told["context_type"])
         and len({numbers[name].size for name in NUMBERS}) == 1
+        and ends.size == len(venues)
     ):
         return None
     if not (
@@ -196,6 +202,7 @@ def _history(
         told["context_type"],
         numbers["venue_context"],
         numbers["actor_context"],
+        ends,
     )
 
 

@@ -153,6 +153,19 @@ def _part_missing(arrays):
     del arrays["coordinator"]
 
 
+def _ends_not_aligned(arrays):
+    arrays["venue_end"] = arrays["venue_end"][1:]
+
+
+def _ends_as_fractions(arrays):
+    arrays["venue_end"] = arrays["venue_end"].astype(np.float64)
+
+
+def _end_before_any_day(arrays):
+    arrays["venue_end"] = arrays["venue_end"].copy()
+    arrays["venue_end"][0] = -7
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -167,6 +180,9 @@ def _part_missing(arrays):
         _columns_not_aligned,
         _other_data,
         _part_missing,
+        _ends_not_aligned,
+        _ends_as_fractions,
+        _end_before_any_day,
     ],
 )
 def test_a_damaged_history_is_worked_out_again_and_stored_anew(

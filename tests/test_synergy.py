@@ -3,6 +3,7 @@ method named, and --as-of leaving later data out (the ranker's training too)."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import networkx as nx
@@ -16,6 +17,7 @@ from ecosystem.analysis.synergy import (
     prepare,
     synergy_candidates,
     synergy_pairs,
+    venue_ends,
     view_until,
 )
 from ecosystem.graph import simple_view
@@ -240,6 +242,26 @@ def test_a_network_with_history_is_ranked_by_the_learned_ranker(busy):
     assert scores == sorted(scores, reverse=True)
     for candidate in result["candidates"]:
         assert 1 <= len(candidate["reasons"]) <= 3
+
+
+def test_the_history_tells_each_venue_its_end_and_what_is_still_open(view):
+    history = history_from_view(view)
+    ends = dict(zip(history.venues, history.venue_end.tolist(), strict=True))
+    assert ends["pr1"] == R.day_of("2021-12-31")  # its latest end
+    assert ends["pr2"] == R.UNDATED  # one of its relations has no end
+    assert ends["pr3"] == R.day_of("2024-12-31")
+    assert ends["ev"] == R.day_of("2018-05-01")
+    assert all(ends[v] == R.UNDATED for v in history.venues if v.startswith("relation:"))
+    real = [v for v, k in zip(history.venues, history.venue_kind, strict=True) if k != "relation"]
+    assert {v: ends[v] for v in real} == venue_ends(view, real)
+    prepared = prepare(view, as_of="2022-06-30")
+    is_open = dict(zip(prepared.history.venues, prepared.open_venue.tolist(), strict=True))
+    # pr1 and ev had ended; pr2 has no end; pr3's relations start later, so none tells its end.
+    assert [v for v in real if is_open[v]] == ["pr2", "pr3"]
+    # A history told no ends: they are worked out from the network, to the same answer.
+    told_none = dataclasses.replace(prepared.history, venue_end=np.zeros(0, np.int64))
+    again = prepare(view, as_of="2022-06-30", history_of=lambda _view, _day: told_none)
+    assert again.open_venue.tolist() == prepared.open_venue.tolist()
 
 
 def test_the_history_tells_each_participation_its_first_day_role_and_amount():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -79,6 +79,9 @@ class History:
     context_type: tuple[str, ...] = ()
     venue_context: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int64))
     actor_context: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int64))
+    # Per venue, the day it ends (the latest end of its relations; UNDATED when one has none),
+    # or no day at all (an empty array) when the history was not told them.
+    venue_end: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     def until(self, day: int) -> History:
         """What was known on ``day``: participations dated on or before it, and undated ones."""
@@ -98,6 +101,7 @@ class History:
             self.context_type,
             self.venue_context,
             self.actor_context,
+            self.venue_end,
         )
 
     @property
@@ -113,11 +117,13 @@ def build_history(
     *,
     venue_contexts: Iterable[tuple[str, str, str]] = (),
     actor_contexts: Iterable[tuple[str, str, str]] = (),
+    venue_ends: Mapping[str, int] | None = None,
 ) -> History:
     """A :class:`History` from plain rows.
 
     ``actors``: (id, type, country); ``venues``: (id, kind); ``participations``: (actor id,
-    venue id, day, coordinator, amount); contexts: (venue or actor id, label, label type).
+    venue id, day, coordinator, amount); contexts: (venue or actor id, label, label type);
+    ``venue_ends``: the day each venue ends (UNDATED for one not named), when they are known.
 
     >>> h = build_history([("a", "company", "ES"), ("b", "research", "FR")], [("p", "project")],
     ...                   [("a", "p", 737000, True, 10.0), ("b", "p", 737000, False, float("nan"))])
@@ -160,4 +166,7 @@ def build_history(
         tuple(label_type[label] for label in labels),
         venue_context,
         actor_context,
+        np.zeros(0, np.int64)
+        if venue_ends is None
+        else np.array([venue_ends.get(row[0], UNDATED) for row in venues], dtype=np.int64),
     )

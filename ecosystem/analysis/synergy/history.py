@@ -90,9 +90,15 @@ def history_from_view(view: nx.Graph) -> History:
     rows: list[tuple[str, str, int, bool, float]] = []
     venue_contexts: list[tuple[str, str, str]] = []
     actor_contexts: list[tuple[str, str, str]] = []
+    ends: dict[str, int] = {}
     for first, second, data in view.edges(data=True):
         records = data.get("relations", [])
         a, b = kinds[first], kinds[second]
+        if records and (a in VENUE_TYPES or b in VENUE_TYPES):
+            end = _end(records, parse)
+            for node, kind in ((first, a), (second, b)):
+                if kind in VENUE_TYPES:
+                    _end_with(ends, node, end)
         if a in ACTOR_TYPES and b in ACTOR_TYPES:
             pseudo = f"relation:{min(first, second)}|{max(first, second)}"
             venues.append((pseudo, "relation"))
@@ -118,7 +124,20 @@ def history_from_view(view: nx.Graph) -> History:
         rows,
         venue_contexts=venue_contexts,
         actor_contexts=actor_contexts,
+        venue_ends=ends,
     )
+
+
+def _end_with(ends: dict[str, int], venue: str, day: int) -> None:
+    """Fold the end ``day`` of one more of ``venue``'s links into ``ends``: the latest, and
+    UNDATED for good once one is undated (as :func:`venue_ends` works them out)."""
+    before = ends.get(venue)
+    if before is None:
+        ends[venue] = day
+    elif UNDATED in (before, day):
+        ends[venue] = UNDATED
+    else:
+        ends[venue] = max(before, day)
 
 
 # Horizon 2020's programme parts, as CORDIS codes them.

@@ -96,16 +96,7 @@ def prepare(
         learned_on = day
     model, why = (None, "no model given") if ranker is None else ranker(history, learned_on)
     snap = snapshot(history, day, maxima=maxima)
-    ends = venue_ends(
-        view,
-        [v for v, k in zip(history.venues, history.venue_kind, strict=True) if k != "relation"],
-    )
-    open_venue = np.array(
-        [
-            kind != "relation" and (ends.get(venue, UNDATED) == UNDATED or ends[venue] >= day)
-            for venue, kind in zip(history.venues, history.venue_kind, strict=True)
-        ]
-    )
+    open_venue = _open_venues(view, history, day)
     names = {
         str(data.get("country", "")): str(data.get("name", node))
         for node, data in view.nodes(data=True)
@@ -138,6 +129,18 @@ def prepare(
         reference=reference,
         days=days,
     )
+
+
+def _open_venues(view: nx.Graph, history: History, day: int) -> np.ndarray:
+    """Whether each venue of ``history`` is open on ``day``: a project, event or platform (not
+    a direct relation) that has not ended by then. Its end is the history's, or worked out from
+    ``view`` for a history told none."""
+    real = np.array([kind != "relation" for kind in history.venue_kind], dtype=bool)
+    ends = history.venue_end
+    if ends.size != len(history.venues):
+        found = venue_ends(view, [v for v, kept in zip(history.venues, real, strict=True) if kept])
+        ends = np.array([found.get(venue, UNDATED) for venue in history.venues], dtype=np.int64)
+    return real & ((ends == UNDATED) | (ends >= day))
 
 
 def method_of(index: SynergyIndex) -> tuple[str, str]:
