@@ -153,6 +153,11 @@ def test_programme_profile_similarity(snap):
     # a: X once; d: X and Y once each: cosine 1 / sqrt(2).
     assert feature(snap, "a", "d", "programme_similarity") == pytest.approx(1 / math.sqrt(2))
     assert feature(snap, "a", "e", "programme_similarity") == 0
+    # One column per context a venue has (X, Y), not per place only actors have (R).
+    history = snap.history
+    assert [history.contexts[c] for c in snap.profile_context.tolist()] == ["X", "Y"]
+    d = history.actors.index("d")
+    assert snap.profile[d].tolist() == pytest.approx([1 / math.sqrt(2), 1 / math.sqrt(2)])
 
 
 def test_typed_score_is_the_former_shared_place_score(snap):

@@ -46,6 +46,7 @@ class Snapshot:
     country_code: np.ndarray
     type_code: np.ndarray
     profile: np.ndarray  # actors x venue contexts, rows of unit length (programme profile)
+    profile_context: np.ndarray  # the context (index into history.contexts) of each column
     place: sp.csr_matrix  # actors x actor contexts, weighted for the typed score
     place_plain: sp.csr_matrix  # actors x actor contexts, 1 where the actor has the context
     complementary: np.ndarray  # types x types: 1.5 for complementary pairs, else 1
@@ -166,15 +167,14 @@ def _kinds(history: History, linked: sp.csr_matrix, partners: np.ndarray) -> dic
 
 
 def _contexts(history: History, incidence: sp.csr_matrix, n: int, m: int) -> dict[str, Any]:
-    """The programme profile of each actor (unit rows) and its places, plain and weighted for
-    the typed score."""
+    """The programme profile of each actor (unit rows, one column per context a venue has:
+    the places only actors have would be columns of zeros) and its places, plain and weighted
+    for the typed score."""
     contexts = len(history.contexts)
+    columns, column = np.unique(history.venue_context[:, 1], return_inverse=True)
     venue_ctx = sp.csr_matrix(
-        (
-            np.ones(len(history.venue_context)),
-            (history.venue_context[:, 0], history.venue_context[:, 1]),
-        ),
-        shape=(m, contexts),
+        (np.ones(len(history.venue_context)), (history.venue_context[:, 0], column.ravel())),
+        shape=(m, columns.size),
     )
     profile = np.asarray((incidence @ venue_ctx).todense(), dtype=np.float64)
     norms = np.linalg.norm(profile, axis=1, keepdims=True)
@@ -191,7 +191,12 @@ def _contexts(history: History, incidence: sp.csr_matrix, n: int, m: int) -> dic
         [CONTEXT_WEIGHT.get(kind_name, 0.5) for kind_name in history.context_type]
     ) / np.log(np.maximum(holders, 2))
     place = (place_plain @ sp.diags(np.sqrt(weights))).tocsr() if contexts else place_plain
-    return {"profile": profile, "place": place, "place_plain": place_plain}
+    return {
+        "profile": profile,
+        "profile_context": columns.astype(np.int64),
+        "place": place,
+        "place_plain": place_plain,
+    }
 
 
 def _activity(past: History, day: int, n: int, incidence: sp.csr_matrix) -> dict[str, np.ndarray]:

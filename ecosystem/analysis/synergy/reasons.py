@@ -335,9 +335,10 @@ def _label(view: nx.Graph, label: str) -> str:
 
 
 def _programmes(index: SynergyIndex, actor: int) -> list[int]:
+    """The contexts of the venues ``actor`` took part in, the most frequent first."""
     weights = index.snap.profile[actor]
     found = np.flatnonzero(weights > 0)
-    return found[np.argsort(-weights[found], kind="stable")].tolist()
+    return index.snap.profile_context[found[np.argsort(-weights[found], kind="stable")]].tolist()
 
 
 def _bridge(snap: Snapshot, mine: set[int], theirs: set[int]) -> tuple[int, int] | None:
