@@ -293,6 +293,53 @@ def test_tree_model_sends_missing_values_where_the_classifier_does():
     )
 
 
+def test_one_actors_candidates_get_the_classifier_log_odds_with_its_splits_taken_once():
+    history = synthetic()
+    cut = date(2018, 12, 31).toordinal()
+    snap = R.snapshot(history, cut)
+    data = R.training_set(snap, R.new_pairs(history, cut, cut + YEAR), seeds=60)
+    classifier = R.fit_classifier(data, R.RankerSettings(max_iter=20, max_leaf_nodes=8))
+    model = R.tree_model(classifier)
+    # Every candidate of one actor: its own figures are the same in each row.
+    u = int(np.flatnonzero(snap.known)[0])
+    rows = R.row_features(snap, [u])[0, R.candidate_mask(snap, [u])[0]].astype(np.float64)
+    own = [R.COLUMN[name] for name in ("partners_u", "venues_u", "type_u", "recency_u")]
+    assert (rows[:, own] == rows[0, own]).all()
+    walk = model._walk
+    used = np.unique(model.feature[~model.leaf])
+    assert set(own) & set(used.tolist()), "the trees split on the actor's own figures"
+    _, _, depths = walk.settled(walk.codes(rows))
+    assert depths.sum() < walk.depth.sum()  # those splits are not walked row by row
+    np.testing.assert_allclose(model.decision(rows), classifier.decision_function(rows), rtol=1e-9)
+
+
+def test_a_feature_split_at_more_thresholds_than_a_byte_counts_is_walked_exactly():
+    # One tree: a comb of 300 splits on feature 0 at 0.5, 1.5, ...; leaf i holds i.
+    splits = 300
+    inner = np.arange(splits)
+    leaf_of = splits + np.arange(splits + 1)  # leaves after the inner nodes
+    left = np.concatenate([leaf_of[:splits], np.zeros(splits + 1, dtype=np.int64)])
+    right = np.concatenate([inner[1:], [leaf_of[splits]], np.zeros(splits + 1, dtype=np.int64)])
+    size = 2 * splits + 1
+    model = R.TreeModel(
+        baseline=0.0,
+        roots=np.array([0]),
+        feature=np.zeros(size, dtype=np.int64),
+        threshold=np.concatenate([inner + 0.5, np.zeros(splits + 1)]),
+        missing_left=np.zeros(size, dtype=bool),
+        left=left,
+        right=right,
+        leaf=np.arange(size) >= splits,
+        value=np.concatenate([np.zeros(splits), np.arange(splits + 1, dtype=np.float64)]),
+        importance=np.ones(len(R.FEATURES)) / len(R.FEATURES),
+    )
+    assert model._walk.code.dtype == np.uint16
+    x = np.zeros((7, len(R.FEATURES)))
+    x[:, 0] = [-3.0, 0.0, 0.5, 0.7, 254.9, 299.5, 1000.0]
+    # x <= i + 0.5 goes left at split i: the first split a value is not above.
+    assert model.decision(x).tolist() == [0.0, 0.0, 0.0, 1.0, 255.0, 299.0, 300.0]
+
+
 def test_damaged_tree_arrays_are_refused():
     history = synthetic()
     cut = date(2018, 12, 31).toordinal()

@@ -162,36 +162,97 @@ class RankerSettings:
 @dataclass(frozen=True)
 class _Walk:
     """A :class:`TreeModel`'s nodes as :meth:`TreeModel.decision` walks them: each leaf its own
-    two children (reading feature 0 against an infinite threshold), and each tree's depth."""
+    two children (reading feature 0 against an infinite threshold), and each tree's depth.
+
+    For rows with no missing value the walk compares small integer *codes* instead of the
+    values: a value's code is how many of the thresholds its feature is split at lie below it
+    (``tables``), so ``x <= threshold`` exactly when ``code(x) <= code(threshold)``, and the
+    codes of a block of rows take an eighth of the memory its values do."""
 
     feature: np.ndarray
     threshold: np.ndarray
     missing_right: np.ndarray
     children: np.ndarray  # node i's left child at 2i, its right child at 2i + 1
     depth: np.ndarray  # per tree: the most steps from its root to a leaf
+    roots: np.ndarray
+    tables: tuple[np.ndarray, ...]  # per feature: the thresholds it is split at, ascending
+    code: np.ndarray  # per node: its threshold's code (a leaf: above every code)
 
     @classmethod
     def of(cls, model: TreeModel) -> _Walk:
         nodes = np.arange(model.feature.size, dtype=np.intp)
         left = np.where(model.leaf, nodes, model.left).astype(np.intp)
         right = np.where(model.leaf, nodes, model.right).astype(np.intp)
-        depth = []
-        for root in model.roots.tolist():
-            level, steps = [root], 0
-            while True:
-                inner = [n for n in level if not model.leaf[n]]
-                if not inner:
-                    break
-                level = [child for n in inner for child in (int(left[n]), int(right[n]))]
-                steps += 1
-            depth.append(steps)
+        children = np.stack([left, right], axis=1).ravel()
+        feature = np.where(model.leaf, 0, model.feature).astype(np.intp)
+        inner = ~model.leaf
+        tables = tuple(
+            np.unique(model.threshold[inner & (model.feature == f)])
+            for f in range(model.importance.size)
+        )
+        widest = max((table.size for table in tables), default=0)
+        kind = np.uint8 if widest < np.iinfo(np.uint8).max else np.uint16
+        code = np.full(nodes.size, np.iinfo(kind).max, dtype=kind)
+        for f, table in enumerate(tables):
+            at = np.flatnonzero(inner & (model.feature == f))
+            code[at] = np.searchsorted(table, model.threshold[at])
+        roots = model.roots.astype(np.intp)
         return cls(
-            feature=np.where(model.leaf, 0, model.feature).astype(np.intp),
+            feature=feature,
             threshold=np.where(model.leaf, np.inf, model.threshold),
             missing_right=~model.missing_left | model.leaf,
-            children=np.stack([left, right], axis=1).ravel(),
-            depth=np.array(depth, dtype=np.int64),
+            children=children,
+            depth=_depths(children, roots, model.leaf),
+            roots=roots,
+            tables=tables,
+            code=code,
         )
+
+    def codes(self, x: np.ndarray) -> np.ndarray:
+        """The codes of the values ``x`` (no missing value among them), as :attr:`code` reads."""
+        out = np.empty(x.shape, dtype=self.code.dtype)
+        for f in range(x.shape[1]):
+            table = self.tables[f] if f < len(self.tables) else np.zeros(0)
+            out[:, f] = np.searchsorted(table, x[:, f], side="left")
+        return out
+
+    def settled(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The roots, children and depths of the trees with every split on a feature that has
+        the same code in all ``codes`` rows (an actor's own figures, in a list of its
+        candidates) taken once for all of them: the walk skips those nodes."""
+        first = codes[0]
+        constant = (codes == first).all(axis=0)
+        nodes = np.arange(self.feature.size, dtype=np.intp)
+        leaf = self.children[2 * nodes] == nodes
+        fixed = ~leaf & constant[self.feature]
+        if not fixed.any():
+            return self.roots, self.children, self.depth
+        go_right = first[self.feature] > self.code
+        skip = np.where(fixed, self.children[2 * nodes + go_right], nodes)
+        while True:  # follow chains of settled splits, doubling the steps each round
+            further = skip[skip]
+            if np.array_equal(further, skip):
+                break
+            skip = further
+        children = skip[self.children]
+        roots = skip[self.roots]
+        return roots, children, _depths(children, roots, leaf)
+
+
+def _depths(children: np.ndarray, roots: np.ndarray, leaf: np.ndarray) -> np.ndarray:
+    """Per tree (its root in ``roots``): the most steps from the root to a leaf, following
+    ``children`` (node i's two at 2i and 2i + 1)."""
+    depth = np.zeros(roots.size, dtype=np.int64)
+    tree = np.arange(roots.size)
+    level = roots
+    while True:
+        inner = ~leaf[level]
+        if not inner.any():
+            return depth
+        level, tree = level[inner], tree[inner]
+        depth[np.unique(tree)] += 1
+        level = np.stack([children[2 * level], children[2 * level + 1]], axis=1).ravel()
+        tree = np.repeat(tree, 2)
 
 
 @dataclass(frozen=True)
@@ -221,23 +282,36 @@ class TreeModel:
         Every row walks each tree down as many levels as the tree is deep, one gather per step
         (:attr:`_walk`): a leaf is its own two children, so a row that reached one stays there,
         and no row is ever dropped from the walk (dropping them cost more than the steps it
-        saved). Values are read from ``x`` flat, a node's two children side by side.
+        saved). Rows with no missing value are walked on their codes (:meth:`_Walk.codes`),
+        with the splits on features alike in every row taken once (:meth:`_Walk.settled`);
+        the others on their values, a node's two children side by side.
         """
         x = np.ascontiguousarray(x, dtype=np.float64)
         rows, width = x.shape
-        flat = x.ravel()
         total = np.full(rows, self.baseline)
+        if rows == 0:
+            return total
         walk = self._walk
-        has_missing = bool(np.isnan(flat).any())
         starts = np.arange(rows, dtype=np.intp) * width
-        for root, depth in zip(self.roots.tolist(), walk.depth.tolist(), strict=True):
+        if np.isnan(x).any():
+            flat = x.ravel()
+            for root, depth in zip(walk.roots.tolist(), walk.depth.tolist(), strict=True):
+                node = np.full(rows, root, dtype=np.intp)
+                for _ in range(depth):
+                    values = flat.take(starts + walk.feature.take(node))
+                    go_right = ~(values <= walk.threshold.take(node))
+                    go_right &= ~np.isnan(values) | walk.missing_right.take(node)
+                    node = walk.children.take(2 * node + go_right)
+                total += self.value.take(node)
+            return total
+        codes = walk.codes(x)
+        roots, children, depths = walk.settled(codes)
+        flat = codes.ravel()
+        for root, depth in zip(roots.tolist(), depths.tolist(), strict=True):
             node = np.full(rows, root, dtype=np.intp)
             for _ in range(depth):
-                values = flat.take(starts + walk.feature.take(node))
-                go_right = ~(values <= walk.threshold.take(node))  # a missing value: right
-                if has_missing:
-                    go_right &= ~np.isnan(values) | walk.missing_right.take(node)
-                node = walk.children.take(2 * node + go_right)
+                go_right = flat.take(starts + walk.feature.take(node)) > walk.code.take(node)
+                node = children.take(2 * node + go_right)
             total += self.value.take(node)
         return total
 
