@@ -112,6 +112,11 @@ def test_attribute_features(snap):
     assert feature(snap, "a", "d", "country_share_uv") == pytest.approx(0.5)
     assert feature(snap, "a", "d", "kind_share_uv") == 0  # no French company among them
     assert feature(snap, "d", "b", "kind_share_uv") == 0
+    assert feature(snap, "a", "c", "kind_share_uv") == pytest.approx(0.5)  # c, a French lab
+    assert feature(snap, "c", "b", "kind_share_uv") == pytest.approx(2 / 3)  # a and b of a, b, d
+    # One share per kind some actor has: Spanish and French companies, French research, German
+    # public bodies; not every type times every country.
+    assert snap.kind_share.shape == (6, 4)
     assert feature(snap, "b", "c", "type_share_uv") == pytest.approx(0.5)
     assert feature(snap, "a", "d", "coordinator_u") == 1
     assert feature(snap, "c", "d", "coordinator_u") == 0

@@ -39,7 +39,7 @@ class Snapshot:
     known: np.ndarray  # bool: the actor took part in something by ``day``
     aa_weight: np.ndarray  # 1 / log(partners), 0 below two partners
     ra_weight: np.ndarray  # 1 / partners
-    kind: np.ndarray  # actor -> (type, country) group index
+    kind: np.ndarray  # actor -> its (type, country) group, numbered among the groups actors have
     kind_share: np.ndarray  # actors x groups: share of the actor's partners in each group
     country_share: np.ndarray  # actors x countries
     type_share: np.ndarray  # actors x types
@@ -147,12 +147,15 @@ def _kinds(history: History, linked: sp.csr_matrix, partners: np.ndarray) -> dic
     type_number = {kind_name: number for number, kind_name in enumerate(types)}
     country_code = np.array([country_number[c] for c in history.actor_country], dtype=np.int64)
     type_code = np.array([type_number[t] for t in history.actor_type], dtype=np.int64)
-    kind = type_code * len(countries) + country_code
+    # A kind is a (type, country) pair some actor has: numbered among those, not among every
+    # pair (on H2020, a few hundred of the 1,190 types times countries).
+    groups, kind = np.unique(type_code * len(countries) + country_code, return_inverse=True)
+    kind = kind.ravel().astype(np.int64)
     # Each partner counts 1 / (the actor's partners) towards the share of its group.
     weighted = sp.diags(np.where(partners > 0, 1.0 / np.maximum(partners, 1), 0.0)) @ linked
     return {
         "kind": kind,
-        "kind_share": _group_share(weighted, kind, len(types) * len(countries)),
+        "kind_share": _group_share(weighted, kind, groups.size),
         "country_share": _group_share(weighted, country_code, len(countries)),
         "type_share": _group_share(weighted, type_code, len(types)),
         "country_code": country_code,
