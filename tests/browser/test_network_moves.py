@@ -129,9 +129,15 @@ def test_zoomed_in_the_entities_in_sight_are_named_once_and_then_left_alone(brow
     )
     time.sleep(0.6)
     assert browser.execute_script("return window.__restyled;") == 0
-    # Panned elsewhere, what comes into sight is named.
+    # Panned to the entity farthest from it, what comes into sight is named.
     before = browser.execute_script(CY + "return cy.nodes('.zoomed').map(n => n.id());")
-    browser.execute_script(CY + "cy.panBy({x: cy.width() * 3, y: cy.height() * 2});")
+    browser.execute_script(
+        CY
+        + """const at = cy.$id(arguments[0]).position();
+const far = cy.nodes().max(n => Math.hypot(n.position('x') - at.x, n.position('y') - at.y));
+cy.center(far.ele);""",
+        node,
+    )
     wait(browser, lambda: _named_as_in_sight(browser), what="the entities now in sight named")
     after = browser.execute_script(CY + "return cy.nodes('.zoomed').map(n => n.id());")
     assert set(after) != set(before)
