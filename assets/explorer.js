@@ -207,12 +207,43 @@
     instance.animate(viewport, { duration: duration, easing: "ease-in-out-cubic" });
   }
 
-  // Past ZOOMED_IN every entity in sight is named, and those within half a view of it (a pan
-  // shows them named); in the whole view only the most central are. Only those near the view,
-  // and not those a highlight dims (they show no name): naming every entity of a large network
-  // restyles and measures hundreds of labels at each camera move that zooms in (0.7 s for the
-  // 666 entities of H2020's overview, most of them off screen or dimmed).
+  // Past ZOOMED_IN the entities in sight are named, and those within half a view of it (a pan
+  // shows them named), as many as have room: the most central first, each only where its name
+  // would not cover one already shown (a label grows with the zoom as the network does, so
+  // what covers what does not change as one zooms). In the whole view only the most central are
+  // named. Only those near the view, and not those a highlight dims (they show no name): naming
+  // every entity of a large network restyles and measures hundreds of labels at each camera
+  // move that zooms in (0.7 s for the 666 entities of H2020's overview, most of them off
+  // screen or dimmed).
   var ZOOMED_IN = 1.1;
+  var SHOWN = ["labelled", "named", "focus", "numbered"];  // named whatever the zoom
+  var measuring = null;
+  // Where a node's name would be drawn, in the network's coordinates: under it, as wide as the
+  // text in its font (at most its label's width, on more lines where labels wrap), with room
+  // for the outline around the letters.
+  function labelBox(node, text) {
+    measuring = measuring || document.createElement("canvas").getContext("2d");
+    var size = node.pstyle("font-size").pfValue;
+    measuring.font = node.pstyle("font-weight").strValue + " " + size + "px " +
+      node.pstyle("font-family").strValue;
+    var width = measuring.measureText(text).width;
+    var widest = node.pstyle("text-max-width").pfValue;
+    var lines = 1;
+    if (width > widest) {
+      if (node.pstyle("text-wrap").strValue === "wrap") { lines = Math.ceil(1.15 * width / widest); }
+      width = widest;
+    }
+    var pad = node.pstyle("text-outline-width").pfValue + 2;
+    var at = node.position();
+    var top = at.y + node.height() / 2 + node.pstyle("text-margin-y").pfValue;
+    return { x1: at.x - width / 2 - pad, x2: at.x + width / 2 + pad, y1: top - pad,
+      y2: top + lines * size * 1.25 + pad };
+  }
+  function covers(box, boxes) {
+    return boxes.some(function (other) {
+      return box.x1 < other.x2 && other.x1 < box.x2 && box.y1 < other.y2 && other.y1 < box.y2;
+    });
+  }
   var watchedCy = null;
   setInterval(function () {
     var instance = cy();
@@ -224,14 +255,32 @@
         unnamed = instance.nodes(".zoomed");
       } else {
         var view = instance.extent(), marginX = view.w / 2, marginY = view.h / 2;
+        var presenting = document.querySelector(".app.presenter") !== null;
+        var taken = [], near = [];
         instance.nodes().forEach(function (node) {
           var at = node.position();
-          // A dimmed entity shows no name (a highlight is drawn): it needs none.
-          var near = !node.hasClass("dim") &&
-            at.x >= view.x1 - marginX && at.x <= view.x2 + marginX &&
-            at.y >= view.y1 - marginY && at.y <= view.y2 + marginY;
+          // A dimmed entity shows no name (a highlight is drawn): it needs none. The names
+          // shown anyway take their room wherever they are (a few dozen).
+          if (node.hasClass("dim")) {
+            if (node.hasClass("zoomed")) { unnamed.push(node); }
+          } else if (SHOWN.some(function (name) { return node.hasClass(name); })) {
+            taken.push(labelBox(node, node.pstyle("label").strValue));
+          } else if (at.x < view.x1 - marginX || at.x > view.x2 + marginX ||
+            at.y < view.y1 - marginY || at.y > view.y2 + marginY) {
+            if (node.hasClass("zoomed")) { unnamed.push(node); }
+          } else {
+            near.push(node);
+          }
+        });
+        near.sort(function (a, b) {
+          return b.data("size") - a.data("size") || (a.id() < b.id() ? -1 : 1);
+        });
+        near.forEach(function (node) {
+          var box = labelBox(node, String(node.data(presenting ? "title" : "label") || ""));
+          var room = !covers(box, taken);
+          if (room) { taken.push(box); }
           // Only the nodes whose mark changes: touching the others restyles none but costs.
-          if (near !== node.hasClass("zoomed")) { (near ? named : unnamed).push(node); }
+          if (room !== node.hasClass("zoomed")) { (room ? named : unnamed).push(node); }
         });
       }
       if (!named.length && !unnamed.length) { return; }
