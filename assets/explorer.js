@@ -207,16 +207,19 @@
     instance.animate(viewport, { duration: duration, easing: "ease-in-out-cubic" });
   }
 
-  // Past ZOOMED_IN the entities in sight are named, and those within half a view of it (a pan
-  // shows them named), as many as have room: the most central first, each only where its name
-  // would not cover one already shown (a label grows with the zoom as the network does, so
-  // what covers what does not change as one zooms). In the whole view only the most central are
-  // named. Only those near the view, and not those a highlight dims (they show no name): naming
-  // every entity of a large network restyles and measures hundreds of labels at each camera
-  // move that zooms in (0.7 s for the 666 entities of H2020's overview, most of them off
-  // screen or dimmed).
+  // Names are shown only where they have room, the most central first: each only if it would
+  // cover no name already shown (a label grows with the zoom as the network does, so what
+  // covers what does not change as one zooms; a name too small to be drawn takes no room). In
+  // the whole view the most central entities are named ("labelled" by the server), and one is
+  // marked "crowded" (no name) where it would cover a more central one's. Past ZOOMED_IN the
+  // entities in sight are named too ("zoomed"), and those within half a view of it (a pan
+  // shows them named); the whole view's names are marked "zoomed" then as well, which gives
+  // them the usual type instead of a large network overview's large one. Never those a
+  // highlight dims (they show no name), nor further out: naming every entity of a large
+  // network restyles and measures hundreds of labels at each camera move that zooms in (0.7 s
+  // for the 666 entities of H2020's overview, most of them off screen or dimmed).
   var ZOOMED_IN = 1.1;
-  var SHOWN = ["labelled", "named", "focus", "numbered"];  // named whatever the zoom
+  var SHOWN = ["named", "focus", "numbered"];  // a highlight's names, shown whatever the room
   var measuring = null;
   // Where a node's name would be drawn, in the network's coordinates: under it, as wide as the
   // text in its font (at most its label's width, on more lines where labels wrap), with room
@@ -229,10 +232,24 @@
     var width = measuring.measureText(text).width;
     var widest = node.pstyle("text-max-width").pfValue;
     var lines = 1;
-    if (width > widest) {
-      if (node.pstyle("text-wrap").strValue === "wrap") { lines = Math.ceil(1.15 * width / widest); }
-      width = widest;
+    if (width > widest && node.pstyle("text-wrap").strValue === "wrap") {
+      // Wrapped at spaces, as many words to a line as fit (with a little to spare: the page's
+      // own measure of a line may be a few pixels wider than the drawing's).
+      var line = "";
+      width = 0;
+      text.split(" ").forEach(function (word) {
+        var longer = line ? line + " " + word : word;
+        if (line && measuring.measureText(longer).width > 0.92 * widest) {
+          lines += 1;
+          width = Math.max(width, measuring.measureText(line).width);
+          line = word;
+        } else {
+          line = longer;
+        }
+      });
+      width = Math.min(widest, Math.max(width, measuring.measureText(line).width));
     }
+    width = Math.min(width, widest);
     var pad = node.pstyle("text-outline-width").pfValue + 2;
     var at = node.position();
     var top = at.y + node.height() / 2 + node.pstyle("text-margin-y").pfValue;
@@ -250,43 +267,60 @@
     if (!instance || instance === watchedCy) { return; }
     watchedCy = instance;
     var mark = function () {
-      var named = [], unnamed = [];
-      if (instance.zoom() < ZOOMED_IN) {
-        unnamed = instance.nodes(".zoomed");
-      } else {
-        var view = instance.extent(), marginX = view.w / 2, marginY = view.h / 2;
-        var presenting = document.querySelector(".app.presenter") !== null;
-        var taken = [], near = [];
-        instance.nodes().forEach(function (node) {
-          var at = node.position();
-          // A dimmed entity shows no name (a highlight is drawn): it needs none. The names
-          // shown anyway take their room wherever they are (a few dozen).
-          if (node.hasClass("dim")) {
-            if (node.hasClass("zoomed")) { unnamed.push(node); }
-          } else if (SHOWN.some(function (name) { return node.hasClass(name); })) {
-            taken.push(labelBox(node, node.pstyle("label").strValue));
-          } else if (at.x < view.x1 - marginX || at.x > view.x2 + marginX ||
-            at.y < view.y1 - marginY || at.y > view.y2 + marginY) {
-            if (node.hasClass("zoomed")) { unnamed.push(node); }
-          } else {
-            near.push(node);
-          }
-        });
-        near.sort(function (a, b) {
-          return b.data("size") - a.data("size") || (a.id() < b.id() ? -1 : 1);
-        });
-        near.forEach(function (node) {
+      var zoom = instance.zoom(), close = zoom >= ZOOMED_IN;
+      var view = instance.extent(), marginX = view.w / 2, marginY = view.h / 2;
+      var presenting = document.querySelector(".app.presenter") !== null;
+      var change = { zoomed: [[], []], crowded: [[], []] };  // [to add, to remove] per class
+      var want = function (node, name, on) {
+        if (on !== node.hasClass(name)) { change[name][on ? 0 : 1].push(node); }
+      };
+      var taken = [], candidates = [];
+      instance.nodes().forEach(function (node) {
+        var shown = SHOWN.some(function (name) { return node.hasClass(name); });
+        if (node.hasClass("dim") || shown) {
+          if (shown) { taken.push(labelBox(node, node.pstyle("label").strValue)); }
+          want(node, "zoomed", false);
+          want(node, "crowded", false);
+          return;
+        }
+        var at = node.position();
+        var near = at.x >= view.x1 - marginX && at.x <= view.x2 + marginX &&
+          at.y >= view.y1 - marginY && at.y <= view.y2 + marginY;
+        if (node.hasClass("labelled") || (close && near)) {
+          candidates.push(node);
+        } else {
+          want(node, "zoomed", false);
+          want(node, "crowded", false);
+        }
+      });
+      candidates.sort(function (a, b) {
+        return b.data("size") - a.data("size") || (a.id() < b.id() ? -1 : 1);
+      });
+      candidates.forEach(function (node) {
+        var drawn = node.pstyle("font-size").pfValue * zoom >=
+          node.pstyle("min-zoomed-font-size").pfValue;
+        var room = true;
+        if (drawn) {
           var box = labelBox(node, String(node.data(presenting ? "title" : "label") || ""));
-          var room = !covers(box, taken);
+          room = !covers(box, taken);
           if (room) { taken.push(box); }
-          // Only the nodes whose mark changes: touching the others restyles none but costs.
-          if (room !== node.hasClass("zoomed")) { (room ? named : unnamed).push(node); }
-        });
-      }
-      if (!named.length && !unnamed.length) { return; }
+        }
+        if (node.hasClass("labelled")) {
+          want(node, "zoomed", close);
+          want(node, "crowded", !room);
+        } else {
+          want(node, "zoomed", room);
+        }
+      });
+      if (!change.zoomed[0].length && !change.zoomed[1].length && !change.crowded[0].length &&
+        !change.crowded[1].length) { return; }
+      // A class changed brings one more pass (the "class" event below), which measures the
+      // whole view's names again in the type "zoomed" gives them.
       instance.batch(function () {
-        instance.collection(named).addClass("zoomed");
-        instance.collection(unnamed).removeClass("zoomed");
+        ["zoomed", "crowded"].forEach(function (name) {
+          instance.collection(change[name][0]).addClass(name);
+          instance.collection(change[name][1]).removeClass(name);
+        });
       });
     };
     // Once per change of the camera however many zoom and pan events it makes, before the

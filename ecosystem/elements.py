@@ -299,18 +299,29 @@ def base_stylesheet(
         },
     ]
     # The most central entities are named in the whole view, the rest once zoomed in (the page's
-    # script marks every node "zoomed" past ZOOMED_IN), so names never pile up.
+    # script marks "zoomed" the nodes in sight that have room for their name past ZOOMED_IN,
+    # and "crowded" a central one whose name would cover a more central one's), so names never
+    # pile up.
     named = "data(title)" if presenter else "data(label)"
     sheet.append({"selector": "node.labelled, node.zoomed", "style": {"label": named}})
     if overview:
         # A large network's overview is drawn far zoomed out: its named entities get type large
-        # enough to read there.
-        sheet.append(
+        # enough to read there, and the usual type once zoomed in (the page's script marks them
+        # "zoomed" too), where the large one would cover the names around them.
+        sheet += [
             {
                 "selector": "node.labelled",
                 "style": {"font-size": "mapData(size, 18, 70, 30, 54)", "text-max-width": "360px"},
-            }
-        )
+            },
+            {
+                "selector": "node.labelled.zoomed",
+                "style": {
+                    "font-size": font,
+                    "text-max-width": "260px" if presenter else "180px",
+                },
+            },
+        ]
+    sheet.append({"selector": "node.crowded", "style": {"label": ""}})
     for entity_type, (colour, shape) in TYPE_STYLE.items():
         style = {"shape": shape}
         if colour_by == "type":

@@ -94,18 +94,19 @@ const b = cy.container().getBoundingClientRect(); return [r.x + b.left, r.y + b.
 
 
 # Zoomed in, how the entities are named: how many named ones are dimmed by a highlight or lie
-# further than half a view from what is in sight (none should), how many times a name covers
-# another name shown (none should), how many are named, and of how many.
+# further than half a view from what is in sight (none should), how many times a name given
+# for being in sight covers another name shown (none should), how many are named so, and of
+# how many.
 NAMED_AS_IN_SIGHT = (
     CY
     + """const view = cy.extent(), mx = view.w / 2, my = view.h / 2;
 const reach = n => { const p = n.position(); return p.x >= view.x1 - mx && p.x <= view.x2 + mx
   && p.y >= view.y1 - my && p.y <= view.y2 + my; };
-const zoomed = cy.nodes('.zoomed');
-const astray = zoomed.filter(n => n.hasClass('dim') || !reach(n)).length;
-const always = ['labelled', 'named', 'focus', 'numbered'];
-const shown = cy.nodes().filter(n => !n.hasClass('dim')
-  && (n.hasClass('zoomed') || always.some(c => n.hasClass(c))));
+const zoomed = cy.nodes('.zoomed').not('.labelled');  // the whole view's names are marked too
+const astray = cy.nodes('.zoomed').filter(n => n.hasClass('dim') || !reach(n)
+  && !n.hasClass('labelled')).length;
+const shown = cy.nodes().filter(n => !n.hasClass('dim') && (n.hasClass('zoomed')
+  || n.hasClass('labelled') && !n.hasClass('crowded') || n.is('.named, .focus, .numbered')));
 const labelBox = n => n.boundingBox({includeNodes: false, includeEdges: false,
   includeLabels: true});
 let covering = 0;
@@ -182,6 +183,34 @@ def test_zoomed_in_on_a_hub_in_presenter_mode_no_name_covers_another(browser, se
         ".length;"
     )
     assert left > 0, "every neighbour was named: the test no longer crowds the view"
+
+
+# In the whole view: how many times one of its names drawn covers another, and how many of the
+# most central entities are left unnamed for want of room.
+WHOLE_VIEW_NAMES = (
+    CY
+    + """const labelBox = n => n.boundingBox({includeNodes: false, includeEdges: false,
+  includeLabels: true});
+const zoom = cy.zoom();
+const drawn = cy.nodes('.labelled').filter(n => !n.is('.crowded, .dim')
+  && n.pstyle('font-size').pfValue * zoom >= n.pstyle('min-zoomed-font-size').pfValue);
+let covering = 0;
+drawn.forEach(a => drawn.forEach(b => {
+  if (a.id() < b.id()) { const A = labelBox(a), B = labelBox(b);
+    if (A.x1 < B.x2 && B.x1 < A.x2 && A.y1 < B.y2 && B.y1 < A.y2) { covering += 1; } } }));
+return [covering, cy.nodes('.labelled.crowded').length];"""
+)
+
+
+def test_in_presenter_mode_the_whole_views_names_do_not_cover_one_another(browser, server_url):
+    # Presenter mode's large type: not all of the 30 most central names fit in the whole view.
+    open_app(browser, server_url, "?mode=present")
+    wait(browser, lambda: browser.execute_script(WHOLE_VIEW_NAMES)[0] == 0, what="the names")
+    assert browser.execute_script(WHOLE_VIEW_NAMES)[1] > 0, "every name fitted: not crowded"
+    # Zoomed in, the names of what is in sight fit around them.
+    browser.execute_script(CY + "cy.zoom({level: 3, position: cy.$id('ismc').position()});")
+    wait(browser, lambda: browser.execute_script(NAMED_AS_IN_SIGHT)[:2] == [0, 0], what="names")
+    assert browser.execute_script(WHOLE_VIEW_NAMES)[0] == 0
 
 
 def test_a_path_arrives_numbered_in_one_update_of_the_elements(browser, server_url):
