@@ -303,7 +303,10 @@ def base_stylesheet(
     # and "crowded" a central one whose name would cover a more central one's), so names never
     # pile up.
     named = "data(title)" if presenter else "data(label)"
-    sheet.append({"selector": "node.labelled, node.zoomed", "style": {"label": named}})
+    # A named entity is drawn above the unnamed ones, so that their shapes do not hide its name.
+    sheet.append(
+        {"selector": "node.labelled, node.zoomed", "style": {"label": named, "z-index": 5}}
+    )
     if overview:
         # A large network's overview is drawn far zoomed out: its named entities get type large
         # enough to read there, and the usual type once zoomed in (the page's script marks them

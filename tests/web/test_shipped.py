@@ -278,6 +278,18 @@ def test_a_large_highlight_keeps_the_usual_labels_and_a_small_one_names_everyone
     assert rule["style"]["label"] == "data(label)"
 
 
+@pytest.mark.parametrize("presenter", [False, True])
+def test_a_named_entity_is_drawn_above_the_unnamed_and_below_a_highlight(presenter):
+    sheet = base_stylesheet(presenter=presenter, overview=True)
+    (named,) = [r for r in sheet if r["selector"] == "node.labelled, node.zoomed"]
+    (marked,) = [r for r in sheet if r["selector"] == "node.marked"]
+    (crowded,) = [r for r in sheet if r["selector"] == "node.crowded"]
+    # Unnamed entities have Cytoscape's default z-index, 0: their shapes do not hide names.
+    assert 0 < named["style"]["z-index"] < marked["style"]["z-index"]
+    assert crowded["style"]["label"] == ""
+    assert sheet.index(crowded) > sheet.index(named)  # a crowded name stays unshown
+
+
 def test_the_apps_exports_name_each_source_by_its_title(model):
     graph = nx.read_graphml(io.BytesIO(_downloaded(model, ViewState(), "graphml")))
     titles = {title for *_, d in graph.edges(data=True) for title in d["doc_title"].split("|")}
