@@ -358,6 +358,11 @@ def test_damaged_tree_arrays_are_refused():
     short = {**arrays, "value": arrays["value"][:-1]}
     with pytest.raises(ValueError):
         R.TreeModel.from_arrays(short)
+    # A split at no number (scikit-learn never makes one) would send values nowhere defined.
+    threshold = arrays["threshold"].copy()
+    threshold[np.flatnonzero(~arrays["leaf"])[0]] = np.nan
+    with pytest.raises(ValueError):
+        R.TreeModel.from_arrays({**arrays, "threshold": threshold})
 
 
 def test_too_little_history_says_why():

@@ -191,7 +191,7 @@ class _Walk:
             for f in range(model.importance.size)
         )
         widest = max((table.size for table in tables), default=0)
-        kind = np.uint8 if widest < np.iinfo(np.uint8).max else np.uint16
+        kind = next(k for k in (np.uint8, np.uint16, np.uint32) if widest < np.iinfo(k).max)
         code = np.full(nodes.size, np.iinfo(kind).max, dtype=kind)
         for f, table in enumerate(tables):
             at = np.flatnonzero(inner & (model.feature == f))
@@ -360,6 +360,7 @@ class TreeModel:
         if (
             (model.roots < 0).any()
             or (model.roots >= max(nodes, 1)).any()
+            or np.isnan(model.threshold[inner]).any()
             or (model.feature[inner] < 0).any()
             or (model.feature[inner] >= len(FEATURES)).any()
             or (model.left[inner] <= np.flatnonzero(inner)).any()
