@@ -30,7 +30,6 @@ from ecosystem.analysis.synergy.history import (
     PROGRAMME_PARTS,
     history_from_view,
     programme_parts,
-    venue_ends,
     view_until,
 )
 from ecosystem.analysis.synergy.index import GROUPS, RankerFactory, SynergyIndex, method_of, prepare
@@ -80,6 +79,5 @@ __all__ = [
     "programme_parts",
     "synergy_candidates",
     "synergy_pairs",
-    "venue_ends",
     "view_until",
 ]

@@ -130,7 +130,7 @@ def history_from_view(view: nx.Graph) -> History:
 
 def _end_with(ends: dict[str, int], venue: str, day: int) -> None:
     """Fold the end ``day`` of one more of ``venue``'s links into ``ends``: the latest, and
-    UNDATED for good once one is undated (as :func:`venue_ends` works them out)."""
+    UNDATED for good once one is undated."""
     before = ends.get(venue)
     if before is None:
         ends[venue] = day
@@ -176,15 +176,3 @@ def programme_parts(description: str) -> list[str]:
             break
         found.append(token)
     return found
-
-
-def venue_ends(view: nx.Graph, venues: Sequence[str]) -> dict[str, int]:
-    """The latest end date of the relations of each venue (UNDATED when any has none)."""
-    ends: dict[str, int] = {}
-    parse = _date_parser()
-    for venue in venues:
-        if venue not in view:
-            continue
-        records = [r for data in view[venue].values() for r in data.get("relations", [])]
-        ends[venue] = _end(records, parse) if records else UNDATED
-    return ends

@@ -23,7 +23,7 @@ from ecosystem.analysis.ranker import (
     row_features,
     snapshot,
 )
-from ecosystem.analysis.synergy.history import history_from_view, venue_ends, view_until
+from ecosystem.analysis.synergy.history import history_from_view, view_until
 from ecosystem.analysis.synergy.shapes import SynergyQueryError
 from ecosystem.analysis.timeline import DateError, parse_when
 
@@ -133,12 +133,13 @@ def prepare(
 
 def _open_venues(view: nx.Graph, history: History, day: int) -> np.ndarray:
     """Whether each venue of ``history`` is open on ``day``: a project, event or platform (not
-    a direct relation) that has not ended by then. Its end is the history's, or worked out from
-    ``view`` for a history told none."""
+    a direct relation) that has not ended by then. Its end is the history's, or, for a history
+    told none, the one :func:`history_from_view` works out from ``view``."""
     real = np.array([kind != "relation" for kind in history.venue_kind], dtype=bool)
     ends = history.venue_end
     if ends.size != len(history.venues):
-        found = venue_ends(view, [v for v, kept in zip(history.venues, real, strict=True) if kept])
+        worked = history_from_view(view)
+        found = dict(zip(worked.venues, worked.venue_end.tolist(), strict=True))
         ends = np.array([found.get(venue, UNDATED) for venue in history.venues], dtype=np.int64)
     return real & ((ends == UNDATED) | (ends >= day))
 
