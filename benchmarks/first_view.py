@@ -38,6 +38,28 @@ const counts = document.getElementById('eco-counts');
 return cy && counts && counts.textContent.includes('Showing')
     ? [cy.nodes().length, cy.edges().length] : null;
 """
+# Installed before the page's own scripts run: the time (ms from asking for the page, the
+# navigation's start) of the first frame Cytoscape draws with entities in it and the counts
+# shown, as its ``render`` event tells it.
+FIRST_FRAME = """
+(function () {
+  function look() {
+    const box = document.getElementById('eco-graph');
+    const all = box ? [box, ...box.querySelectorAll('div')] : [];
+    const holder = all.find(el => el._cyreg && el._cyreg.cy);
+    if (!holder) { requestAnimationFrame(look); return; }
+    const cy = holder._cyreg.cy;
+    cy.on('render', function () {
+      const counts = document.getElementById('eco-counts');
+      if (window.ecoFirstFrame === undefined && cy.nodes().length > 0
+          && counts && counts.textContent.includes('Showing')) {
+        window.ecoFirstFrame = performance.now();
+      }
+    });
+  }
+  requestAnimationFrame(look);
+})();
+"""
 
 
 def _server(data_dir: Path, port: int, cache: Path) -> subprocess.Popen:
@@ -71,15 +93,18 @@ def _browser():
 
 
 def first_view(url: str) -> tuple[float, int]:
-    """Seconds from asking for the page to the network drawn, and the elements drawn."""
+    """Seconds from asking for the page to the first frame that draws the network with its
+    counts shown, and the elements drawn."""
     browser = _browser()
     try:
+        browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": FIRST_FRAME})
         started = time.perf_counter()
         browser.get(url)
         while time.perf_counter() - started < 120:
             drawn = browser.execute_script(CY)
-            if drawn and drawn[0] > 0:
-                return time.perf_counter() - started, sum(drawn)
+            frame = browser.execute_script("return window.ecoFirstFrame;")
+            if drawn and drawn[0] > 0 and frame is not None:
+                return frame / 1000, sum(drawn)
             time.sleep(0.02)
         raise RuntimeError("the first view did not appear within 120 s")
     finally:
@@ -128,8 +153,9 @@ def report(results: list[dict]) -> str:
         f"Measured on {date.today().isoformat()} with `python -m benchmarks.first_view`: "
         "`ecosystem serve` on 127.0.0.1 with its default workers, started cold (empty metrics "
         "cache) and then warm (the cache the first start wrote); then the page opened in headless "
-        "Chromium with a new empty profile each time, timed from asking for the page until the "
-        "network is drawn and its counts are shown. Browser and server share the machine.",
+        "Chromium with a new empty profile each time, timed from asking for the page (the "
+        "navigation's start) until the first frame Cytoscape draws with the network in it and "
+        "its counts shown (its `render` event). Browser and server share the machine.",
         describe("dash", "dash-cytoscape", "selenium"),
         "",
         f"Target: the first view in under {TARGET_SECONDS:g} s.",

@@ -40,6 +40,7 @@ def layout(model: Model) -> list:
                 html.Label("Entity types"),
                 dcc.Dropdown(
                     id=ID.TYPES,
+                    value=[],
                     options=type_options(model.type_counts),
                     multi=True,
                     placeholder="All types",
@@ -47,6 +48,7 @@ def layout(model: Model) -> list:
                 html.Label("Relation types"),
                 dcc.Dropdown(
                     id=ID.RELATIONS,
+                    value=[],
                     options=relation_options,
                     multi=True,
                     placeholder="All relations",
@@ -54,6 +56,7 @@ def layout(model: Model) -> list:
                 html.Label("Countries"),
                 dcc.Dropdown(
                     id=ID.COUNTRIES,
+                    value=[],
                     options=country_options(model.country_counts),
                     multi=True,
                     placeholder="All countries" if model.country_counts else "No countries given",

@@ -5,6 +5,7 @@ class ID:
     ROOT = "eco-root"
     URL = "eco-url"
     GRAPH = "eco-graph"
+    FIRST_VIEW = "eco-first-view"  # the view an address without a query opens, in the page
     HOVER = "eco-hover"
     LEGEND = "eco-legend"
     LEGEND_OVERLAY = "eco-legend-overlay"

@@ -28,7 +28,7 @@ def page(model: Model, folder: stories.Folder) -> html.Div:
     return html.Div(
         [
             dcc.Location(id=ID.URL, refresh=False),
-            *[dcc.Store(id=store, data=None) for store in (ID.LINK, ID.PICKED, ID.FOCUS)],
+            *[dcc.Store(id=store) for store in (ID.LINK, ID.PICKED, ID.FOCUS)],
             dcc.Store(id=ID.HIGHLIGHT, data=[]),
             dcc.Store(id=ID.PRESENTER, data=False),
             *export.download(),
@@ -40,7 +40,7 @@ def page(model: Model, folder: stories.Folder) -> html.Div:
                     html.Aside(
                         [*filters.layout(model), *timeline.layout(model)], className="sidebar left"
                     ),
-                    network.layout(overlays=stories.overlay()),
+                    network.layout(model, overlays=stories.overlay()),
                     html.Aside(tabs(model, folder), className="sidebar right"),
                 ],
                 className="main",

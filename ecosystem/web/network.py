@@ -5,6 +5,10 @@ picked candidate and presenter mode (view-state fields), and Reset. Outputs: the
 (with the highlight's classes and a path's numbers), the count line and the list of
 highlighted entities that next and previous step through; the layout; the stylesheet (colours,
 presenter mode and the date alone). Tapping an entity or a link is an intent.
+
+The page holds the view an address without a query opens (:func:`first_view`), drawn in the
+browser as the page opens; the server draws every other view, and that one again when Back
+returns to it.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from dataclasses import replace
 from typing import Any
 
 import dash_cytoscape as cyto
-from dash import Dash, Input, Output, State, dcc, html, no_update
+from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from ecosystem.analysis.periods import new_since, read_month
 from ecosystem.elements import (
@@ -64,22 +68,29 @@ STYLE_FIELDS = ("colour", "presenter", *TIME_FIELDS)
 HIGHLIGHT_FIELDS = ("selected", "focus", "pick", *PATH_FIELDS)
 
 
-def layout(overlays: Sequence[Any] = ()) -> html.Div:
-    """The network, its toolbar and what shows over it (``overlays``: other panels' parts)."""
+def layout(model: Model, overlays: Sequence[Any] = ()) -> html.Div:
+    """The network, its toolbar and what shows over it (``overlays``: other panels' parts).
+
+    The page holds the network an address without a query opens (:func:`first_view`), its
+    stylesheet and its layout: the browser draws it as soon as the page is laid out, instead of
+    after the round trips of the callbacks that set the view up."""
+    opened = spec.parse_url(model, "")
+    chosen = handle_layout(opened, 0, offered_layouts(model))
     return html.Div(
         [
             toolbar(),
+            dcc.Store(id=ID.FIRST_VIEW, data=first_view(model)),
             dcc.Loading(
                 cyto.Cytoscape(
                     id=ID.GRAPH,
                     elements=[],
-                    layout={"name": "preset", "fit": True, "padding": 30},
-                    stylesheet=base_stylesheet(),
+                    layout=chosen,
+                    stylesheet=handle_stylesheet(model, opened),
                     style={"width": "100%", "height": "100%"},
                     minZoom=0.05,
                     maxZoom=4,
                     boxSelectionEnabled=False,
-                    autoRefreshLayout=False,
+                    autoRefreshLayout=refreshes(chosen),
                 ),
                 parent_className="graph-loading",
                 delay_show=300,
@@ -305,7 +316,52 @@ INTENTS = (
 )
 
 
+def view_elements(model: Model, state: ViewState) -> tuple[list[dict], str, list[str]]:
+    """What the network shows for a view: its elements (the highlight's classes and a path's
+    numbers in them), the line that counts them and the entities the highlight marks, in the
+    order next and previous step through them."""
+    path, pick = chosen_path(model, state), handle_pick(model, state)
+    marked = highlight(model, state, path, pick)
+    elements, counts = handle_elements(model, state, *kept(path, pick), highlight=marked)
+    return elements, counts, list(marked.nodes)
+
+
+def first_view(model: Model) -> dict[str, Any]:
+    """The network an address without a query opens (:func:`view_elements`), as the page holds
+    it for :data:`FIRST_VIEW_SCRIPT`."""
+    elements, counts, marked = view_elements(model, spec.parse_url(model, ""))
+    return {"elements": elements, "counts": counts, "highlight": marked}
+
+
+def drawn_by_page(triggered: Any, address: Any) -> bool:
+    """Whether the page drew the view already from :func:`first_view`: on the first call (no
+    trigger) of a page opened at an address without a query. Back to that address later is a
+    trigger, and is answered.
+
+    >>> drawn_by_page(None, ""), drawn_by_page(None, "?select=ismc"), drawn_by_page("eco-x", "")
+    (True, False, False)
+    """
+    return triggered is None and not address
+
+
+# Draws the view the page holds when the address has no query; an address that names a view
+# waits for the server's answer (render_elements) rather than showing another view first.
+FIRST_VIEW_SCRIPT = """function (first) {
+    if (!first || window.location.search) { throw window.dash_clientside.PreventUpdate; }
+    return [first.elements, first.counts, first.highlight];
+}"""
+
+
 def register_callbacks(app: Dash, model: Model) -> None:
+    app.clientside_callback(
+        FIRST_VIEW_SCRIPT,
+        Output(ID.GRAPH, "elements", allow_duplicate=True),
+        Output(ID.COUNTS, "children", allow_duplicate=True),
+        Output(ID.HIGHLIGHT, "data", allow_duplicate=True),
+        Input(ID.FIRST_VIEW, "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+
     @app.callback(
         output=(
             Output(ID.GRAPH, "elements"),
@@ -313,13 +369,12 @@ def register_callbacks(app: Dash, model: Model) -> None:
             Output(ID.HIGHLIGHT, "data"),
         ),
         inputs={"fields": spec.inputs(*ELEMENT_FIELDS, *HIGHLIGHT_FIELDS)},
+        state={"address": State(ID.URL, "search")},
     )
-    def render_elements(fields):
-        shown, state = resolve(model, fields)
-        path, pick = chosen_path(shown, state), handle_pick(shown, state)
-        marked = highlight(shown, state, path, pick)
-        elements, counts = handle_elements(shown, state, *kept(path, pick), highlight=marked)
-        return elements, counts, list(marked.nodes)
+    def render_elements(fields, address):
+        if drawn_by_page(ctx.triggered_id, address):
+            return no_update, no_update, no_update
+        return view_elements(*resolve(model, fields))
 
     @app.callback(
         output=(Output(ID.GRAPH, "layout"), Output(ID.GRAPH, "autoRefreshLayout")),

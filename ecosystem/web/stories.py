@@ -264,7 +264,7 @@ def layout(folder: Folder) -> list:
 def hidden() -> list:
     """The stores of the playing fields and the buttons the step keys click."""
     return [
-        dcc.Store(id=ID.STORY, data=None),
+        dcc.Store(id=ID.STORY),
         dcc.Store(id=ID.STORY_STEP, data=0),
         *[
             html.Button(id=button, n_clicks=0, className="hidden", **attrs({"aria-hidden": "true"}))

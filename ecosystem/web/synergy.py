@@ -42,6 +42,7 @@ def layout(model: Model) -> list:
         html.Label("Partner and opportunity types"),
         dcc.Dropdown(
             id=ID.SYNERGY_TYPES,
+            value=[],
             options=type_options(suggestible),
             multi=True,
             placeholder="All actors and opportunities",
@@ -49,6 +50,7 @@ def layout(model: Model) -> list:
         html.Label("Partner countries"),
         dcc.Dropdown(
             id=ID.SYNERGY_COUNTRIES,
+            value=[],
             options=country_options(model.country_counts),
             multi=True,
             placeholder="All countries" if model.country_counts else "No countries given",

@@ -139,7 +139,7 @@ def _controls(dated: Span | None) -> list:
             min=stops[0],
             max=whole,
             step=dated.step if dated else 1,
-            value=whole,
+            value=whole if dated else None,  # the value the view state gives it (no date)
             marks=_marks(dated) if dated else None,
             disabled=dated is None,
             updatemode="mouseup",
