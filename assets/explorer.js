@@ -39,12 +39,17 @@
     if (!box || box === watched || typeof ResizeObserver === "undefined") { return; }
     watched = box;
     // Once per frame at most: a mode change is fitted in the next frame, a window's edge
-    // dragged is followed as it moves.
+    // dragged is followed as it moves. Only when Cytoscape's idea of its size is not the box's:
+    // an observer also reports the size it starts with, and the network may be on screen by
+    // then (drawn with the page), perhaps zoomed into already, at the size it was drawn for.
     new ResizeObserver(function () {
       cancelAnimationFrame(refit);
       refit = requestAnimationFrame(function () {
         var instance = cy();
-        if (instance) { instance.resize(); fitAbove(instance, 30); }
+        if (!instance) { return; }
+        var width = instance.width(), height = instance.height();
+        instance.resize();
+        if (instance.width() !== width || instance.height() !== height) { fitAbove(instance, 30); }
       });
     }).observe(box);
   }, 500);
@@ -66,6 +71,12 @@
   // The whole network in the part of its area a caption leaves free: a story's caption sits
   // over the bottom of the network, and what a step shows must not be hidden under it.
   function fitAbove(instance, padding) {
+    // Fitted to the box as it is now: Cytoscape keeps the size it first measured, and the
+    // page around the network may have settled since (the first view is drawn with the page).
+    var box0 = instance.container();
+    if (box0 && (box0.clientWidth !== instance.width() || box0.clientHeight !== instance.height())) {
+      instance.resize();
+    }
     var covered = captionHeight();
     if (!covered) { instance.fit(undefined, padding); return; }
     var box = instance.elements().boundingBox();
@@ -85,7 +96,12 @@
   // redraw, unless a camera is asked for. Each entity's place as the server or a layout puts it
   // is kept, so that Reset can put back an entity that was dragged away.
   var adoptedCy = null;
-  setInterval(function () {
+  // Taken up as soon as the instance is there; the first view's script (FIRST_VIEW_SCRIPT in
+  // ecosystem/web/network.py) asks for it before it hands over the elements, so that they are
+  // fitted before they are first drawn.
+  window.ecoAdopt = adopt;
+  setInterval(adopt, 100);
+  function adopt() {
     var instance = cy();
     if (!instance || instance === adoptedCy) { return; }
     adoptedCy = instance;
@@ -95,6 +111,12 @@
     var fitting = false;
     var home = function (node) { node.scratch("ecoHome", { x: node.position("x"), y: node.position("y") }); };
     instance.nodes().forEach(home);
+    // Drawn before this script took the instance up (the first view comes with the page, in the
+    // same task as the component's first render): fitted now, as a change below would be.
+    if (instance.nodes().length && !cameraAsked()) {
+      fitAbove(instance, 30);
+      instance.emit("ecochange");
+    }
     instance.on("add remove", function () {
       if (fitting) { return; }
       fitting = true;
@@ -111,7 +133,7 @@
       if (!event.target.grabbed()) { home(event.target); }
     });
     instance.on("free", "node", function (event) { event.target.scratch("ecoMoved", true); });
-  }, 100);
+  }
 
   // Reset: every entity dragged away goes back to its place.
   document.addEventListener("click", function (event) {

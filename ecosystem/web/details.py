@@ -34,10 +34,10 @@ FIGURE_METRICS = ("degree", "betweenness", "pagerank", "eigenvector")
 MAX_PRESSES = 10**6
 
 
-def layout() -> Any:
+def layout(model: Model) -> Any:
     # The spinner is for a new selection only, not for a "show more" inside the panel.
     return dcc.Loading(
-        html.Div(id=ID.DETAILS, className="details"),
+        html.Div(handle_details(model, spec.opening(model)), id=ID.DETAILS, className="details"),
         # Dash types this prop as an empty TypedDict, which no mapping of ids matches.
         target_components={ID.DETAILS: "children"},  # type: ignore[arg-type]
     )
@@ -75,7 +75,9 @@ def handle_more(
 
 def register_callbacks(app: Dash, model: Model) -> None:
     @app.callback(
-        output=Output(ID.DETAILS, "children"), inputs=spec.inputs("selected", "link", *TIME_FIELDS)
+        output=Output(ID.DETAILS, "children"),
+        inputs=spec.inputs("selected", "link", *TIME_FIELDS),
+        prevent_initial_call=True,  # the page holds the opening view's (layout)
     )
     def details(**fields):
         return handle_details(*resolve(model, fields))

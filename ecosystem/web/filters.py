@@ -82,7 +82,7 @@ def layout(model: Model) -> list:
                 ),
             ],
         ),
-        panel("Legend", [html.Div(id=ID.LEGEND)]),
+        panel("Legend", [html.Div(legend_items(model, spec.opening(model)), id=ID.LEGEND)]),
     ]
 
 
@@ -137,6 +137,7 @@ def register_callbacks(app: Dash, model: Model) -> None:
     @app.callback(
         output=(Output(ID.LEGEND, "children"), Output(ID.LEGEND_OVERLAY, "children")),
         inputs=spec.inputs("colour", "metric", *TIME_FIELDS),
+        prevent_initial_call=True,  # the page holds the opening view's (layout)
     )
     def legend(**fields: Any):
         items = legend_items(*resolve(model, fields))

@@ -40,7 +40,7 @@ def page(model: Model, folder: stories.Folder) -> html.Div:
                     html.Aside(
                         [*filters.layout(model), *timeline.layout(model)], className="sidebar left"
                     ),
-                    network.layout(model, overlays=stories.overlay()),
+                    network.layout(model, overlays=stories.overlay(model, folder)),
                     html.Aside(tabs(model, folder), className="sidebar right"),
                 ],
                 className="main",
@@ -86,7 +86,7 @@ def topbar(model: Model) -> html.Header:
 def tabs(model: Model, folder: stories.Folder) -> dcc.Tabs:
     content = {
         "story": stories.layout(folder),
-        "details": [details.layout()],
+        "details": [details.layout(model)],
         "paths": paths.layout(),
         "synergy": synergy.layout(model),
         "centrality": centrality.layout(),

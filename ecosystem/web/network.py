@@ -39,12 +39,14 @@ from ecosystem.explorer import Model, visible
 from ecosystem.positions import concentric_positions
 from ecosystem.web import spec
 from ecosystem.web.components import attrs
+from ecosystem.web.filters import legend_items
 from ecosystem.web.ids import ID
 from ecosystem.web.paths import FIELDS as PATH_FIELDS
 from ecosystem.web.paths import chosen_path
+from ecosystem.web.presenter import caption_and_camera
 from ecosystem.web.spec import LAYOUTS, BadInput, ViewState
 from ecosystem.web.synergy import handle_pick
-from ecosystem.web.timeline import TIME_FIELDS, resolve
+from ecosystem.web.timeline import TIME_FIELDS, badge, resolve
 from ecosystem.web.url import Event, Intent
 
 MAX_KEPT = 200  # entities a highlight (a path, a picked candidate) may keep on screen
@@ -74,8 +76,9 @@ def layout(model: Model, overlays: Sequence[Any] = ()) -> html.Div:
     The page holds the network an address without a query opens (:func:`first_view`), its
     stylesheet and its layout: the browser draws it as soon as the page is laid out, instead of
     after the round trips of the callbacks that set the view up."""
-    opened = spec.parse_url(model, "")
+    opened = spec.opening(model)
     chosen = handle_layout(opened, 0, offered_layouts(model))
+    caption, camera = caption_and_camera(model, opened)
     return html.Div(
         [
             toolbar(),
@@ -96,10 +99,15 @@ def layout(model: Model, overlays: Sequence[Any] = ()) -> html.Div:
                 delay_show=300,
             ),
             html.Div(id=ID.HOVER, className="hover-card", role="status"),
-            html.Div(id=ID.CAPTION, className="caption", role="status"),
-            html.Div(id=ID.AS_OF_TEXT, className="as-of-badge", role="status"),
-            html.Div(id=ID.LEGEND_OVERLAY, className="legend-overlay"),
-            html.Div(id=ID.CAMERA, className="hidden"),
+            html.Div(caption, id=ID.CAPTION, className="caption", role="status"),
+            html.Div(
+                badge(model, opened) if model.span else "",
+                id=ID.AS_OF_TEXT,
+                className="as-of-badge",
+                role="status",
+            ),
+            html.Div(legend_items(model, opened), id=ID.LEGEND_OVERLAY, className="legend-overlay"),
+            html.Div(camera, id=ID.CAMERA, className="hidden"),
             *overlays,
         ],
         className="graph-area",
@@ -329,7 +337,7 @@ def view_elements(model: Model, state: ViewState) -> tuple[list[dict], str, list
 def first_view(model: Model) -> dict[str, Any]:
     """The network an address without a query opens (:func:`view_elements`), as the page holds
     it for :data:`FIRST_VIEW_SCRIPT`."""
-    elements, counts, marked = view_elements(model, spec.parse_url(model, ""))
+    elements, counts, marked = view_elements(model, spec.opening(model))
     return {"elements": elements, "counts": counts, "highlight": marked}
 
 
@@ -348,6 +356,7 @@ def drawn_by_page(triggered: Any, address: Any) -> bool:
 # waits for the server's answer (render_elements) rather than showing another view first.
 FIRST_VIEW_SCRIPT = """function (first) {
     if (!first || window.location.search) { throw window.dash_clientside.PreventUpdate; }
+    if (window.ecoAdopt) { window.ecoAdopt(); }  // assets/explorer.js: fitted as they come
     return [first.elements, first.counts, first.highlight];
 }"""
 

@@ -95,7 +95,11 @@ INTENTS = (
 
 
 def register_callbacks(app: Dash, model: Model) -> None:
-    @app.callback(output=Output(ID.ROOT, "className"), inputs=spec.inputs("presenter"))
+    @app.callback(
+        output=Output(ID.ROOT, "className"),
+        inputs=spec.inputs("presenter"),
+        prevent_initial_call=True,  # the page's root is "app", the opening view's
+    )
     def mode(**fields: Any):
         return "app presenter" if spec.from_client(model, fields).presenter else "app"
 
@@ -157,15 +161,19 @@ def handle_camera(model: Model, state: ViewState, path: Any, pick: Any) -> list[
     return []
 
 
+def caption_and_camera(model: Model, state: ViewState) -> tuple[list, Any]:
+    """The stepped-to entity's caption, and the camera for the page's script: what to bring
+    into view, as ``data-fit``."""
+    path = chosen_path(model, state)
+    camera = handle_camera(model, state, path, handle_pick(model, state))
+    return handle_caption(model, state, path), html.Span(**attrs({"data-fit": " ".join(camera)}))
+
+
 def register_caption(app: Dash, model: Model) -> None:
     @app.callback(
         output=(Output(ID.CAPTION, "children"), Output(ID.CAMERA, "children")),
         inputs=spec.inputs("focus", "selected", "pick", *PATH_FIELDS, *TIME_FIELDS),
+        prevent_initial_call=True,  # the page holds the opening view's (network.layout)
     )
     def caption(**fields: Any):
-        shown, state = resolve(model, fields)
-        path = chosen_path(shown, state)
-        camera = handle_camera(shown, state, path, handle_pick(shown, state))
-        return handle_caption(shown, state, path), html.Span(
-            **attrs({"data-fit": " ".join(camera)})
-        )
+        return caption_and_camera(*resolve(model, fields))

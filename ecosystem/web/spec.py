@@ -330,6 +330,12 @@ FIELDS: tuple[Field, ...] = tuple(
 BY_NAME: Mapping[str, Field] = {field.name: field for field in FIELDS}
 
 
+def opening(model: Model) -> ViewState:
+    """The view an address without a query opens: what the page holds when it is sent, the
+    panels filled for it (their callbacks do not run as the page opens)."""
+    return parse_url(model, "")
+
+
 def parse_url(model: Model, query: Any) -> ViewState:
     """The view a URL query string asks for, keeping what is valid and dropping the rest.
 

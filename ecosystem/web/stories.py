@@ -273,12 +273,20 @@ def hidden() -> list:
     ]
 
 
-def overlay() -> list:
-    """The played step's caption over the network, and its camera for the page's script."""
+def overlay(model: Model, folder: Folder) -> list:
+    """The played step's caption over the network, and its camera for the page's script, as
+    the opening view has them (no story)."""
+    lines, camera = played_step(folder, spec.opening(model))
     return [
-        html.Div(id=ID.STORY_CAPTION, className="caption story-caption", role="status"),
-        html.Div(id=ID.STORY_CAMERA, className="hidden"),
+        html.Div(lines, id=ID.STORY_CAPTION, className="caption story-caption", role="status"),
+        html.Div(camera, id=ID.STORY_CAMERA, className="hidden"),
     ]
+
+
+def played_step(folder: Folder, state: ViewState) -> tuple[list, Any]:
+    """The played step's caption, and its camera for the page's script."""
+    lines, where = caption(folder, state)
+    return lines, html.Span(**attrs({"data-camera": where}))
 
 
 def story_options(folder: Folder) -> list[dict]:
@@ -468,7 +476,7 @@ def register_callbacks(app: Dash, model: Model, folder: Folder) -> None:
     @app.callback(
         output=(Output(ID.STORY_CAPTION, "children"), Output(ID.STORY_CAMERA, "children")),
         inputs=spec.inputs("story", "story_step"),
+        prevent_initial_call=True,  # the page holds the opening view's (overlay)
     )
     def played(**fields: Any):
-        lines, where = caption(folder, spec.from_client(model, fields))
-        return lines, html.Span(**attrs({"data-camera": where}))
+        return played_step(folder, spec.from_client(model, fields))

@@ -367,6 +367,7 @@ def register_callbacks(app: Dash, model: Model) -> None:
     @app.callback(
         output=(Output(ID.TIMELINE, "children"), Output(ID.AS_OF_TEXT, "children")),
         inputs=spec.inputs("as_of", "new_since"),
+        prevent_initial_call=True,  # the page holds the opening view's (layout, network.layout)
     )
     def chart(**fields: Any):
         state = spec.from_client(model, fields)
@@ -378,6 +379,7 @@ def register_callbacks(app: Dash, model: Model) -> None:
         output=(Output(ID.PLAY_CLOCK, "disabled"), Output(ID.PLAY, "children")),
         inputs={"pressed": Input(ID.PLAY, "n_clicks"), "fields": spec.inputs("as_of")},
         state={"stopped": State(ID.PLAY_CLOCK, "disabled")},
+        prevent_initial_call=True,  # stopped, "▶ Play", as the page holds it
     )
     def play(pressed, fields, stopped):
         state = spec.from_client(model, fields)

@@ -4,6 +4,8 @@ as the server answers it, never the whole network first."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.browser.helpers import CY, open_app, wait
@@ -73,3 +75,12 @@ def test_an_address_that_names_a_view_is_drawn_as_the_server_answers_it(watched,
     watch = watched.execute_script("return window.ecoWatch;")
     assert watch["asked"] == [0]
     assert watch["sent"] == [True]
+
+
+def test_a_zoom_as_soon_as_the_network_shows_is_kept(browser, server_url):
+    # The network is on screen before the page's script watches its box for a change of size;
+    # starting to watch must not refit a view a person has already zoomed into.
+    open_app(browser, server_url)
+    browser.execute_script(CY + "cy.zoom({level: 3, position: cy.nodes()[0].position()});")
+    time.sleep(1.5)  # longer than the script takes to start watching
+    assert browser.execute_script(CY + "return cy.zoom();") == pytest.approx(3)

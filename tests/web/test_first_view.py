@@ -71,3 +71,90 @@ def test_an_address_without_a_query_changes_no_control(name, request):
     assert changed == {}
     assert answer["url"] is no_update
     assert all(value is no_update for value in answer["options"].values())
+
+
+def _page_props(client) -> dict[str, dict]:
+    """The props of every component of the page as the browser is sent it, by id."""
+    found: dict[str, dict] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            props = node.get("props")
+            if isinstance(props, dict):
+                if isinstance(props.get("id"), str):
+                    found[props["id"]] = props
+                walk(list(props.values()))
+
+    walk(client.get("/_dash-layout").get_json())
+    return found
+
+
+def _targets(output: str) -> list[tuple[str, str]]:
+    parts = output.strip(".").split("...") if output.startswith("..") else [output]
+    return [(part.rsplit(".", 1)[0], part.rsplit(".", 1)[1].split("@")[0]) for part in parts]
+
+
+FIELD_PROPS = {f"{field.component}.{field.prop}" for field in spec.FIELDS}
+
+
+@pytest.mark.parametrize("graph", ["shipped", "town"])
+def test_the_panels_that_do_not_run_as_the_page_opens_hold_what_they_would_answer(graph):
+    from ecosystem.app import create_app
+    from ecosystem.graph import load_graph
+    from tests.helpers import TOWN_EDGES, TOWN_NODES, make_graph
+
+    typed = load_graph() if graph == "shipped" else make_graph(TOWN_NODES, TOWN_EDGES)
+    client = create_app(typed, use_cache=False).server.test_client()
+    props = _page_props(client)
+    filled = [
+        dependency
+        for dependency in client.get("/_dash-dependencies").get_json()
+        if dependency.get("prevent_initial_call")
+        and not dependency.get("clientside_function")
+        and all(
+            isinstance(entry["id"], str) and f"{entry['id']}.{entry['property']}" in FIELD_PROPS
+            for entry in dependency["inputs"]
+        )
+    ]
+    outputs = {target for dependency in filled for target in _targets(dependency["output"])}
+    assert {
+        (ID.LEGEND, "children"),
+        (ID.LEGEND_OVERLAY, "children"),
+        (ID.DETAILS, "children"),
+        (ID.TIMELINE, "children"),
+        (ID.AS_OF_TEXT, "children"),
+        (ID.ROOT, "className"),
+        (ID.CAPTION, "children"),
+        (ID.CAMERA, "children"),
+        (ID.STORY_CAPTION, "children"),
+        (ID.STORY_CAMERA, "children"),
+    } <= outputs
+    for dependency in filled:
+
+        def value(entry: dict) -> dict:
+            held = props[entry["id"]].get(entry["property"])
+            return {"id": entry["id"], "property": entry["property"], "value": held}
+
+        targets = _targets(dependency["output"])
+        body = {
+            "output": dependency["output"],
+            "outputs": [{"id": c, "property": p} for c, p in targets]
+            if dependency["output"].startswith("..")
+            else {"id": targets[0][0], "property": targets[0][1]},
+            "inputs": [value(entry) for entry in dependency["inputs"]],
+            "state": [value(entry) for entry in dependency.get("state", [])],
+            "changedPropIds": [],
+        }
+        response = client.post("/_dash-update-component", json=body)
+        assert response.status_code in (200, 204), dependency["output"]
+        answered = response.get_json()["response"] if response.status_code == 200 else {}
+        for component, prop in targets:
+            if prop in answered.get(component, {}):
+                held = props[component].get(prop)
+                assert answered[component][prop] == (held if held is not None else ""), (
+                    component,
+                    prop,
+                )
