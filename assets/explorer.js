@@ -73,8 +73,8 @@
   function fitAbove(instance, padding) {
     // Fitted to the box as it is now: Cytoscape keeps the size it first measured, and the
     // page around the network may have settled since (the first view is drawn with the page).
-    var box0 = instance.container();
-    if (box0 && (box0.clientWidth !== instance.width() || box0.clientHeight !== instance.height())) {
+    var area = instance.container();
+    if (area && (area.clientWidth !== instance.width() || area.clientHeight !== instance.height())) {
       instance.resize();
     }
     var covered = captionHeight();

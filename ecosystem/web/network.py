@@ -346,7 +346,7 @@ def drawn_by_page(triggered: Any, address: Any) -> bool:
     trigger) of a page opened at an address without a query. Back to that address later is a
     trigger, and is answered.
 
-    >>> drawn_by_page(None, ""), drawn_by_page(None, "?select=ismc"), drawn_by_page("eco-x", "")
+    >>> drawn_by_page(None, ""), drawn_by_page(None, "?sel=ismc"), drawn_by_page("eco-x", "")
     (True, False, False)
     """
     return triggered is None and not address
