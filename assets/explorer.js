@@ -46,10 +46,7 @@
       cancelAnimationFrame(refit);
       refit = requestAnimationFrame(function () {
         var instance = cy();
-        if (!instance) { return; }
-        var width = instance.width(), height = instance.height();
-        instance.resize();
-        if (instance.width() !== width || instance.height() !== height) { fitAbove(instance, 30); }
+        if (instance && resized(instance)) { fitAbove(instance, 30); }
       });
     }).observe(box);
   }, 500);
@@ -70,13 +67,19 @@
 
   // The whole network in the part of its area a caption leaves free: a story's caption sits
   // over the bottom of the network, and what a step shows must not be hidden under it.
-  function fitAbove(instance, padding) {
-    // Fitted to the box as it is now: Cytoscape keeps the size it first measured, and the
-    // page around the network may have settled since (the first view is drawn with the page).
+  // Whether Cytoscape had to learn its box's size again: it keeps the size it first measured,
+  // and the page around the network may have settled since (the first view comes with the page).
+  function resized(instance) {
     var area = instance.container();
-    if (area && (area.clientWidth !== instance.width() || area.clientHeight !== instance.height())) {
-      instance.resize();
+    if (!area || (area.clientWidth === instance.width() && area.clientHeight === instance.height())) {
+      return false;
     }
+    instance.resize();
+    return true;
+  }
+
+  function fitAbove(instance, padding) {
+    resized(instance);  // fitted to the box as it is now
     var covered = captionHeight();
     if (!covered) { instance.fit(undefined, padding); return; }
     var box = instance.elements().boundingBox();

@@ -46,7 +46,7 @@ from ecosystem.web.paths import chosen_path
 from ecosystem.web.presenter import caption_and_camera
 from ecosystem.web.spec import LAYOUTS, BadInput, ViewState
 from ecosystem.web.synergy import handle_pick
-from ecosystem.web.timeline import TIME_FIELDS, badge, resolve
+from ecosystem.web.timeline import TIME_FIELDS, as_of_badge, resolve
 from ecosystem.web.url import Event, Intent
 
 MAX_KEPT = 200  # entities a highlight (a path, a picked candidate) may keep on screen
@@ -101,7 +101,7 @@ def layout(model: Model, overlays: Sequence[Any] = ()) -> html.Div:
             html.Div(id=ID.HOVER, className="hover-card", role="status"),
             html.Div(caption, id=ID.CAPTION, className="caption", role="status"),
             html.Div(
-                badge(model, opened) if model.span else "",
+                as_of_badge(model, opened),
                 id=ID.AS_OF_TEXT,
                 className="as-of-badge",
                 role="status",

@@ -278,6 +278,11 @@ def relation_colour(kind: str) -> str:
     return PALETTE[at % len(PALETTE)]
 
 
+def as_of_badge(model: Model, state: ViewState) -> str:
+    """The badge over the network: the date shown (:func:`badge`), none without dates."""
+    return badge(model, state) if model.span is not None else ""
+
+
 def badge(model: Model, state: ViewState) -> str:
     """The line over the network that says which date it is shown as of."""
     dated = model.span
@@ -372,8 +377,8 @@ def register_callbacks(app: Dash, model: Model) -> None:
     def chart(**fields: Any):
         state = spec.from_client(model, fields)
         if model.span is None:
-            return no_update, ""
-        return timeline_chart(model, state.as_of, state.new_since), badge(model, state)
+            return no_update, as_of_badge(model, state)
+        return timeline_chart(model, state.as_of, state.new_since), as_of_badge(model, state)
 
     @app.callback(
         output=(Output(ID.PLAY_CLOCK, "disabled"), Output(ID.PLAY, "children")),
