@@ -17,10 +17,10 @@ from __future__ import annotations
 import io
 import json
 import logging
-import math
 import zipfile
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -275,7 +275,7 @@ def compute_layout(
         return (
             isinstance(result, dict)
             and len(result) == len(graph)
-            and all(_is_point(result.get(node)) for node in graph)
+            and _are_points([result.get(node) for node in graph])
         )
 
     stored = _cached_json(
@@ -287,7 +287,9 @@ def compute_layout(
         use_cache=use_cache,
         **fingerprint(settings),
     )
-    return {node: (float(stored[node][0]), float(stored[node][1])) for node in graph}
+    points = _numbers(chain.from_iterable(map(stored.__getitem__, graph)), 2 * len(graph))
+    xs, ys = points[0::2].tolist(), points[1::2].tolist()
+    return dict(zip(graph, zip(xs, ys, strict=True), strict=True))
 
 
 def compute_tallies(
@@ -333,12 +335,29 @@ def _cached_json(
     return result
 
 
-def _is_point(value: Any) -> bool:
-    return (
-        isinstance(value, list)
-        and len(value) == 2
-        and all(type(x) in (int, float) and math.isfinite(x) for x in value)
-    )
+def _are_points(values: list[Any]) -> bool:
+    """Whether every one of ``values`` is a list of two finite numbers (``int`` or ``float``, not
+    ``bool``), checked a kind at a time rather than value by value (67,000 points at a start).
+
+    >>> _are_points([[0, 1.5], [2, 3]]), _are_points([[0, 1]]), _are_points([[0, True]])
+    (True, True, False)
+    >>> _are_points([[0, float("nan")]]), _are_points([[0]]), _are_points([(0, 1)])
+    (False, False, False)
+    """
+    if not values:
+        return True
+    if set(map(type, values)) != {list} or set(map(len, values)) != {2}:
+        return False
+    if not set(map(type, chain.from_iterable(values))) <= {int, float}:
+        return False
+    try:
+        return bool(np.isfinite(_numbers(chain.from_iterable(values), 2 * len(values))).all())
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
+def _numbers(values: Iterable[float], count: int) -> np.ndarray:
+    return np.fromiter(values, dtype=np.float64, count=count)
 
 
 def _is_partition(result: Any, graph: nx.Graph) -> bool:

@@ -438,7 +438,7 @@ def link_count(graph: nx.Graph) -> int:
     if graph.is_multigraph() or graph.is_directed():
         return graph.number_of_edges()
     adjacency = graph._adj
-    loops = sum(1 for node, neighbours in adjacency.items() if node in neighbours)
+    loops = sum(map(operator.contains, adjacency.values(), adjacency))
     return (sum(map(len, adjacency.values())) + loops) // 2
 
 

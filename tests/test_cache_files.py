@@ -112,6 +112,15 @@ LAYOUT_DAMAGE = {
     "points of three numbers": lambda nodes: {n: [1, 2, 3] for n in nodes},
     "points that are not finite": lambda nodes: {n: [float("nan"), 1] for n in nodes},
     "a list, not a mapping": lambda nodes: [[1, 2] for _ in nodes],
+    "a yes for a number": lambda nodes: {n: [1, True] for n in nodes},
+    "a number too large for a float": lambda nodes: {n: [1, 10**400] for n in nodes},
+    "an entity's point missing": lambda nodes: {
+        **{n: [1, 2] for n in nodes[1:]},
+        "not-an-entity": [1, 2],
+    },
+    "one point a pair, not a list": lambda nodes: {
+        n: {"x": 1, "y": 2} if i == 0 else [1, 2] for i, n in enumerate(nodes)
+    },
 }
 
 

@@ -5,21 +5,27 @@ from __future__ import annotations
 import json
 
 import networkx as nx
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ecosystem.analysis.lookup import build_index, fold, search
-from ecosystem.index_cache import compute_index, index_fields, index_from_fields
+from ecosystem.analysis.lookup import FlatLists, build_index, fold, search
+from ecosystem.index_cache import compute_index, index_arrays, index_from_arrays
+
+KEY = "the key of this network's index"
 
 
 def test_the_stored_index_is_the_built_one(shipped_view, tmp_path):
     built = compute_index(shipped_view, directory=tmp_path)
-    (path,) = tmp_path.glob("index-*.json")
+    (path,) = tmp_path.glob("index-*.npz")
     read = compute_index(shipped_view, directory=tmp_path)
+    assert isinstance(read.keys, FlatLists)  # read back, not built again
     assert read == built == build_index(shipped_view)
-    assert search(shipped_view, "pizarras", index=read) == search(shipped_view, "pizarras")
-    assert json.loads(path.read_text(encoding="utf-8"))["key"]
+    for query in ("pizarras", "leon", "junta castilla", "tehcnology", "u"):
+        assert search(shipped_view, query, index=read) == search(shipped_view, query)
+    with np.load(path, allow_pickle=False) as stored:
+        assert json.loads(stored["text"].tobytes())["key"]
 
 
 def test_without_the_cache_nothing_is_kept(shipped_view, tmp_path):
@@ -27,81 +33,171 @@ def test_without_the_cache_nothing_is_kept(shipped_view, tmp_path):
     assert not list(tmp_path.iterdir())
 
 
-def _fields(shipped_view) -> dict:
-    return json.loads(json.dumps(index_fields(build_index(shipped_view))))
+def _arrays(shipped_view) -> dict:
+    return index_arrays(build_index(shipped_view), KEY)
 
 
-def _place_out_of_range(fields: dict) -> None:
-    fields["postings"][0] = [len(fields["order"])]
+def _texts(arrays: dict) -> dict:
+    return json.loads(arrays["text"].tobytes())
 
 
-def _id_for_a_place(fields: dict) -> None:
-    fields["keys"][next(iter(fields["keys"]))] = [fields["order"][0]]
+def _with_texts(arrays: dict, texts: dict) -> None:
+    arrays["text"] = np.frombuffer(json.dumps(texts).encode(), dtype=np.uint8)
 
 
-def _yes_for_a_place(fields: dict) -> None:
-    fields["keys"][next(iter(fields["keys"]))] = [True]
+def _place_out_of_range(arrays: dict) -> None:
+    arrays["postings"] = arrays["postings"].copy()
+    arrays["postings"][0] = len(_texts(arrays)["order"])
 
 
-def _postings_not_aligned_with_words(fields: dict) -> None:
-    fields["postings"].pop()
+def _negative_place(arrays: dict) -> None:
+    arrays["keys"] = arrays["keys"].copy()
+    arrays["keys"][-1] = -1
 
 
-def _unknown_entity(fields: dict) -> None:
-    fields["order"][0] = "not-an-entity"
+def _places_as_floats(arrays: dict) -> None:
+    arrays["keys"] = arrays["keys"].astype(np.float64)
 
 
-def _gram_out_of_range(fields: dict) -> None:
-    fields["grams"][next(iter(fields["grams"]))] = [len(fields["words"])]
+def _starts_past_the_end(arrays: dict) -> None:
+    arrays["postings_at"] = arrays["postings_at"] + 1
 
 
-def _words_unsorted(fields: dict) -> None:
-    fields["words"].reverse()
+def _last_list_past_the_end(arrays: dict) -> None:
+    starts = arrays["postings_at"].copy()
+    starts[-1] += 1
+    arrays["postings_at"] = starts
 
 
-def _entity_missing(fields: dict) -> None:
-    fields["order"].pop()
+def _starts_going_back(arrays: dict) -> None:
+    starts = arrays["labels_at"].copy()
+    starts[1], starts[2] = starts[2], starts[1]
+    arrays["labels_at"] = starts
 
 
-def _number_for_a_label(fields: dict) -> None:
-    fields["labels"][0] = [3]
+def _postings_not_aligned_with_words(arrays: dict) -> None:
+    texts = _texts(arrays)
+    texts["words"].pop()
+    _with_texts(arrays, texts)
 
 
-def _part_missing(fields: dict) -> None:
-    del fields["top"]
+def _unknown_entity(arrays: dict) -> None:
+    texts = _texts(arrays)
+    texts["order"][0] = "not-an-entity"
+    _with_texts(arrays, texts)
+
+
+def _gram_out_of_range(arrays: dict) -> None:
+    arrays["grams"] = arrays["grams"].copy()
+    arrays["grams"][0] = len(_texts(arrays)["words"])
+
+
+def _words_unsorted(arrays: dict) -> None:
+    texts = _texts(arrays)
+    texts["words"].reverse()
+    _with_texts(arrays, texts)
+
+
+def _entity_missing(arrays: dict) -> None:
+    texts = _texts(arrays)
+    texts["order"].pop()
+    _with_texts(arrays, texts)
+
+
+def _label_named_twice(arrays: dict) -> None:
+    texts = _texts(arrays)
+    texts["keys"][1] = texts["keys"][0]
+    _with_texts(arrays, texts)
+
+
+def _number_for_a_word(arrays: dict) -> None:
+    texts = _texts(arrays)
+    texts["words"][0] = 3
+    _with_texts(arrays, texts)
+
+
+def _another_key(arrays: dict) -> None:
+    texts = _texts(arrays)
+    texts["key"] = "the key of another network"
+    _with_texts(arrays, texts)
+
+
+def _part_missing(arrays: dict) -> None:
+    del arrays["top_at"]
+
+
+def _texts_in_another_type(arrays: dict) -> None:
+    arrays["text"] = arrays["text"].astype(np.int64)
 
 
 @pytest.mark.parametrize(
     "damage",
     [
         _place_out_of_range,
-        _id_for_a_place,
-        _yes_for_a_place,
+        _negative_place,
+        _places_as_floats,
+        _starts_past_the_end,
+        _last_list_past_the_end,
+        _starts_going_back,
         _postings_not_aligned_with_words,
         _unknown_entity,
         _gram_out_of_range,
         _words_unsorted,
         _entity_missing,
-        _number_for_a_label,
+        _label_named_twice,
+        _number_for_a_word,
+        _another_key,
         _part_missing,
+        _texts_in_another_type,
     ],
 )
-def test_fields_that_do_not_fit_the_network_are_refused(shipped_view, damage):
-    fields = _fields(shipped_view)
-    assert index_from_fields(fields, shipped_view) == build_index(shipped_view)
-    damage(fields)
-    assert index_from_fields(fields, shipped_view) is None
+def test_arrays_that_do_not_fit_the_network_are_refused(shipped_view, damage):
+    arrays = _arrays(shipped_view)
+    assert index_from_arrays(arrays, KEY, shipped_view) == build_index(shipped_view)
+    damage(arrays)
+    assert index_from_arrays(arrays, KEY, shipped_view) is None
 
 
-def test_a_damaged_file_is_built_again_and_stored_anew(shipped_view, tmp_path, caplog):
+def _rewritten(path, change) -> None:
+    with np.load(path, allow_pickle=False) as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    change(arrays)
+    with path.open("wb") as handle:
+        np.savez(handle, **arrays)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda path: _rewritten(path, _words_unsorted),
+        lambda path: _rewritten(path, lambda arrays: arrays.update(extra=np.zeros(3))),
+        lambda path: path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2]),
+        lambda path: path.write_bytes(b"not an archive"),
+    ],
+    ids=["not this network's", "an extra part", "cut short", "not an archive"],
+)
+def test_a_damaged_file_is_built_again_and_stored_anew(shipped_view, tmp_path, caplog, damage):
     compute_index(shipped_view, directory=tmp_path)
-    (path,) = tmp_path.glob("index-*.json")
-    stored = json.loads(path.read_text(encoding="utf-8"))
-    stored["result"]["words"].reverse()
-    path.write_text(json.dumps(stored), encoding="utf-8")
+    (path,) = tmp_path.glob("index-*.npz")
+    damage(path)
     assert compute_index(shipped_view, directory=tmp_path) == build_index(shipped_view)
-    assert "not the index of this network" in caplog.text
-    assert index_from_fields(json.loads(path.read_text())["result"], shipped_view) is not None
+    assert "ignoring" in caplog.text and path.name in caplog.text
+    assert isinstance(compute_index(shipped_view, directory=tmp_path).keys, FlatLists)
+
+
+def test_an_archive_that_unpacks_too_large_is_not_read(shipped_view, tmp_path, caplog):
+    compute_index(shipped_view, directory=tmp_path)
+    (path,) = tmp_path.glob("index-*.npz")
+    # A member whose unpacked size is far beyond what this network's index could take, packed
+    # small: refused from the archive's table of contents, before anything is unpacked.
+    with np.load(path, allow_pickle=False) as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    arrays["grams"] = np.zeros(200_000_000, dtype=np.int8)
+    with path.open("wb") as handle:
+        np.savez_compressed(handle, **arrays)
+    assert path.stat().st_size < 2_000_000
+    assert compute_index(shipped_view, directory=tmp_path) == build_index(shipped_view)
+    assert "unpacks to more" in caplog.text
 
 
 def test_exact_matches_answer_as_the_index_keys(shipped_view):

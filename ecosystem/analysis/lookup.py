@@ -16,8 +16,9 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import networkx as nx
 from rapidfuzz import fuzz, process
@@ -25,6 +26,9 @@ from rapidfuzz.distance import OSA
 
 from ecosystem.errors import EcosystemError
 from ecosystem.schema import ALIAS_SEPARATOR
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -89,6 +93,49 @@ class AmbiguousEntity(EcosystemError):
         super().__init__(f"{query!r} could mean {listed}: name one by its id")
 
 
+class FlatLists(Mapping[str, tuple]):
+    """A read-only mapping of each of ``names`` to its list, the lists held flat: the ``i``-th
+    name's list is ``flat[starts[i]:starts[i + 1]]``, each place turned into ``decode[place]``
+    (kept as places without ``decode``) when the list is asked for. How an index read from the
+    cache holds its parts: no Python object is made per place until a query needs it.
+
+    >>> import numpy as np
+    >>> lists = FlatLists(["a", "b"], np.array([1, 0, 1]), np.array([0, 1, 3]), ["x", "y"])
+    >>> lists["b"], dict(lists) == {"a": ("y",), "b": ("x", "y")}
+    (('x', 'y'), True)
+    """
+
+    __slots__ = ("_decode", "_flat", "_slot", "_starts")
+
+    def __init__(
+        self,
+        names: Sequence[str],
+        flat: np.ndarray,
+        starts: np.ndarray,
+        decode: Sequence[str] | None = None,
+    ):
+        self._slot = dict(zip(names, range(len(names)), strict=True))
+        self._flat = flat
+        self._starts = starts.tolist()
+        self._decode = decode
+
+    def __getitem__(self, name: str) -> tuple:
+        slot = self._slot[name]
+        places = self._flat[self._starts[slot] : self._starts[slot + 1]].tolist()
+        return (
+            tuple(places) if self._decode is None else tuple(map(self._decode.__getitem__, places))
+        )
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._slot)
+
+    def __len__(self) -> int:
+        return len(self._slot)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._slot
+
+
 @dataclass(frozen=True)
 class EntityIndex:
     """What :func:`resolve` and :func:`search` look entities up in. Read-only.
@@ -102,14 +149,14 @@ class EntityIndex:
     ``grams``: each three-letter piece -> the positions in ``words`` of the words holding it.
     """
 
-    keys: dict[str, tuple[str, ...]]
-    labels: dict[str, tuple[str, ...]]
-    rank: dict[str, int]
+    keys: Mapping[str, tuple[str, ...]]
+    labels: Mapping[str, tuple[str, ...]]
+    rank: Mapping[str, int]
     words: tuple[str, ...]
-    postings: dict[str, tuple[str, ...]]
+    postings: Mapping[str, tuple[str, ...]]
     counts: tuple[int, ...]
-    top: dict[str, tuple[str, ...]]
-    grams: dict[str, tuple[int, ...]]
+    top: Mapping[str, tuple[str, ...]]
+    grams: Mapping[str, tuple[int, ...]]
 
     def entity_words(self, node: str) -> set[str]:
         return {word for label in self.labels[node] for word in label.split()}

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
-from itertools import islice, pairwise
+from itertools import chain, islice, pairwise
 
 import networkx as nx
 import numpy as np
@@ -29,7 +29,6 @@ from ecosystem.analysis.explain import entity_name, link_relations
 from ecosystem.analysis.lookup import EntityIndex, build_index, resolve
 from ecosystem.analysis.results import Hop, Path, PathResult
 from ecosystem.errors import EcosystemError
-from ecosystem.graph import link_count
 
 MAX_K = 20
 # How many entities the first bounded search of _cheapest_simple_paths takes in (then 3x more).
@@ -81,25 +80,32 @@ def path_index(view: nx.Graph) -> PathIndex:
     2.0
     """
     nodes = tuple(view)
-    position = {node: i for i, node in enumerate(nodes)}
-    penalties = {node: _penalty(degree) for node, degree in view.degree()}
-    ends = np.fromiter(
-        (position[node] for edge in view.edges() for node in edge),
+    position = dict(zip(nodes, range(len(nodes)), strict=True))
+    # The matrices' rows straight from each entity's neighbours (the graph's own dict of dicts,
+    # read, not changed), in its own order: no pairs to sort, as building them from the list
+    # of links would.
+    around = [view._adj[node] for node in nodes]
+    sizes = [len(neighbours) for neighbours in around]
+    # Each entity's degree, a link to itself counted twice as networkx counts it; a few hundred
+    # distinct degrees, each penalty worked out once.
+    links = [size + (node in held) for node, held, size in zip(nodes, around, sizes, strict=True)]
+    by_links = {count: _penalty(count) for count in set(links)}
+    penalties = dict(zip(nodes, map(by_links.__getitem__, links), strict=True))
+    degrees = np.array(sizes, dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(degrees)]).astype(np.int64)
+    cols = np.fromiter(
+        map(position.__getitem__, chain.from_iterable(around)),
         dtype=np.int64,
-        count=2 * link_count(view),
-    ).reshape(-1, 2)
-    penalty = np.array([penalties[node] for node in nodes], dtype=np.float64)
-    rows = np.concatenate([ends[:, 0], ends[:, 1]])
-    cols = np.concatenate([ends[:, 1], ends[:, 0]])
+        count=int(starts[-1]),
+    )
+    rows = np.repeat(np.arange(len(nodes)), degrees)
+    penalty = np.fromiter(penalties.values(), dtype=np.float64, count=len(nodes))
     cost = 1.0 + (penalty[rows] + penalty[cols]) / 2
     shape = (len(nodes), len(nodes))
-    return PathIndex(
-        nodes=nodes,
-        position=position,
-        penalties=penalties,
-        costs=sparse.csr_array((cost, (rows, cols)), shape=shape),
-        hops=sparse.csr_array((np.ones(len(rows)), (rows, cols)), shape=shape),
-    )
+    costs = sparse.csr_array((cost, cols, starts), shape=shape)
+    costs.sort_indices()
+    hops = sparse.csr_array((np.ones(len(cols)), costs.indices, costs.indptr), shape=shape)
+    return PathIndex(nodes=nodes, position=position, penalties=penalties, costs=costs, hops=hops)
 
 
 def _cost_function(
