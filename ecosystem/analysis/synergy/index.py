@@ -31,6 +31,7 @@ from ecosystem.analysis.timeline import DateError, parse_when
 # this many pairs of a few actors with all their candidates.
 REFERENCE_PAIRS = 20_000
 
+
 @dataclass(frozen=True)
 class SynergyIndex:
     """A network's history, its snapshot on ``day`` and the model that ranks, worked out once
