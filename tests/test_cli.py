@@ -69,6 +69,19 @@ def test_stats_json(tiny_dir):
     assert summary["best_connected"][0]["id"] == "cluster"
 
 
+def test_stats_counts_relations_from_the_tallies_the_explorer_keeps(monkeypatch, tmp_path):
+    from ecosystem.analysis import summary
+
+    code, fresh, _ = run("stats", "--json", "--no-cache")
+    assert code == 0
+    folder = tmp_path / "cache"
+    assert run("stats", "--json", "--cache", str(folder))[1] == fresh
+    assert len(list(folder.glob("tallies-*.json"))) == 1
+    monkeypatch.setattr(summary, "_relation_types", lambda view: pytest.fail("relations read"))
+    assert run("stats", "--json", "--cache", str(folder))[1] == fresh
+    assert json.loads(fresh)["relations"] == sum(json.loads(fresh)["relation_types"].values())
+
+
 def test_module_entry_point_runs_without_traceback(tmp_path):
     folder = write_dataset(tmp_path, entities=[{**TINY_ENTITIES[0], "type": "x"}])
     result = subprocess.run(

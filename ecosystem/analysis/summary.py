@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import networkx as nx
 
 
-def network_summary(view: nx.Graph, *, top: int = 5) -> dict:
+def network_summary(
+    view: nx.Graph, *, top: int = 5, relation_counts: Mapping[str, int] | None = None
+) -> dict:
     """Counts by entity and relation type, components, density and the best-connected entities
-    of a network's simple view (:func:`ecosystem.graph.simple_view`).
+    of a network's simple view (:func:`ecosystem.graph.simple_view`); ``relation_counts``, the
+    relations by type when they are known already (the cached tallies,
+    :func:`ecosystem.cache.compute_tallies`), saves a pass over every relation.
 
     ``relations`` counts every relation and ``links`` the linked pairs: two entities linked by
     several relations count once in density and degree. Ties in degree are broken by name.
@@ -32,7 +36,7 @@ def network_summary(view: nx.Graph, *, top: int = 5) -> dict:
     ranked = heapq.nsmallest(
         top, view, key=lambda node: (-degree[node], names.get(node, node), node)
     )
-    relations = Counter(_relation_types(view))
+    relations = Counter(relation_counts if relation_counts is not None else _relation_types(view))
     return {
         "entities": count,
         "relations": relations.total(),

@@ -73,7 +73,13 @@ def cmd_stats(args: argparse.Namespace, out: TextIO) -> int:
     from ecosystem.analysis.summary import network_summary
 
     graph = _load_view(args.data, args)
-    summary = network_summary(graph, top=args.top)
+    counted = None
+    if not args.as_of and not args.no_cache:
+        # The relations by type, as the explorer counts them at its start: kept in the cache.
+        from ecosystem.cache import compute_tallies
+
+        counted = compute_tallies(graph, directory=args.cache).relations
+    summary = network_summary(graph, top=args.top, relation_counts=counted)
     if args.json:
         print(
             json.dumps({**as_of_fields(graph), **summary}, indent=2, ensure_ascii=False), file=out
