@@ -359,13 +359,20 @@
     // Elements arrive one "add" event each (thousands on a large network): mark them once,
     // after the last of a batch (the whole update is one task) and before it is drawn. New
     // classes from the server (a highlight moving) replace an element's own, "zoomed" with
-    // them: mark those again too.
+    // them: mark those again too. So does a new stylesheet (presenter mode's larger type,
+    // each element restyled: "style"), and presenter mode turned on or off (its names are the
+    // entities' titles), whichever of the three arrives last.
     var pending = false;
-    instance.on("add class", function () {
+    var again = function () {
       if (pending) { return; }
       pending = true;
       Promise.resolve().then(function () { pending = false; mark(); });
-    });
+    };
+    instance.on("add class style", again);
+    var root = document.getElementById("eco-root");
+    if (root && window.MutationObserver) {
+      new MutationObserver(again).observe(root, { attributes: true, attributeFilter: ["class"] });
+    }
     mark();
   }, 300);
 

@@ -213,6 +213,19 @@ def test_in_presenter_mode_the_whole_views_names_do_not_cover_one_another(browse
     assert browser.execute_script(WHOLE_VIEW_NAMES)[0] == 0
 
 
+def test_a_new_stylesheet_alone_makes_room_for_the_names_again(browser, server_url):
+    # Presenter mode's stylesheet can arrive after the elements and their classes: its larger
+    # type alone must have the whole view's names fitted again, with no other change to come.
+    open_app(browser, server_url)
+    wait(browser, lambda: browser.execute_script(WHOLE_VIEW_NAMES)[0] == 0, what="the names")
+    crowded = browser.execute_script(WHOLE_VIEW_NAMES)[1]
+    browser.execute_script(
+        CY + "cy.style().selector('node.labelled').style({'font-size': 30}).update();"
+    )
+    wait(browser, lambda: browser.execute_script(WHOLE_VIEW_NAMES)[0] == 0, what="the names")
+    assert browser.execute_script(WHOLE_VIEW_NAMES)[1] > crowded, "the larger type crowded none"
+
+
 def test_a_path_arrives_numbered_in_one_update_of_the_elements(browser, server_url):
     open_app(browser, server_url, "?sel=ismc")
     wait(browser, lambda: browser.execute_script(IN_VIEW) is True, what="the network")
