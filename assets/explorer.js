@@ -247,8 +247,10 @@
   var SHOWN = ["named", "focus", "numbered"];  // a highlight's names, shown whatever the room
   var measuring = null;
   // Where a node's name would be drawn, in the network's coordinates: under it, as wide as the
-  // text in its font (at most its label's width, on more lines where labels wrap), with room
-  // for the outline around the letters.
+  // text in its font, with room for the outline around the letters. A name that wraps takes
+  // its label's whole width, as Cytoscape's own box of it does: where its lines break depends
+  // on measures a few pixels apart, and a narrower guess let a wrapped name touch its
+  // neighbour's on a projector.
   function labelBox(node, text) {
     measuring = measuring || document.createElement("canvas").getContext("2d");
     var size = node.pstyle("font-size").pfValue;
@@ -258,21 +260,18 @@
     var widest = node.pstyle("text-max-width").pfValue;
     var lines = 1;
     if (width > widest && node.pstyle("text-wrap").strValue === "wrap") {
-      // Wrapped at spaces, as many words to a line as fit (with a little to spare: the page's
-      // own measure of a line may be a few pixels wider than the drawing's).
+      // Its lines: wrapped at spaces, as many words to a line as fit (with a little to spare,
+      // so a line is never one too few).
       var line = "";
-      width = 0;
       text.split(" ").forEach(function (word) {
         var longer = line ? line + " " + word : word;
         if (line && measuring.measureText(longer).width > 0.92 * widest) {
           lines += 1;
-          width = Math.max(width, measuring.measureText(line).width);
           line = word;
         } else {
           line = longer;
         }
       });
-      width = Math.min(widest, Math.max(width, measuring.measureText(line).width));
     }
     width = Math.min(width, widest);
     var pad = node.pstyle("text-outline-width").pfValue + 2;
