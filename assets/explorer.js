@@ -362,7 +362,12 @@
     // each element restyled: "style"), and presenter mode turned on or off (its names are the
     // entities' titles), whichever of the three arrives last.
     var pending = false;
+    var presenter = null;
     var again = function () {
+      if (instance.destroyed()) {  // a new network took its place: it watches for itself
+        if (presenter) { presenter.disconnect(); }
+        return;
+      }
       if (pending) { return; }
       pending = true;
       Promise.resolve().then(function () { pending = false; mark(); });
@@ -370,7 +375,8 @@
     instance.on("add class style", again);
     var root = document.getElementById("eco-root");
     if (root && window.MutationObserver) {
-      new MutationObserver(again).observe(root, { attributes: true, attributeFilter: ["class"] });
+      presenter = new MutationObserver(again);
+      presenter.observe(root, { attributes: true, attributeFilter: ["class"] });
     }
     mark();
   }, 300);

@@ -1,13 +1,14 @@
 """The type-ahead index (:class:`~ecosystem.analysis.lookup.EntityIndex`) kept in the cache, so
 a restart or a command that looks up a name reads it instead of building it again (about 1.6 s
-on the H2020 network; read back in under a tenth of a second).
+on the H2020 network; read back in about 0.2 s).
 
 Stored as a NumPy archive read without pickle (nothing in it can run code) under the key of the
 network's metrics (:func:`ecosystem.cachefiles.cache_key`) and the index's own settings. Every
 list of entities or words is held flat: one array of places and one of where each list starts,
 so reading it makes no Python object per place; a part is turned back into ids when a query
 asks for it (:class:`~ecosystem.analysis.lookup.FlatLists`). The texts (the entities in their
-order, the labels, the words, the prefixes and the three-letter pieces) are one JSON member. A
+order, the folded names, the words, the prefixes and the three-letter pieces) are one JSON
+member, and each entity's labels are places among the folded names. A
 file whose every part does not have its type, name only the network's entities and point
 inside it is ignored and the index built again and stored anew.
 """
