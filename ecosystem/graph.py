@@ -393,6 +393,18 @@ def merged_view(
     return _filled(nx.Graph(**attributes), copied, zip(*ends, records, strict=True))
 
 
+def filled_view(
+    attributes: dict,
+    nodes: Iterable[tuple[str, dict]],
+    relations: Iterable[tuple[str, str, str, dict]],
+) -> nx.Graph:
+    """The :func:`simple_view` of ``relations`` (the source, target, type and
+    :func:`relation_record` of each, in file order) among ``nodes`` (id and attributes, kept,
+    not copied), with graph ``attributes``: for a caller that holds the ends and types in
+    columns already (:mod:`ecosystem.snapshot`)."""
+    return _filled(nx.Graph(**attributes), nodes, relations)
+
+
 def _filled(
     view: nx.Graph,
     nodes: Iterable[tuple[str, dict]],

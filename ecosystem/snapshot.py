@@ -25,11 +25,12 @@ import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import pairwise, repeat
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import orjson
 
 from ecosystem.cachefiles import cache_path, key_of, read_cache_file, write_file
 from ecosystem.errors import DataError
@@ -42,7 +43,7 @@ from ecosystem.graph import (
     bulk_allocation,
     content_hash,
     entity_columns,
-    merged_view,
+    filled_view,
     parse_dataset,
     read_contents,
     relation_columns,
@@ -187,7 +188,7 @@ def _write_snapshot(path: Path, key: str, dataset: Dataset) -> bool:
     if stored is None:
         log.info("not storing a snapshot of %s: its rows are not all alike", path)
         return False
-    body = json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = orjson.dumps(stored)
     header = json.dumps({"key": key, "sha256": hashlib.sha256(body).hexdigest()}).encode()
 
     def write(handle: Any) -> None:
@@ -213,7 +214,7 @@ def _read_snapshot(path: Path, key: str, limit: int) -> dict | None:
             log.warning("ignoring snapshot %s: it is damaged (its digest does not match)", path)
             return None
         with bulk_allocation():
-            stored = json.loads(body)
+            stored = orjson.loads(body)
         if _fits(stored):
             return stored
     except Exception as error:  # a damaged file of any kind (RecursionError too): read the CSVs
@@ -295,18 +296,18 @@ def _view_of(stored: dict, attributes: dict) -> nx.Graph:
     """The simple view of a checked snapshot, with graph ``attributes``."""
     entities, relations = stored["entities"], stored["relations"]
     ids = entities["ids"]
-    names = ("source", "target", "key", *relations["columns"])
+    columns = relations["columns"]
+    names = ("source", "target", "key", *columns)
     with bulk_allocation():
         rows = zip(*entities["values"], strict=True) if entities["columns"] else [()] * len(ids)
         nodes = zip(
             ids, (dict(zip(entities["columns"], row, strict=True)) for row in rows), strict=True
         )
-        lines = relations["values"][0] if relations["values"] else []
-        columns = (
-            [ids[source] for source in relations["source"]],
-            [ids[target] for target in relations["target"]],
-            [f"r{line}" for line in lines],
-            *relations["values"],
-        )
-        records = (dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True))
-        return merged_view(attributes, nodes, records)
+        values = relations["values"]
+        sources = list(map(ids.__getitem__, relations["source"]))
+        targets = list(map(ids.__getitem__, relations["target"]))
+        keys = [f"r{line}" for line in values[0]] if values else []
+        fields = zip(sources, targets, keys, *values, strict=True)
+        records = map(dict, map(zip, repeat(names), fields))
+        kinds = values[columns.index("type")] if sources else []
+        return filled_view(attributes, nodes, zip(sources, targets, kinds, records, strict=True))
