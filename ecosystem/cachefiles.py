@@ -27,6 +27,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from ecosystem.storage import StorageError, write_atomically
 
 CACHE_ENV = "ECOSYSTEM_CACHE"
@@ -70,15 +72,29 @@ def key_of(content_hash: Any, kind: str, **settings: Any) -> str | None:
 def cache_key(graph: Any, kind: str, **options: Any) -> str | None:
     """The hex key of ``kind`` results for ``graph`` with ``options``; None when the graph has no
     ``content_hash`` (built by hand rather than loaded from files), which is never cached."""
-    from ecosystem.graph import link_count
-
     return key_of(
         graph.graph.get("content_hash"),
         kind,
         nodes=graph.number_of_nodes(),
-        links=link_count(graph),
+        ends=link_ends(graph),
         **options,
     )
+
+
+def link_ends(graph: Any) -> int:
+    """How many link ends ``graph`` holds, as part of a cache key: each link counted at both of
+    its entities (a loop once, as its entity's adjacency holds it once), so that adding or
+    removing a link changes it. For a simple graph it is the sum of its adjacency dicts' sizes:
+    1.5 ms on H2020, where counting the links (the loops found one by one) takes 17 ms, six
+    times at a start. Other graphs count their edges.
+
+    >>> import networkx as nx
+    >>> link_ends(nx.Graph([(1, 2), (2, 3), (3, 3)])), link_ends(nx.MultiGraph([(1, 2), (1, 2)]))
+    (5, 2)
+    """
+    if graph.is_multigraph() or graph.is_directed():
+        return graph.number_of_edges()
+    return sum(map(len, graph._adj.values()))
 
 
 def cache_path(directory: Path | None, kind: str, key: str, suffix: str) -> Path:
@@ -112,7 +128,7 @@ def read_json(path: Path, key: str | None, fits: Callable[[Any], bool], limit: i
     if raw is None:
         return None
     try:
-        stored = json.loads(raw.decode("utf-8"))
+        stored = orjson.loads(raw)
         ok = isinstance(stored, dict) and stored.get("key") == key and fits(stored.get("result"))
     except Exception as error:  # a damaged file of any kind (RecursionError too): recompute
         log.warning("ignoring unreadable cache file %s: %s", path, error)

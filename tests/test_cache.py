@@ -62,6 +62,22 @@ def test_the_key_follows_the_data_and_the_options(view, monkeypatch):
     assert cache_key(other, "metrics", seed=1) != key
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda graph: graph.remove_edge(*next(iter(graph.edges()))),
+        lambda graph: graph.add_edge("ismc", "ismc"),
+        lambda graph: graph.add_edge(*next(nx.non_edges(graph))),
+    ],
+    ids=["a link less", "a loop more", "a link more"],
+)
+def test_a_link_added_or_removed_changes_the_key(view, change):
+    changed = view.copy()
+    change(changed)
+    assert changed.graph["content_hash"] == view.graph["content_hash"]
+    assert cache_key(changed, "metrics", seed=1) != cache_key(view, "metrics", seed=1)
+
+
 def test_changed_sampling_settings_are_computed_afresh(view, folder, monkeypatch):
     compute_metrics(view, directory=folder)
     monkeypatch.setattr(fast, "BETWEENNESS_SOURCES", fast.BETWEENNESS_SOURCES + 1)
