@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import chromium
-from benchmarks.machine import describe, load_average
+from benchmarks.machine import describe, load_average, user_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = Path("/work/h2020/h2020-full")
@@ -88,7 +88,9 @@ def serve(data: Path, cache: Path, port: int, workers: int = 1) -> subprocess.Po
     ``port``."""
     command = [sys.executable, "-m", "ecosystem", "serve", "--data", str(data), "--cache",
                str(cache), "--port", str(port), "--workers", str(workers)]  # fmt: skip
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=user_environment()
+    )
     deadline = time.monotonic() + 900
     while time.monotonic() < deadline:
         try:
