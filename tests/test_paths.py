@@ -12,6 +12,7 @@ from ecosystem.analysis.lookup import EntityNotFound
 from ecosystem.analysis.paths import (
     NoPath,
     PathQueryError,
+    cheapest_path_finder,
     cheapest_paths_from,
     collaboration_paths,
     fewest_hop_paths,
@@ -210,6 +211,26 @@ def test_cheapest_paths_from_one_entity_cost_what_dijkstra_says():
         assert nodes[0] == "0" and nodes[-1] == target
         length = sum(cost(a, b, None) for a, b in itertools.pairwise(nodes))
         assert length == pytest.approx(nx.dijkstra_path_length(view, "0", target, weight=cost))
+
+
+def test_a_path_finder_answers_every_question_from_one_search(monkeypatch):
+    from ecosystem.analysis import paths
+
+    view = typed(nx.barabasi_albert_graph(200, 2, seed=5))
+    prepared = path_index(view)
+    searches = []
+    dijkstra = paths.csgraph.dijkstra
+    monkeypatch.setattr(
+        paths.csgraph, "dijkstra", lambda *a, **k: searches.append(1) or dijkstra(*a, **k)
+    )
+    finder = cheapest_path_finder(prepared, "0")
+    assert not searches  # made on the first question, not before
+    targets = sorted(view)[1:40]
+    found = {target: finder(target) for target in targets}
+    assert len(searches) == 1
+    monkeypatch.setattr(paths.csgraph, "dijkstra", dijkstra)
+    assert found == cheapest_paths_from(prepared, "0", targets)
+    assert finder("not there") is None
 
 
 def test_cheapest_paths_leave_out_what_they_cannot_reach():

@@ -360,3 +360,38 @@ def test_percentiles_fall_with_rank(view):
     assert values == sorted(values, reverse=True)
     assert all(0 <= v < 100 for v in values)
     assert np.isfinite(values).all()
+
+
+def test_with_the_compiled_search_every_path_shown_is_a_cheapest_one(monkeypatch):
+    from ecosystem.analysis import paths
+    from ecosystem.analysis.paths import collaboration_paths, path_index
+
+    # A chain of companies, each in a project with the next: a's partner b, then c, d and e.
+    actors = "abcdef"
+    chain = dated_view(
+        {
+            **{a: (f"Company {a}", "company", "ES") for a in actors},
+            **{f"p{i}": (f"Project {i}", "project", "") for i in range(1, len(actors))},
+        },
+        [
+            (actor, f"p{i}", "partner_in", "2020-01-01", "")
+            for i in range(1, len(actors))
+            for actor in actors[i - 1 : i + 1]
+        ],
+    )
+    searches = []
+    dijkstra = paths.csgraph.dijkstra
+    monkeypatch.setattr(
+        paths.csgraph, "dijkstra", lambda *a, **k: searches.append(1) or dijkstra(*a, **k)
+    )
+    result = synergy_candidates(chain, "a", top=10, prepared=path_index(chain))
+    # d, e and f share no partner with a: no reason gives their path; one search finds all.
+    assert len(searches) == 1
+    monkeypatch.setattr(paths.csgraph, "dijkstra", dijkstra)
+    assert ids(result["candidates"]) == ["c", "d", "e", "f"]
+    for candidate in result["candidates"]:
+        path = candidate["path"]
+        assert path["nodes"] == list(nx.shortest_path(chain, "a", candidate["id"]))
+        cheapest = collaboration_paths(chain, "a", candidate["id"], k=1)["paths"][0]
+        assert path["cost"] == pytest.approx(cheapest["cost"])
+        assert set(path["nodes"]) <= set(candidate["highlight"]["nodes"])

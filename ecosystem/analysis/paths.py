@@ -146,21 +146,44 @@ def cheapest_paths_from(
     >>> cheapest_paths_from(prepared, "a", ["c", "d"])
     {'c': ['a', 'b', 'c'], 'd': ['a', 'b', 'c', 'd']}
     """
-    origin = prepared.position[source]
-    _, previous = csgraph.dijkstra(
-        prepared.costs, directed=True, indices=origin, return_predecessors=True
-    )
-    found = {}
-    for target in targets:
-        step = prepared.position[target]
+    finder = cheapest_path_finder(prepared, source)
+    found = {target: finder(target) for target in targets}
+    return {target: nodes for target, nodes in found.items() if nodes is not None}
+
+
+def cheapest_path_finder(prepared: PathIndex, source: str) -> Callable[[str], list[str] | None]:
+    """A function giving a cheapest path under the hub rule from ``source`` to an entity (None
+    when none reaches it, or it is not in the network), every answer read from one compiled
+    search from ``source``, made on the first question: for the partner suggestions of one
+    entity, whose candidates each show a path (a search of 15 ms on H2020 for all of them,
+    instead of two and a Yen's search for each).
+
+    >>> finder = cheapest_path_finder(path_index(nx.path_graph(["a", "b", "c"])), "c")
+    >>> finder("a"), finder("c"), finder("z")
+    (['c', 'b', 'a'], ['c'], None)
+    """
+    origin = prepared.position.get(source)
+    searched: list[np.ndarray] = []
+
+    def find(target: str) -> list[str] | None:
+        step = prepared.position.get(target)
+        if origin is None or step is None:
+            return None
+        if not searched:
+            _, previous = csgraph.dijkstra(
+                prepared.costs, directed=True, indices=origin, return_predecessors=True
+            )
+            searched.append(previous)
+        previous = searched[0]
         if step != origin and previous[step] < 0:
-            continue  # not reached
+            return None  # not reached
         path = [step]
         while step != origin:
             step = int(previous[step])
             path.append(step)
-        found[target] = [prepared.nodes[i] for i in reversed(path)]
-    return found
+        return [prepared.nodes[i] for i in reversed(path)]
+
+    return find
 
 
 def _cheapest_simple_paths(

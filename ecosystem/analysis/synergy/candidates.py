@@ -28,7 +28,7 @@ from ecosystem.analysis.synergy.index import (
     method_of,
     prepare,
 )
-from ecosystem.analysis.synergy.reasons import _brief, _suggestion
+from ecosystem.analysis.synergy.reasons import _brief, _suggestion, path_teller
 from ecosystem.analysis.synergy.related import _opportunities, _strengthen
 from ecosystem.analysis.synergy.shapes import MAX_TOP, Suggestion, SynergyQueryError, SynergyResult
 
@@ -208,6 +208,7 @@ def _ranked(
         if synergy.model is not None
         else None
     )
+    best_path = path_teller(synergy, node, index, prepared)
     by_reason: dict[str, Suggestion] = {}
     for place, (v, value) in enumerate(zip(best.tolist(), best_scores.tolist(), strict=True)):
         made = _suggestion(
@@ -220,8 +221,7 @@ def _ranked(
             value,
             features[v],
             None if lifts is None else lifts[place],
-            index,
-            prepared,
+            best_path,
             explain_paths and len(by_reason) < top,
         )
         same = by_reason.get(made["reason"])
@@ -275,7 +275,6 @@ def explain_pair(
         value,
         x,
         lift,
-        index or build_index(view),
-        prepared,
+        path_teller(synergy, entity, index or build_index(view), prepared),
         True,
     )

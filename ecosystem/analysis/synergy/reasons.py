@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from itertools import pairwise
 
@@ -12,7 +12,13 @@ import numpy as np
 
 from ecosystem.analysis.explain import entity_name
 from ecosystem.analysis.lookup import EntityIndex
-from ecosystem.analysis.paths import NoPath, PathIndex, collaboration_paths, path_record
+from ecosystem.analysis.paths import (
+    NoPath,
+    PathIndex,
+    cheapest_path_finder,
+    collaboration_paths,
+    path_record,
+)
 from ecosystem.analysis.ranker import (
     COLUMN,
     UNDATED,
@@ -87,12 +93,12 @@ def _suggestion(
     value: float,
     x: np.ndarray,
     lift: np.ndarray | None,
-    index: EntityIndex | None,
-    prepared: PathIndex | None,
+    best_path: Callable[[str], PathRecord | None],
     explain_paths: bool,
 ) -> Suggestion:
     """Actor ``v`` suggested to ``node`` (actor ``u``) at ``rank`` of ``total``: its reasons
-    (ordered by ``lift`` for the ranker), the entities they name, its path and highlight."""
+    (ordered by ``lift`` for the ranker), the entities they name, its path (``best_path`` of the
+    candidate when no reason gives one, :func:`path_teller`) and highlight."""
     view, history = synergy.view, synergy.history
     other = history.actors[v]
     partners, path_nodes = _partners_reason(synergy, u, v, x)
@@ -112,7 +118,7 @@ def _suggestion(
         if path_nodes and all(n in view for n in path_nodes) and _is_path(view, path_nodes):
             path = path_record(view, path_nodes, True, None)
         else:
-            path = _best_path(view, node, other, index, None if synergy.as_of else prepared)
+            path = best_path(other)
     return {
         "rank": rank,
         "id": other,
@@ -370,6 +376,25 @@ def _partner_path(index: SynergyIndex, u: int, z: int, v: int) -> list[str] | No
 
 def _is_path(view: nx.Graph, nodes: Sequence[str]) -> bool:
     return all(view.has_edge(a, b) for a, b in pairwise(nodes))
+
+
+def path_teller(
+    synergy: SynergyIndex, node: str, index: EntityIndex | None, prepared: PathIndex | None
+) -> Callable[[str], PathRecord | None]:
+    """The best path from ``node`` to a candidate, for the suggestions whose reasons give none.
+    With the network's compiled search (``prepared``) every candidate's path is read from one
+    search from ``node``, made on first use; for a dated view, or without it, each pair is
+    searched as the path panel searches it."""
+    view = synergy.view
+    if synergy.as_of or prepared is None:
+        return lambda other: _best_path(view, node, other, index, None)
+    finder = cheapest_path_finder(prepared, node)
+
+    def best(other: str) -> PathRecord | None:
+        nodes = finder(other)
+        return path_record(view, nodes, True, None) if nodes and len(nodes) > 1 else None
+
+    return best
 
 
 def _best_path(
