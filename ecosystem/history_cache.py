@@ -85,6 +85,9 @@ def write_history(path: Path, key: str, history: History) -> bool:
     return write_file(path, lambda handle: np.savez(handle, **arrays))
 
 
+TEXT_FIELDS = ("type", "country")  # what the history holds of each entity besides its id
+
+
 def size_bound(view: nx.Graph) -> int:
     """The most bytes the history of ``view`` takes unpacked: a file that would unpack to more
     is refused before it is read. Texts are stored at the width of the longest of their kind,
@@ -92,13 +95,8 @@ def size_bound(view: nx.Graph) -> int:
     the longest id, type or country, and there are at most seven per entity and four per link;
     participations, contexts and the venues' ends take at most a hundred bytes per entity and
     per link."""
-    longest = max(
-        (
-            max(len(str(node)), len(str(data.get("type", ""))), len(str(data.get("country", ""))))
-            for node, data in view.nodes(data=True)
-        ),
-        default=0,
-    )
+    texts = {str(data.get(name, "")) for data in view._node.values() for name in TEXT_FIELDS}
+    longest = max(max(map(len, map(str, view)), default=0), max(map(len, texts), default=0))
     width = 4 * (2 * longest + 16)  # four bytes a character
     nodes, links = view.number_of_nodes(), view.number_of_edges()
     return size_limit(nodes, per_node=100) + (7 * nodes + 4 * links) * width + 100 * links
