@@ -9,6 +9,7 @@ per-user state lives in the browser (the URL and the page's components); the pre
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 import flask
@@ -16,9 +17,10 @@ import networkx as nx
 from dash import Dash
 
 from ecosystem.analysis.centrality import Progress
-from ecosystem.explorer import build_model
+from ecosystem.explorer import build_model, warm_up
 from ecosystem.resources import assets_dir
 from ecosystem.security import harden
+from ecosystem.server import WARM_UP
 from ecosystem.settings import Settings
 from ecosystem.snapshot import Network
 from ecosystem.web import (
@@ -97,6 +99,7 @@ def create_app(
     source.register_route(app, model)
     harden(app, frame_ancestors=frame_ancestors)
     app.server.register_error_handler(BadInput, _bad_input)
+    app.server.extensions[WARM_UP] = partial(warm_up, model)
     # Dash registers the script paths it may serve while it renders its first page, in the
     # process that renders it. Render it once here, so that every worker forked from this process
     # serves scripts from its first request.

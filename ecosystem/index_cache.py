@@ -48,11 +48,7 @@ def compute_index(
     """:func:`~ecosystem.analysis.lookup.build_index` of ``view``, from the cache folder
     ``directory`` (default :func:`ecosystem.cachefiles.cache_dir`) when it holds it, else built
     and stored there; ``use_cache=False`` neither reads nor writes it."""
-    settings = {
-        name: getattr(lookup, name) for name in ("MAX_CANDIDATES", "TOP_PER_PREFIX", "GRAM_CHARS")
-    }
-    key = cache_key(view, KIND, format=INDEX_FORMAT, **settings) if use_cache else None
-    path = cache_path(directory, KIND, key, ".npz") if key else None
+    key, path = _where(view, directory, use_cache)
     if path is not None and key is not None:
         # Each label is held a few times over (folded, in words, in three-letter pieces).
         text = sum(
@@ -68,6 +64,25 @@ def compute_index(
         arrays = index_arrays(index, key)
         write_file(path, lambda handle: np.savez(handle, **arrays))
     return index
+
+
+def index_is_cached(
+    view: nx.Graph, *, directory: Path | None = None, use_cache: bool = True
+) -> bool:
+    """Whether the cache folder holds a file where :func:`compute_index` would read the index
+    of ``view`` (whether it is sound is known only when it is read)."""
+    _, path = _where(view, directory, use_cache)
+    return path is not None and path.is_file()
+
+
+def _where(
+    view: nx.Graph, directory: Path | None, use_cache: bool
+) -> tuple[str | None, Path | None]:
+    settings = {
+        name: getattr(lookup, name) for name in ("MAX_CANDIDATES", "TOP_PER_PREFIX", "GRAM_CHARS")
+    }
+    key = cache_key(view, KIND, format=INDEX_FORMAT, **settings) if use_cache else None
+    return key, cache_path(directory, KIND, key, ".npz") if key else None
 
 
 def _read(path: Path, key: str, view: nx.Graph, limit: int) -> EntityIndex | None:

@@ -24,8 +24,12 @@ waitress's threads keep answering small requests between the GIL's switches.
 from __future__ import annotations
 
 import gc
+import logging
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8050
@@ -38,6 +42,10 @@ DEFAULT_THREADS = 4
 CHANNEL_TIMEOUT = 90
 # Open connections one worker keeps; more wait in the listen backlog (the accept queue).
 CONNECTION_LIMIT = 1000
+# Where the built app keeps what each worker works out as it starts, on a thread of its own
+# (Flask's ``extensions``): what the first page does not need and a first search or path would
+# otherwise wait for (:func:`ecosystem.explorer.warm_up`).
+WARM_UP = "ecosystem.warm_up"
 MAX_REQUEST_BYTES = 1024 * 1024
 MAX_HEADER_BYTES = 64 * 1024
 
@@ -61,8 +69,11 @@ def waitress_settings(threads: int = DEFAULT_THREADS) -> dict[str, Any]:
     }
 
 
-def gunicorn_settings(host: str, port: int, workers: int) -> dict[str, Any]:
-    """How gunicorn's master runs the workers: forked from the built app, each running waitress.
+def gunicorn_settings(
+    host: str, port: int, workers: int, *, post_fork: Callable[[Any, Any], None] | None = None
+) -> dict[str, Any]:
+    """How gunicorn's master runs the workers: forked from the built app, each running waitress
+    (and calling ``post_fork(server, worker)`` first when it is given).
 
     >>> gunicorn_settings("127.0.0.1", 8050, 2)["bind"]
     '127.0.0.1:8050'
@@ -78,6 +89,7 @@ def gunicorn_settings(host: str, port: int, workers: int) -> dict[str, Any]:
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "warning",
+        **({"post_fork": post_fork} if post_fork is not None else {}),
     }
 
 
@@ -109,15 +121,21 @@ def serve(
         gc.freeze()
     app.server.wsgi_app = host_filter(app.server.wsgi_app, served_hosts(host, allowed_hosts))
     url = f"http://{'localhost' if host in ('127.0.0.1', 'localhost') else host}:{port}{url_path}"
+    warm = app.server.extensions.get(WARM_UP)
     if debug:
         announce(f"Serving {url} with Dash's development server (debug mode)")
+        start_warm_up(warm)
         app.run(host=host, port=port, debug=True)
         return
     from gunicorn.app.base import BaseApplication
 
     class _Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
-            for key, value in gunicorn_settings(host, port, workers).items():
+            def post_fork(_server: Any, _worker: Any) -> None:
+                start_warm_up(warm)
+
+            settings = gunicorn_settings(host, port, workers, post_fork=post_fork)
+            for key, value in settings.items():
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
@@ -125,3 +143,25 @@ def serve(
 
     announce(f"Serving {url} ({workers} worker{'s' if workers != 1 else ''}); Ctrl+C stops")
     _Server().run()
+
+
+def start_warm_up(warm: Callable[[], None] | None) -> threading.Thread | None:
+    """Run ``warm()`` on a thread of its own, a daemon (a worker that stops does not wait for
+    it); what goes wrong is logged, and left for the first request that needs it to meet."""
+    if warm is None:
+        return None
+
+    def run() -> None:
+        from ecosystem.graph import bulk_allocation
+
+        try:
+            with bulk_allocation():
+                warm()
+        except Exception:  # a request that needs the part works it out again, or says why
+            log.warning("warming up failed", exc_info=True)
+            return
+        gc.freeze()  # what it made lives as long as the worker, as the model does
+
+    thread = threading.Thread(target=run, name="warm-up", daemon=True)
+    thread.start()
+    return thread

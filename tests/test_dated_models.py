@@ -95,8 +95,14 @@ def test_a_dated_model_works_out_only_what_is_read(model):
     assert set(dated.community) == set(dated.view) and dated.parts.ready("membership")
 
 
-def test_a_full_model_has_everything_worked_out_but_its_rankings(model):
+def test_a_full_model_has_everything_worked_out_but_its_rankings_and_the_warm_up(model):
+    from ecosystem.explorer import warm_up
+
     assert all(model.metrics.ready(name) for name in METRICS)
+    # The path matrices, and the index when the cache holds it: each worker's warm-up.
+    assert all(model.parts.ready(name) for name in set(PARTS) - {"paths", "index"})
+    assert not model.parts.ready("paths")
+    warm_up(model)
     assert all(model.parts.ready(name) for name in PARTS)
     assert not any(model.order.ready(name) for name in METRICS)  # sorted on first use
     assert set(model.order["degree"]) == set(model.view)

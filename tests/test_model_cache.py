@@ -186,3 +186,27 @@ def test_damaged_tallies_are_counted_again(shipped_graph, tmp_path, damage):
     again = build_model(shipped_graph, cache=tmp_path)
     assert again.relation_counts == first.relation_counts
     assert (again.span, again.period_counts) == (first.span, first.period_counts)
+
+
+def test_with_the_index_cached_a_restart_leaves_the_index_and_paths_for_the_warm_up(
+    shipped_graph, tmp_path
+):
+    from ecosystem.analysis.lookup import search
+    from ecosystem.explorer import warm_up
+
+    first = build_model(shipped_graph, cache=tmp_path)
+    # Nothing cached: the index is built at the start, once, and stored for the next one.
+    assert first.parts.ready("index") and len(list(tmp_path.glob("index-*.npz"))) == 1
+    second = build_model(shipped_graph, cache=tmp_path)
+    assert not second.parts.ready("index") and not second.parts.ready("paths")
+    warm_up(second)
+    assert second.parts.ready("index") and second.parts.ready("paths")
+    found = search(second.view, "mining", index=second.index)
+    assert found == search(first.view, "mining", index=first.index) != []
+    assert second.paths_between("ismc", "dg-grow") == first.paths_between("ismc", "dg-grow")
+
+
+def test_without_the_cache_the_index_is_built_at_the_start(shipped_graph, tmp_path):
+    model = build_model(shipped_graph, cache=tmp_path, use_cache=False)
+    assert model.parts.ready("index")
+    assert not list(tmp_path.glob("*"))

@@ -214,21 +214,21 @@ def test_cheapest_paths_from_one_entity_cost_what_dijkstra_says():
 
 
 def test_a_path_finder_answers_every_question_from_one_search(monkeypatch):
-    from ecosystem.analysis import paths
+    from scipy.sparse import csgraph
 
     view = typed(nx.barabasi_albert_graph(200, 2, seed=5))
     prepared = path_index(view)
     searches = []
-    dijkstra = paths.csgraph.dijkstra
+    dijkstra = csgraph.dijkstra
     monkeypatch.setattr(
-        paths.csgraph, "dijkstra", lambda *a, **k: searches.append(1) or dijkstra(*a, **k)
+        csgraph, "dijkstra", lambda *a, **k: searches.append(1) or dijkstra(*a, **k)
     )
     finder = cheapest_path_finder(prepared, "0")
     assert not searches  # made on the first question, not before
     targets = sorted(view)[1:40]
     found = {target: finder(target) for target in targets}
     assert len(searches) == 1
-    monkeypatch.setattr(paths.csgraph, "dijkstra", dijkstra)
+    monkeypatch.setattr(csgraph, "dijkstra", dijkstra)
     assert found == cheapest_paths_from(prepared, "0", targets)
     assert finder("not there") is None
 

@@ -363,7 +363,8 @@ def test_percentiles_fall_with_rank(view):
 
 
 def test_with_the_compiled_search_every_path_shown_is_a_cheapest_one(monkeypatch):
-    from ecosystem.analysis import paths
+    from scipy.sparse import csgraph
+
     from ecosystem.analysis.paths import collaboration_paths, path_index
 
     # A chain of companies, each in a project with the next: a's partner b, then c, d and e.
@@ -380,14 +381,14 @@ def test_with_the_compiled_search_every_path_shown_is_a_cheapest_one(monkeypatch
         ],
     )
     searches = []
-    dijkstra = paths.csgraph.dijkstra
+    dijkstra = csgraph.dijkstra
     monkeypatch.setattr(
-        paths.csgraph, "dijkstra", lambda *a, **k: searches.append(1) or dijkstra(*a, **k)
+        csgraph, "dijkstra", lambda *a, **k: searches.append(1) or dijkstra(*a, **k)
     )
     result = synergy_candidates(chain, "a", top=10, prepared=path_index(chain))
     # d, e and f share no partner with a: no reason gives their path; one search finds all.
     assert len(searches) == 1
-    monkeypatch.setattr(paths.csgraph, "dijkstra", dijkstra)
+    monkeypatch.setattr(csgraph, "dijkstra", dijkstra)
     assert ids(result["candidates"]) == ["c", "d", "e", "f"]
     for candidate in result["candidates"]:
         path = candidate["path"]

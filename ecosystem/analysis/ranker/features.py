@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
-import scipy.sparse as sp
 
 from ecosystem.analysis.ranker.matrices import DECAY, KATZ_BETA, Snapshot
 
@@ -58,6 +57,8 @@ def row_features(snap: Snapshot, rows: Sequence[int] | np.ndarray) -> np.ndarray
     Pairs already linked, u itself and actors unknown on the snapshot's day still get a row;
     callers mask them (:func:`candidate_mask`).
     """
+    import scipy.sparse as sp
+
     rows = np.asarray(rows, dtype=np.int64)
     n = len(snap.history.actors)
     out = np.zeros((rows.size, n, len(FEATURES)), dtype=np.float32)
@@ -130,6 +131,8 @@ def pair_features(
 ) -> np.ndarray:
     """Features of the pairs ``(first[i], second[i])``: ``(len(first), F)``, the same numbers
     as :func:`row_features` gives for them, from sparse row products (no dense rows)."""
+    import scipy.sparse as sp
+
     u_all = np.asarray(first, dtype=np.int64)
     v_all = np.asarray(second, dtype=np.int64)
     out = np.zeros((u_all.size, len(FEATURES)), dtype=np.float32)

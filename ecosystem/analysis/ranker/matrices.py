@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from ecosystem.analysis.ranker.history import (
     COMPLEMENTARY,
@@ -17,6 +16,10 @@ from ecosystem.analysis.ranker.history import (
     UNDATED,
     History,
 )
+
+# SciPy is imported where it is used: the explorer's start does without its 0.13 s.
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 # --- snapshot: the matrices of one day's knowledge ---------------------------------------------
 
@@ -104,6 +107,8 @@ def snapshot(history: History, day: int, *, maxima: Maxima | None = None) -> Sna
 def _links(past: History, day: int, n: int, m: int) -> dict[str, sp.csr_matrix]:
     """Who took part where (``incidence``), how many venues each pair shares (``together``),
     whether they share any (``linked``) and the time-decayed strength of each link."""
+    import scipy.sparse as sp
+
     ones = np.ones(past.actor.size)
     incidence = sp.csr_matrix((ones, (past.actor, past.venue)), shape=(n, m))
     incidence.data[:] = 1.0
@@ -141,6 +146,8 @@ def _partner_weights(linked: sp.csr_matrix) -> dict[str, np.ndarray]:
 
 def _kinds(history: History, linked: sp.csr_matrix, partners: np.ndarray) -> dict[str, np.ndarray]:
     """Each actor's type and country codes, and the shares of its partners of each kind."""
+    import scipy.sparse as sp
+
     countries = sorted(set(history.actor_country))
     types = sorted(set(history.actor_type))
     country_number = {country: number for number, country in enumerate(countries)}
@@ -173,6 +180,8 @@ def _contexts(history: History, incidence: sp.csr_matrix, n: int, m: int) -> dic
     """The programme profile of each actor (unit rows, one column per context a venue has:
     the places only actors have would be columns of zeros) and its places, plain and weighted
     for the typed score."""
+    import scipy.sparse as sp
+
     contexts = len(history.contexts)
     columns, column = np.unique(history.venue_context[:, 1], return_inverse=True)
     venue_ctx = sp.csr_matrix(
@@ -236,6 +245,8 @@ def _activity(past: History, day: int, n: int, incidence: sp.csr_matrix) -> dict
 
 def _met_recently(past: History, day: int, n: int, m: int) -> np.ndarray:
     """log1p of how many partners each actor met in venues dated in the year before ``day``."""
+    import scipy.sparse as sp
+
     recent = (past.day != UNDATED) & (past.day > day - DAY_PER_YEAR)
     every = sp.csr_matrix((np.ones(past.actor.size), (past.actor, past.venue)), shape=(n, m))
     every.data[:] = 1.0
@@ -259,6 +270,8 @@ def _row_maxima(
 ) -> np.ndarray:
     """Per actor, the highest common-partner count, Adamic-Adar and resource allocation it has
     with any other actor: what makes a pair's figure high or low *for that actor*."""
+    import scipy.sparse as sp
+
     n = linked.shape[0]
     out = np.zeros((n, 3))
     rows = np.flatnonzero(known & (np.diff(linked.indptr) > 0))
@@ -283,6 +296,8 @@ def _row_maxima(
 def _group_share(weighted: sp.spmatrix, group: np.ndarray, groups: int) -> np.ndarray:
     """Actors x groups: the sum of each actor's ``weighted`` links to the actors of each
     group (``group[actor]``)."""
+    import scipy.sparse as sp
+
     onehot = sp.csr_matrix(
         (np.ones(group.size), (np.arange(group.size), group)), shape=(group.size, groups)
     )

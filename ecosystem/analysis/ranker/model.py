@@ -10,7 +10,6 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from ecosystem.analysis.ranker.features import COLUMN, FEATURES, candidate_mask, row_features
 from ecosystem.analysis.ranker.history import DAY_PER_YEAR, UNDATED, History
@@ -61,6 +60,8 @@ def new_pairs(history: History, start: int, end: int) -> set[tuple[int, int]]:
 
 def snapshot_links(history: History, day: int) -> set[tuple[int, int]]:
     """Pairs (u < v) that shared a venue by ``day``."""
+    import scipy.sparse as sp
+
     past = history.until(day)
     n, m = len(history.actors), len(history.venues)
     incidence = sp.csr_matrix((np.ones(past.actor.size), (past.actor, past.venue)), shape=(n, m))
