@@ -278,7 +278,6 @@ class Model:
                 countries=tuple(countries),
                 top=top,
                 synergy=self.synergy,
-                index=self.index,
                 prepared=self.paths,
             )
 
@@ -317,7 +316,6 @@ class Model:
                 entity,
                 other,
                 synergy=self.synergy,
-                index=self.index,
                 prepared=self.paths,
             )
 

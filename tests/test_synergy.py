@@ -362,10 +362,12 @@ def test_percentiles_fall_with_rank(view):
     assert np.isfinite(values).all()
 
 
-def test_with_the_compiled_search_every_path_shown_is_a_cheapest_one(monkeypatch):
+@pytest.mark.parametrize("given", ["the network's", "none", "the network's, as of 2030"])
+def test_with_the_compiled_search_every_path_shown_is_a_cheapest_one(monkeypatch, given):
     from scipy.sparse import csgraph
 
     from ecosystem.analysis.paths import collaboration_paths, path_index
+    from ecosystem.analysis.synergy import reasons
 
     # A chain of companies, each in a project with the next: a's partner b, then c, d and e.
     actors = "abcdef"
@@ -380,14 +382,20 @@ def test_with_the_compiled_search_every_path_shown_is_a_cheapest_one(monkeypatch
             for actor in actors[i - 1 : i + 1]
         ],
     )
-    searches = []
+    prepared = None if given == "none" else path_index(chain)
+    searches, made = [], []
     dijkstra = csgraph.dijkstra
     monkeypatch.setattr(
         csgraph, "dijkstra", lambda *a, **k: searches.append(1) or dijkstra(*a, **k)
     )
-    result = synergy_candidates(chain, "a", top=10, prepared=path_index(chain))
-    # d, e and f share no partner with a: no reason gives their path; one search finds all.
+    monkeypatch.setattr(reasons, "path_index", lambda v: made.append(v) or path_index(v))
+    as_of = "2030-01-01" if given.endswith("as of 2030") else None
+    result = synergy_candidates(chain, "a", top=10, prepared=prepared, as_of=as_of)
+    # d, e and f share no partner with a: no reason gives their path; one search finds all,
+    # on a path index made for the purpose when none is given (or the one given is not the
+    # dated view's).
     assert len(searches) == 1
+    assert len(made) == (0 if given == "the network's" else 1)
     monkeypatch.setattr(csgraph, "dijkstra", dijkstra)
     assert ids(result["candidates"]) == ["c", "d", "e", "f"]
     for candidate in result["candidates"]:

@@ -10,7 +10,7 @@ import networkx as nx
 import numpy as np
 
 from ecosystem.analysis.explain import entity_name
-from ecosystem.analysis.lookup import EntityIndex, build_index, resolve
+from ecosystem.analysis.lookup import EntityIndex, resolve
 from ecosystem.analysis.paths import PathIndex
 from ecosystem.analysis.ranker import (
     ACTOR_TYPES,
@@ -72,9 +72,11 @@ def synergy_candidates(
     ``types`` keeps partner types (and opportunity types) among those named; ``country`` (ISO
     code) keeps actors of that country, ``countries`` those of any of these (the result's
     ``country`` lists them, comma-separated). ``synergy`` (:func:`prepare`) is the network
-    worked out once; without it, it is worked out here (``as_of`` applies then). ``index`` and
-    ``prepared`` speed up lookups and paths. ``max_hops`` is accepted for older callers and
-    ignored: every candidate is ranked.
+    worked out once; without it, it is worked out here (``as_of`` applies then). ``index``
+    speeds up a name's lookup; ``prepared``, the network's path index
+    (:func:`~ecosystem.analysis.paths.path_index`), spares making one when a candidate's
+    reasons give no path (:func:`~ecosystem.analysis.synergy.reasons.path_teller`).
+    ``max_hops`` is accepted for older callers and ignored: every candidate is ranked.
     """
     del max_hops
     if not 1 <= top <= MAX_TOP:
@@ -102,7 +104,6 @@ def synergy_candidates(
             candidates,
             features,
             top=top,
-            index=index,
             prepared=prepared,
             explain_paths=explain_paths,
         )
@@ -191,7 +192,6 @@ def _ranked(
     features: np.ndarray,
     *,
     top: int,
-    index: EntityIndex | None,
     prepared: PathIndex | None,
     explain_paths: bool,
 ) -> list[Suggestion]:
@@ -208,7 +208,7 @@ def _ranked(
         if synergy.model is not None
         else None
     )
-    best_path = path_teller(synergy, node, index, prepared)
+    best_path = path_teller(synergy, node, prepared)
     by_reason: dict[str, Suggestion] = {}
     for place, (v, value) in enumerate(zip(best.tolist(), best_scores.tolist(), strict=True)):
         made = _suggestion(
@@ -251,7 +251,6 @@ def explain_pair(
     other: str,
     *,
     synergy: SynergyIndex,
-    index: EntityIndex | None = None,
     prepared: PathIndex | None = None,
 ) -> Suggestion | None:
     """Why ``other`` is suggested to ``entity``: its reasons, path and highlight, as a
@@ -275,6 +274,6 @@ def explain_pair(
         value,
         x,
         lift,
-        path_teller(synergy, entity, index or build_index(view), prepared),
+        path_teller(synergy, entity, prepared),
         True,
     )

@@ -11,14 +11,7 @@ import networkx as nx
 import numpy as np
 
 from ecosystem.analysis.explain import entity_name
-from ecosystem.analysis.lookup import EntityIndex
-from ecosystem.analysis.paths import (
-    NoPath,
-    PathIndex,
-    cheapest_path_finder,
-    collaboration_paths,
-    path_record,
-)
+from ecosystem.analysis.paths import PathIndex, cheapest_path_finder, path_index, path_record
 from ecosystem.analysis.ranker import (
     COLUMN,
     UNDATED,
@@ -30,7 +23,6 @@ from ecosystem.analysis.results import Path as PathRecord
 from ecosystem.analysis.synergy.history import PROGRAMME_PARTS
 from ecosystem.analysis.synergy.index import GROUPS, SynergyIndex
 from ecosystem.analysis.synergy.shapes import NAMED, Brief, Highlight, Reason, Shared, Suggestion
-from ecosystem.errors import EcosystemError
 
 
 def _brief(view: nx.Graph, node: str) -> Brief:
@@ -379,29 +371,21 @@ def _is_path(view: nx.Graph, nodes: Sequence[str]) -> bool:
 
 
 def path_teller(
-    synergy: SynergyIndex, node: str, index: EntityIndex | None, prepared: PathIndex | None
+    synergy: SynergyIndex, node: str, prepared: PathIndex | None
 ) -> Callable[[str], PathRecord | None]:
-    """The best path from ``node`` to a candidate, for the suggestions whose reasons give none.
-    With the network's compiled search (``prepared``) every candidate's path is read from one
-    search from ``node``, made on first use; for a dated view, or without it, each pair is
-    searched as the path panel searches it."""
+    """The best path from ``node`` to a candidate, for the suggestions whose reasons give none:
+    a cheapest path under the hub rule, every candidate's read from one compiled search from
+    ``node`` (:func:`~ecosystem.analysis.paths.cheapest_path_finder`), made when the first
+    candidate needs it. ``prepared`` is the network's compiled search when at hand; a dated
+    view, or a caller without it, gets one made from the view searched, only then."""
     view = synergy.view
-    if synergy.as_of or prepared is None:
-        return lambda other: _best_path(view, node, other, index, None)
-    finder = cheapest_path_finder(prepared, node)
+    finders: list[Callable[[str], list[str] | None]] = []
 
     def best(other: str) -> PathRecord | None:
-        nodes = finder(other)
+        if not finders:
+            searched = prepared if prepared is not None and not synergy.as_of else path_index(view)
+            finders.append(cheapest_path_finder(searched, node))
+        nodes = finders[0](other)
         return path_record(view, nodes, True, None) if nodes and len(nodes) > 1 else None
 
     return best
-
-
-def _best_path(
-    view: nx.Graph, node: str, other: str, index: EntityIndex | None, prepared: PathIndex | None
-) -> PathRecord | None:
-    try:
-        found = collaboration_paths(view, node, other, k=1, index=index, prepared=prepared)
-    except (NoPath, EcosystemError):
-        return None
-    return found["paths"][0] if found["paths"] else None
