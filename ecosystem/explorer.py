@@ -278,7 +278,7 @@ class Model:
                 countries=tuple(countries),
                 top=top,
                 synergy=self.synergy,
-                prepared=self.paths,
+                prepared=self._paths_of_synergy(),
             )
 
         return self._suggested.get(key, work)
@@ -316,10 +316,15 @@ class Model:
                 entity,
                 other,
                 synergy=self.synergy,
-                prepared=self.paths,
+                prepared=self._paths_of_synergy(),
             )
 
         return self._pairs_explained.get((entity, other), work)
+
+    def _paths_of_synergy(self) -> PathIndex | None:
+        """The path index partner suggestions may search: this model's, unless it is a date's
+        (suggestions then search the view their history was cut to, with one of its own)."""
+        return self.paths if self.as_of is None else None
 
     def at(self, when: date, *, past: bool = True) -> Model:
         """This network as of ``when`` (:func:`model_at`): built on first use and kept for the

@@ -151,16 +151,13 @@ def start_warm_up(warm: Callable[[], None] | None) -> threading.Thread | None:
     if warm is None:
         return None
 
+    # The collector is left as it is: pausing it, or freezing what is alive afterwards, would
+    # also hold back the garbage of the requests served meanwhile.
     def run() -> None:
-        from ecosystem.graph import bulk_allocation
-
         try:
-            with bulk_allocation():
-                warm()
+            warm()
         except Exception:  # a request that needs the part works it out again, or says why
             log.warning("warming up failed", exc_info=True)
-            return
-        gc.freeze()  # what it made lives as long as the worker, as the model does
 
     thread = threading.Thread(target=run, name="warm-up", daemon=True)
     thread.start()

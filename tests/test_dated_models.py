@@ -95,8 +95,12 @@ def test_a_dated_model_works_out_only_what_is_read(model):
     assert set(dated.community) == set(dated.view) and dated.parts.ready("membership")
 
 
-def test_a_full_model_has_everything_worked_out_but_its_rankings_and_the_warm_up(model):
+def test_a_full_model_has_everything_worked_out_but_its_rankings_and_the_warm_up(
+    shipped_graph, cache
+):
     from ecosystem.explorer import warm_up
+
+    model = build_model(shipped_graph, cache=cache)
 
     assert all(model.metrics.ready(name) for name in METRICS)
     # The path matrices, and the index when the cache holds it: each worker's warm-up.

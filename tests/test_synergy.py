@@ -4,6 +4,7 @@ method named, and --as-of leaving later data out (the ranker's training too)."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from datetime import date
 
 import networkx as nx
@@ -362,45 +363,51 @@ def test_percentiles_fall_with_rank(view):
     assert np.isfinite(values).all()
 
 
-@pytest.mark.parametrize("given", ["the network's", "none", "the network's, as of 2030"])
+@pytest.mark.parametrize("given", ["the network's", "none", "the network's, as of 2024"])
 def test_with_the_compiled_search_every_path_shown_is_a_cheapest_one(monkeypatch, given):
     from scipy.sparse import csgraph
 
     from ecosystem.analysis.paths import collaboration_paths, path_index
-    from ecosystem.analysis.synergy import reasons
+    from ecosystem.analysis.synergy import index as synergy_index
 
-    # A chain of companies, each in a project with the next: a's partner b, then c, d and e.
-    actors = "abcdef"
-    chain = dated_view(
-        {
-            **{a: (f"Company {a}", "company", "ES") for a in actors},
-            **{f"p{i}": (f"Project {i}", "project", "") for i in range(1, len(actors))},
-        },
-        [
-            (actor, f"p{i}", "partner_in", "2020-01-01", "")
-            for i in range(1, len(actors))
-            for actor in actors[i - 1 : i + 1]
-        ],
-    )
+    # A chain of companies, each in a project with the next (a's partner b, then c to h), and
+    # a project of a and h from 2025 on: as of 2024 h is a candidate, reached only along the
+    # chain. Reasons give the paths to partners' partners and theirs (c, d; g, f by h).
+    actors = "abcdefgh"
+    links = [
+        (actor, f"p{i}", "partner_in", "2020-01-01", "")
+        for i in range(1, len(actors))
+        for actor in actors[i - 1 : i + 1]
+    ]
+    links += [(actor, "p9", "partner_in", "2025-01-01", "") for actor in "ah"]
+    names = {a: (f"Company {a}", "company", "ES") for a in actors}
+    projects = {f"p{i}": (f"Project {i}", "project", "") for i in [*range(1, len(actors)), 9]}
+    chain = dated_view({**names, **projects}, links)
+    dated = given.endswith("as of 2024")
+    known = chain.subgraph(set(chain) - {"p9"}) if dated else chain
     prepared = None if given == "none" else path_index(chain)
     searches, made = [], []
     dijkstra = csgraph.dijkstra
     monkeypatch.setattr(
         csgraph, "dijkstra", lambda *a, **k: searches.append(1) or dijkstra(*a, **k)
     )
-    monkeypatch.setattr(reasons, "path_index", lambda v: made.append(v) or path_index(v))
-    as_of = "2030-01-01" if given.endswith("as of 2030") else None
-    result = synergy_candidates(chain, "a", top=10, prepared=prepared, as_of=as_of)
-    # d, e and f share no partner with a: no reason gives their path; one search finds all,
-    # on a path index made for the purpose when none is given (or the one given is not the
-    # dated view's).
+    monkeypatch.setattr(synergy_index, "path_index", lambda v: made.append(v) or path_index(v))
+    synergy = prepare(chain, as_of="2024-12-31" if dated else None)
+    result = synergy_candidates(chain, "a", top=10, prepared=prepared, synergy=synergy)
+    # The candidates two and more projects away share no partner with a: no reason gives
+    # their path, and one search finds them all, on the network's path index when it is given
+    # and searchable, else on one made for the view searched, once for every query.
     assert len(searches) == 1
+    again = synergy_candidates(chain, "b", top=10, prepared=prepared, synergy=synergy)
+    assert again["candidates"]
     assert len(made) == (0 if given == "the network's" else 1)
     monkeypatch.setattr(csgraph, "dijkstra", dijkstra)
-    assert ids(result["candidates"]) == ["c", "d", "e", "f"]
-    for candidate in result["candidates"]:
+    shown = {c["id"]: c for c in result["candidates"]}
+    assert {"c", "e"} <= set(shown) and ("h" in shown) == dated
+    for candidate in shown.values():
         path = candidate["path"]
-        assert path["nodes"] == list(nx.shortest_path(chain, "a", candidate["id"]))
-        cheapest = collaboration_paths(chain, "a", candidate["id"], k=1)["paths"][0]
+        assert path["nodes"][0] == "a" and path["nodes"][-1] == candidate["id"]
+        assert all(known.has_edge(*hop) for hop in itertools.pairwise(path["nodes"]))
+        cheapest = collaboration_paths(known, "a", candidate["id"], k=1)["paths"][0]
         assert path["cost"] == pytest.approx(cheapest["cost"])
         assert set(path["nodes"]) <= set(candidate["highlight"]["nodes"])

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import networkx as nx
 import numpy as np
 
+from ecosystem.analysis.paths import PathIndex, path_index
 from ecosystem.analysis.ranker import (
     COLUMN,
     FALLBACK,
@@ -50,6 +52,13 @@ class SynergyIndex:
     country_names: dict[str, str]
     reference: np.ndarray  # the median candidate's features (for the ranker's reasons)
     days: dict[tuple[int, int], int]  # (actor, venue) -> first known day of taking part
+
+    @cached_property
+    def paths(self) -> PathIndex:
+        """The compiled path search of :attr:`view`
+        (:func:`~ecosystem.analysis.paths.path_index`) for the candidates whose reasons give no
+        path, made when the first needs it and kept for every query on this network."""
+        return path_index(self.view)
 
 
 RankerFactory = Callable[[History, int], tuple[TreeModel | None, str]]

@@ -11,7 +11,7 @@ import networkx as nx
 import numpy as np
 
 from ecosystem.analysis.explain import entity_name
-from ecosystem.analysis.paths import PathIndex, cheapest_path_finder, path_index, path_record
+from ecosystem.analysis.paths import PathIndex, cheapest_path_finder, path_record
 from ecosystem.analysis.ranker import (
     COLUMN,
     UNDATED,
@@ -376,14 +376,15 @@ def path_teller(
     """The best path from ``node`` to a candidate, for the suggestions whose reasons give none:
     a cheapest path under the hub rule, every candidate's read from one compiled search from
     ``node`` (:func:`~ecosystem.analysis.paths.cheapest_path_finder`), made when the first
-    candidate needs it. ``prepared`` is the network's compiled search when at hand; a dated
-    view, or a caller without it, gets one made from the view searched, only then."""
+    candidate needs it. ``prepared`` is the network's compiled search when at hand; for a dated
+    view, or a caller without it, the search is that of the view searched
+    (:attr:`SynergyIndex.paths`, made once for all its queries)."""
     view = synergy.view
     finders: list[Callable[[str], list[str] | None]] = []
 
     def best(other: str) -> PathRecord | None:
         if not finders:
-            searched = prepared if prepared is not None and not synergy.as_of else path_index(view)
+            searched = prepared if prepared is not None and not synergy.as_of else synergy.paths
             finders.append(cheapest_path_finder(searched, node))
         nodes = finders[0](other)
         return path_record(view, nodes, True, None) if nodes and len(nodes) > 1 else None
