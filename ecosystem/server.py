@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -124,7 +125,10 @@ def serve(
     warm = app.server.extensions.get(WARM_UP)
     if debug:
         announce(f"Serving {url} with Dash's development server (debug mode)")
-        start_warm_up(warm)
+        # Its reloader runs the command again in a child process, the one that serves: the
+        # first process only watches the files, and has nothing to warm up.
+        if os.environ.get("WERKZEUG_RUN_MAIN") == "true":
+            start_warm_up(warm)
         app.run(host=host, port=port, debug=True)
         return
     from gunicorn.app.base import BaseApplication

@@ -7,8 +7,11 @@ import logging
 import subprocess
 import sys
 import threading
+import types
 
-from ecosystem.server import gunicorn_settings, start_warm_up
+import pytest
+
+from ecosystem.server import WARM_UP, gunicorn_settings, start_warm_up
 
 
 def test_the_warm_up_runs_on_a_thread_of_its_own():
@@ -71,3 +74,49 @@ def _start(folder) -> list[str]:
 def test_a_start_with_the_cache_filled_leaves_scipy_for_the_warm_up(tmp_path):
     _start(tmp_path)  # an empty cache: the metrics are computed (with SciPy) and stored
     assert _start(tmp_path) == ["False", "True"]
+
+
+@pytest.fixture
+def unfrozen(monkeypatch):
+    """serve() freezes what is alive after its build: not the test session's objects."""
+    import gc
+
+    monkeypatch.setattr(gc, "freeze", lambda: None)
+
+
+def _app(warm):
+    import flask
+
+    server = flask.Flask("warm-up test")
+    server.extensions[WARM_UP] = warm
+    return types.SimpleNamespace(server=server, run=lambda **_: None)
+
+
+def test_serving_warms_up_each_worker_gunicorn_forks(monkeypatch, unfrozen):
+    from gunicorn.app.base import BaseApplication
+
+    from ecosystem.server import serve
+
+    warmed = threading.Event()
+    forked = []
+
+    def run(application):
+        forked.append(application.cfg.post_fork)
+        application.cfg.post_fork(None, None)  # what gunicorn does in each worker it forks
+
+    monkeypatch.setattr(BaseApplication, "run", run)
+    serve(lambda: _app(warmed.set), port=8050, workers=2, announce=lambda _: None)
+    assert len(forked) == 1 and warmed.wait(timeout=10)
+
+
+@pytest.mark.parametrize("child", [False, True], ids=["reloader's watcher", "serving child"])
+def test_the_development_server_warms_up_only_the_process_that_serves(monkeypatch, unfrozen, child):
+    from ecosystem.server import serve
+
+    if child:
+        monkeypatch.setenv("WERKZEUG_RUN_MAIN", "true")
+    else:
+        monkeypatch.delenv("WERKZEUG_RUN_MAIN", raising=False)
+    warmed = threading.Event()
+    serve(lambda: _app(warmed.set), debug=True, announce=lambda _: None)
+    assert warmed.wait(timeout=2 if child else 0.5) == child
