@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -165,19 +167,17 @@ def _history(
         return None
     # The network's own actors and venues, in the order they are worked out in: the actors and
     # the venues by id, then one venue per direct relation between two actors.
-    nodes = view.nodes
-    own_actors = sorted(node for node, data in nodes(data=True) if data.get("type") in ACTOR_TYPES)
-    own_venues = sorted(node for node, data in nodes(data=True) if data.get("type") in VENUE_TYPES)
+    nodes = view._node  # the attribute dicts by id (networkx's documented structure)
+    own_actors = sorted(node for node, data in nodes.items() if data.get("type") in ACTOR_TYPES)
+    own_venues = sorted(node for node, data in nodes.items() if data.get("type") in VENUE_TYPES)
     places = len(own_venues)
     if list(actors) != own_actors or list(venues[:places]) != own_venues:
         return None
-    for actor, kind, country in zip(actors, told["actor_type"], told["actor_country"], strict=True):
-        data = nodes[actor]
-        if data.get("type") != kind or str(data.get("country", "")) != country:
-            return None
-    if any(
-        nodes[venue].get("type") != kind
-        for venue, kind in zip(venues, told["venue_kind"][:places], strict=False)
+    told_actors = list(map(nodes.__getitem__, actors))
+    if (
+        _field(told_actors, "type") != told["actor_type"]
+        or tuple(map(str, _field(told_actors, "country", ""))) != told["actor_country"]
+        or _field(map(nodes.__getitem__, own_venues), "type") != told["venue_kind"][:places]
     ):
         return None
     if not all(
@@ -202,6 +202,11 @@ def _history(
         numbers["actor_context"],
         ends,
     )
+
+
+def _field(records: Iterable[dict], name: str, default: Any = None) -> tuple:
+    """``record.get(name, default)`` of each record, in order."""
+    return tuple(map(dict.get, records, repeat(name), repeat(default)))
 
 
 def _within(values: np.ndarray, size: int) -> bool:

@@ -20,6 +20,7 @@ from ecosystem.analysis.synergy import (
     synergy_pairs,
     view_until,
 )
+from ecosystem.analysis.synergy.index import first_days
 from ecosystem.graph import simple_view
 from tests.histories import synthetic
 
@@ -307,6 +308,43 @@ def test_the_history_tells_each_participation_its_first_day_role_and_amount():
     assert rows["a", "q"] == (R.day_of("2019-02-01"), False, 10.0)
     assert rows["b", "q"][:2] == (R.day_of("2019-01-01"), True) and np.isnan(rows["b", "q"][2])
     assert rows["b", "p"][:2] == (R.UNDATED, False) and np.isnan(rows["b", "p"][2])
+
+
+def test_each_actor_and_venue_keeps_its_first_day_and_an_undated_one_stays_undated():
+    day = R.day_of
+    history = R.History(
+        actors=("a", "b", "c"),
+        actor_type=("company",) * 3,
+        actor_country=("ES",) * 3,
+        venues=("p", "q"),
+        venue_kind=("project", "project"),
+        actor=np.array([2, 0, 0, 1, 1, 0]),
+        venue=np.array([1, 1, 1, 0, 0, 0]),
+        day=np.array(
+            [
+                day("2019-05-01"),
+                day("2018-03-01"),
+                day("2017-01-01"),
+                day("2016-01-01"),
+                R.UNDATED,
+                day("2020-01-01"),
+            ]
+        ),
+        coordinator=np.zeros(6, dtype=bool),
+        amount=np.full(6, np.nan),
+    )
+    keys, days = first_days(history, 2)
+    assert keys.tolist() == [0 * 2 + 0, 0 * 2 + 1, 1 * 2 + 0, 2 * 2 + 1]
+    assert days.tolist() == [day("2020-01-01"), day("2017-01-01"), R.UNDATED, day("2019-05-01")]
+    empty = dataclasses.replace(
+        history,
+        actor=history.actor[:0],
+        venue=history.venue[:0],
+        day=history.day[:0],
+        coordinator=history.coordinator[:0],
+        amount=history.amount[:0],
+    )
+    assert [part.size for part in first_days(empty, 2)] == [0, 0]
 
 
 def test_without_a_date_the_ranker_and_maxima_are_those_of_the_last_dated_day(busy):

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ecosystem.analysis.ranker.matrices import DECAY, KATZ_BETA, Snapshot
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 # --- features ----------------------------------------------------------------------------------
 
@@ -78,10 +82,10 @@ def row_features(snap: Snapshot, rows: Sequence[int] | np.ndarray) -> np.ndarray
     out[:, :, 10] = snap.country_code[rows][:, None] == snap.country_code[None, :]
     out[:, :, 11] = snap.type_code[rows][:, None]
     out[:, :, 12] = snap.type_code[None, :]
-    out[:, :, 13] = snap.kind_share[rows][:, snap.kind]
-    out[:, :, 14] = snap.kind_share[:, snap.kind[rows]].T
-    out[:, :, 15] = snap.country_share[rows][:, snap.country_code]
-    out[:, :, 16] = snap.type_share[rows][:, snap.type_code]
+    out[:, :, 13] = snap.kind_share[rows].toarray()[:, snap.kind]
+    out[:, :, 14] = snap.kind_share[:, snap.kind[rows]].toarray().T
+    out[:, :, 15] = snap.country_share[rows].toarray()[:, snap.country_code]
+    out[:, :, 16] = snap.type_share[rows].toarray()[:, snap.type_code]
     out[:, :, 17] = snap.profile[rows] @ snap.profile.T
     out[:, :, 18] = snap.coordinator_share[rows][:, None]
     out[:, :, 19] = snap.coordinator_share[None, :]
@@ -100,6 +104,11 @@ def row_features(snap: Snapshot, rows: Sequence[int] | np.ndarray) -> np.ndarray
     out[:, :, 34] = snap.met_recently[rows][:, None]
     out[:, :, 35] = snap.met_recently[None, :]
     return out
+
+
+def _entries(matrix: sp.csr_matrix, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """``matrix[rows[i], columns[i]]`` for every i, as a flat array."""
+    return np.asarray(matrix[rows, columns]).ravel()
 
 
 def _relative(out: np.ndarray, best_u: np.ndarray, best_v: np.ndarray) -> None:
@@ -160,10 +169,10 @@ def pair_features(
         x[:, 10] = snap.country_code[u] == snap.country_code[v]
         x[:, 11] = snap.type_code[u]
         x[:, 12] = snap.type_code[v]
-        x[:, 13] = snap.kind_share[u, snap.kind[v]]
-        x[:, 14] = snap.kind_share[v, snap.kind[u]]
-        x[:, 15] = snap.country_share[u, snap.country_code[v]]
-        x[:, 16] = snap.type_share[u, snap.type_code[v]]
+        x[:, 13] = _entries(snap.kind_share, u, snap.kind[v])
+        x[:, 14] = _entries(snap.kind_share, v, snap.kind[u])
+        x[:, 15] = _entries(snap.country_share, u, snap.country_code[v])
+        x[:, 16] = _entries(snap.type_share, u, snap.type_code[v])
         x[:, 17] = np.einsum("ij,ij->i", snap.profile[u], snap.profile[v])
         x[:, 18] = snap.coordinator_share[u]
         x[:, 19] = snap.coordinator_share[v]

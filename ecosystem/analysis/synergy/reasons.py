@@ -21,7 +21,7 @@ from ecosystem.analysis.ranker import (
 )
 from ecosystem.analysis.results import Path as PathRecord
 from ecosystem.analysis.synergy.history import PROGRAMME_PARTS
-from ecosystem.analysis.synergy.index import GROUPS, SynergyIndex
+from ecosystem.analysis.synergy.index import GROUPS, SynergyIndex, visit_days
 from ecosystem.analysis.synergy.shapes import NAMED, Brief, Highlight, Reason, Shared, Suggestion
 
 
@@ -44,10 +44,6 @@ def _percent_text(rank: int, total: int) -> tuple[float, str]:
 def _venues_of(snap: Snapshot, actor: int) -> np.ndarray:
     venues, taken = row_of(snap.incidence, actor)
     return venues[taken > 0]
-
-
-def _venue_day(index: SynergyIndex, actor: int, venue: int) -> int:
-    return index.days.get((actor, venue), UNDATED)
 
 
 def _names(view: nx.Graph, nodes: Sequence[str]) -> str:
@@ -159,7 +155,7 @@ def _common_reason(synergy: SynergyIndex, v: int, common: list[int]) -> Reason:
         both = np.intersect1d(_venues_of(snap, v), _venues_of(snap, z))
         shared_venues += both.tolist()
     real = [w for w in dict.fromkeys(shared_venues) if history.venue_kind[w] != "relation"]
-    days = [d for d in (_venue_day(synergy, v, w) for w in real) if d != UNDATED]
+    days = [d for d in visit_days(synergy, v, real) if d != UNDATED]
     where = ""
     if real:
         where = " in " + _names(view, [history.venues[w] for w in real])

@@ -13,8 +13,8 @@ from ecosystem.analysis.ranker import (
     iso,
     row_of,
 )
-from ecosystem.analysis.synergy.index import SynergyIndex
-from ecosystem.analysis.synergy.reasons import _names, _venue_day, _venues_of
+from ecosystem.analysis.synergy.index import SynergyIndex, visit_days
+from ecosystem.analysis.synergy.reasons import _names, _venues_of
 from ecosystem.analysis.synergy.shapes import NAMED, Opportunity, Strengthen
 
 
@@ -31,7 +31,7 @@ def _strengthen(index: SynergyIndex, u: int, wanted: np.ndarray, top: int) -> li
     for z in partners[order].tolist():
         both = np.intersect1d(mine, _venues_of(snap, z)).tolist()
         real = [w for w in both if history.venue_kind[w] != "relation"]
-        days = [d for d in (_venue_day(index, z, w) for w in real) if d != UNDATED]
+        days = [d for d in visit_days(index, z, real) if d != UNDATED]
         last = max(days) if days else UNDATED
         direct = len(both) > len(real)
         words = []
