@@ -180,6 +180,31 @@ def test_pair_features_match_row_features(snap):
     np.testing.assert_allclose(pairs, rows, rtol=1e-5, atol=1e-6)
 
 
+def test_a_row_blocks_chosen_pairs_are_those_of_its_rows():
+    history = synthetic()
+    snap = R.snapshot(history, date(2018, 12, 31).toordinal())
+    n = len(history.actors)
+    rows = np.array([3, 0, n - 1])
+    every = R.row_features(snap, rows)
+    block = R.row_block(snap, rows)
+    rng = np.random.default_rng(4)
+    for j in range(rows.size):
+        columns = rng.integers(0, n, 25)  # repeats included
+        np.testing.assert_array_equal(block.of(j, columns), every[j, columns])
+    assert block.of(0, np.zeros(0, dtype=np.int64)).shape == (0, len(R.FEATURES))
+
+
+def test_every_training_row_is_the_features_of_a_pair_of_a_seed():
+    history = synthetic()
+    cut = date(2018, 12, 31).toordinal()
+    snap = R.snapshot(history, cut)
+    data = R.training_set(snap, R.new_pairs(history, cut, cut + YEAR), seeds=20, block=7)
+    n = len(history.actors)
+    known = {row.tobytes() for row in R.row_features(snap, np.arange(n)).reshape(n * n, -1)}
+    assert data.features.shape[0] > 20
+    assert all(row.tobytes() in known for row in data.features)
+
+
 def test_candidates_exclude_self_partners_and_unknown(snap):
     a = snap.history.actors.index("a")
     mask = R.candidate_mask(snap, [a])[0]

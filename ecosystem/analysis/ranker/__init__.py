@@ -17,12 +17,14 @@ the undated ones (they carry no date to hold back). Nothing else of a later day 
 Features of a pair (u, v)
 -------------------------
 Computed from one snapshot with sparse matrices, a block of ``u`` rows against every actor at a
-time (:func:`row_features`), or for a list of pairs (:func:`pair_features`); :data:`FEATURES`
-names the columns. Structure: common partners, Adamic-Adar, resource allocation, Adamic-Adar with
-a yearly time decay, paths of length three, preferential attachment. What the data knows: types,
-countries, the share of u's partners of v's kind, how alike their programme profiles are,
-coordinator shares, contributions, recency, consortium sizes, and the typed score the product
-used before (a shared country or place, weighted by type).
+time (:func:`row_features`, or chosen pairs of each of those rows: :func:`row_block`), or for a
+list of pairs (:func:`pair_features`), all written by one function of the pairs' figures;
+:data:`FEATURES` names the columns. Structure: common partners, Adamic-Adar, resource
+allocation, Adamic-Adar with a yearly time decay, paths of length three, preferential
+attachment. What the data knows: types, countries, the share of u's partners of v's kind, how
+alike their programme profiles are, coordinator shares, contributions, recency, consortium
+sizes, and the typed score the product used before (a shared country or place, weighted by
+type).
 
 The ranker
 ----------
@@ -39,8 +41,10 @@ from ecosystem.analysis.ranker.features import (
     FEATURES,
     HEURISTIC_NAMES,
     HEURISTICS,
+    RowBlock,
     candidate_mask,
     pair_features,
+    row_block,
     row_features,
 )
 from ecosystem.analysis.ranker.history import (
@@ -103,6 +107,7 @@ __all__ = [
     "History",
     "Maxima",
     "RankerSettings",
+    "RowBlock",
     "Snapshot",
     "TrainingSet",
     "TreeModel",
@@ -118,6 +123,7 @@ __all__ = [
     "logistic",
     "new_pairs",
     "pair_features",
+    "row_block",
     "row_features",
     "row_of",
     "snapshot",

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ecosystem.analysis.ranker.features import COLUMN, FEATURES, candidate_mask, row_features
+from ecosystem.analysis.ranker.features import COLUMN, FEATURES, candidate_mask, row_block
 from ecosystem.analysis.ranker.history import DAY_PER_YEAR, UNDATED, History
 from ecosystem.analysis.ranker.matrices import Snapshot, snapshot
 
@@ -108,7 +108,9 @@ def training_set(
     blocks_x, blocks_y, blocks_w = [], [], []
     for lo in range(0, chosen.size, block):
         rows = chosen[lo : lo + block]
-        features = row_features(snap, rows)
+        pairs = row_block(snap, rows)
+        # Adamic-Adar as the features hold it (float32), so that ties rank as they do there.
+        adamic_adar = pairs.figures["adamic_adar"].astype(np.float32)
         mask = candidate_mask(snap, rows)
         for j, u in enumerate(rows.tolist()):
             good = np.array(sorted(gained[u]), dtype=np.int64)
@@ -118,12 +120,11 @@ def training_set(
             candidates = np.flatnonzero(pool)
             if candidates.size == 0 or good.size == 0:
                 continue
-            aa = features[j, candidates, COLUMN["adamic_adar"]]
-            ranked = np.argsort(-aa, kind="stable")
+            ranked = np.argsort(-adamic_adar[j, candidates], kind="stable")
             hard = candidates[ranked[:hard_negatives]]
             rest = candidates[ranked[hard_negatives:]]
             picked = rng.choice(rest, min(random_negatives, rest.size), replace=False)
-            blocks_x += [features[j, good], features[j, hard], features[j, picked]]
+            blocks_x.append(pairs.of(j, np.concatenate([good, hard, picked])))
             blocks_y += [np.ones(good.size), np.zeros(hard.size), np.zeros(picked.size)]
             blocks_w += [
                 np.ones(good.size),
