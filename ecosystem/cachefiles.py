@@ -11,15 +11,22 @@ sees a whole file or none, even with several workers writing at once. A file is 
 is a regular file (never a FIFO, a device or a link to one) no larger than a file of its kind can
 be; whoever reads it checks every part's shape and type before using it, and a file that does
 not fit is ignored and recomputed: the cache never makes a load fail.
+
+The folder is kept under a size (:func:`cache_limit`, 2 GiB unless ``$ECOSYSTEM_CACHE_LIMIT``
+says otherwise): each write deletes the least recently used cache files beyond it
+(:func:`prune`), a read marking its file as used. Only files named as the cache names them are
+counted or deleted; a file deleted while another process reads it is computed again there.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
 import logging
 import os
+import re
 import stat
 import zipfile
 from collections.abc import Callable
@@ -32,6 +39,11 @@ import orjson
 from ecosystem.storage import StorageError, write_atomically
 
 CACHE_ENV = "ECOSYSTEM_CACHE"
+LIMIT_ENV = "ECOSYSTEM_CACHE_LIMIT"
+DEFAULT_LIMIT = 2 * 1024**3  # about twenty versions of the whole H2020 network's files
+UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
+# What cache_path names: the kind, then 40 hex digits of the key.
+CACHE_FILE = re.compile(r"[a-z]+(?:-[a-z]+)*-[0-9a-f]{40}\.(?:json|npz)")
 # Bump when the stored layout or the meaning of a stored number changes.
 FORMAT = 1
 
@@ -42,6 +54,70 @@ def cache_dir() -> Path:
     """Where cached results go: ``$ECOSYSTEM_CACHE``, else ``~/.cache/ecosystem``."""
     configured = os.environ.get(CACHE_ENV)
     return Path(configured) if configured else Path.home() / ".cache" / "ecosystem"
+
+
+def cache_limit() -> int | None:
+    """The most bytes the cache folder's files may take: ``$ECOSYSTEM_CACHE_LIMIT`` (a number
+    of bytes, or of KiB, MiB, GiB or TiB with ``K``, ``M``, ``G`` or ``T`` after it; ``none``
+    for no limit), else 2 GiB.
+
+    Raises ``ValueError``, saying what to write, when the variable is not a size.
+    """
+    told = os.environ.get(LIMIT_ENV, "").strip()
+    if not told:
+        return DEFAULT_LIMIT
+    if told.lower() == "none":
+        return None
+    found = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([KMGT]?)(?:I?B)?", told.upper())
+    if found is None:
+        raise ValueError(
+            f"{LIMIT_ENV}={told!r} is not a size: write a number of bytes, or one with K, M, G "
+            "or T after it (500M, 4G), or none for no limit"
+        )
+    return int(float(found.group(1)) * UNITS[found.group(2)])
+
+
+def prune(folder: Path, limit: int | None, *, keep: Path | None = None) -> list[Path]:
+    """Delete the least recently used cache files of ``folder`` (the oldest modification time
+    first: a read renews it, :func:`read_cache_file`) until those left take at most ``limit``
+    bytes (None: no limit), never ``keep``; the files deleted. Only the files named as
+    :func:`cache_path` names them are counted or deleted. A file that cannot be deleted (or
+    that another process deleted first) is skipped."""
+    if limit is None:
+        return []
+    try:
+        entries = [
+            entry
+            for entry in os.scandir(folder)
+            if CACHE_FILE.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)
+        ]
+        files = [(entry.stat(follow_symlinks=False), Path(entry.path)) for entry in entries]
+    except OSError as error:
+        log.warning("cannot list the cache folder %s: %s", folder, error.strerror or error)
+        return []
+    total = sum(info.st_size for info, _ in files)
+    deleted = []
+    for info, path in sorted(files, key=lambda file: (file[0].st_mtime_ns, file[1].name)):
+        if total <= limit:
+            break
+        if keep is not None and path.name == keep.name:
+            continue
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as error:
+            log.warning("cannot delete the cache file %s: %s", path, error.strerror or error)
+            continue
+        total -= info.st_size
+        deleted.append(path)
+    if deleted:
+        log.info(
+            "cache: deleted %d least recently used file(s) to stay under %s bytes",
+            len(deleted),
+            f"{limit:,}",
+        )
+    return deleted
 
 
 def _versions() -> dict[str, str]:
@@ -113,12 +189,21 @@ def read_cache_file(path: Path, limit: int) -> bytes | None:
     from ecosystem.graph import read_regular_file
 
     try:
-        return read_regular_file(path, limit=limit)
+        raw = read_regular_file(path, limit=limit)
     except FileNotFoundError:
         return None
     except OSError as error:
         log.warning("ignoring cache file %s: %s", path, error.strerror or error)
         return None
+    _mark_used(path)
+    return raw
+
+
+def _mark_used(path: Path) -> None:
+    """Renew ``path``'s modification time, which :func:`prune` reads as its last use (a folder
+    that cannot be written keeps the old one)."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
 
 
 def read_json(path: Path, key: str | None, fits: Callable[[Any], bool], limit: int) -> Any:
@@ -157,13 +242,20 @@ def npz(raw: bytes, limit: int) -> Any:
 
 
 def write_file(path: Path, write: Callable[[Any], None]) -> bool:
-    """Write the file atomically (:func:`ecosystem.storage.write_atomically`); False, with a
-    warning, when the folder cannot be written: the cache never makes a load fail."""
+    """Write the file atomically (:func:`ecosystem.storage.write_atomically`), then keep the
+    folder under :func:`cache_limit` (:func:`prune`); False, with a warning, when the folder
+    cannot be written: the cache never makes a load fail."""
     try:
         write_atomically(path, write)
     except StorageError as error:
         log.warning("cannot write the cache: %s", error)
         return False
+    try:
+        limit = cache_limit()
+    except ValueError as error:
+        log.warning("not keeping the cache under a size: %s", error)
+        return True
+    prune(path.parent, limit, keep=path)
     return True
 
 

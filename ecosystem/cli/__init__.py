@@ -13,7 +13,14 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from ecosystem.cli import data, queries, serve, story
-from ecosystem.cli.support import EXIT_OK, EXIT_PROBLEM, _data_dir, format_table, progress_bar
+from ecosystem.cli.support import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    UsageError,
+    _data_dir,
+    format_table,
+    progress_bar,
+)
 from ecosystem.errors import EcosystemError
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEM", "build_parser", "format_table", "main", "progress_bar"]
@@ -50,6 +57,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check_cache_limit() -> None:
+    """A command that fills the cache refuses to start on a ``$ECOSYSTEM_CACHE_LIMIT`` that is
+    not a size, rather than warn at every file it writes."""
+    from ecosystem.cachefiles import cache_limit
+
+    try:
+        cache_limit()
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
 def main(
     argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
@@ -58,6 +76,8 @@ def main(
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace, TextIO], int] = args.handler
     try:
+        if getattr(args, "no_cache", True) is False:
+            _check_cache_limit()
         code = handler(args, out)
         out.flush()  # inside the try: a reader that went away shows here, not at exit
         return code
