@@ -30,17 +30,20 @@ import re
 import stat
 import zipfile
 from collections.abc import Callable
+from decimal import Decimal
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from ecosystem.errors import EcosystemError
 from ecosystem.storage import StorageError, write_atomically
 
 CACHE_ENV = "ECOSYSTEM_CACHE"
 LIMIT_ENV = "ECOSYSTEM_CACHE_LIMIT"
 DEFAULT_LIMIT = 2 * 1024**3  # about twenty versions of the whole H2020 network's files
+MIN_LIMIT = 1024**2
 UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 # What cache_path names: the kind, then 40 hex digits of the key.
 CACHE_FILE = re.compile(r"[a-z]+(?:-[a-z]+)*-[0-9a-f]{40}\.(?:json|npz)")
@@ -56,25 +59,35 @@ def cache_dir() -> Path:
     return Path(configured) if configured else Path.home() / ".cache" / "ecosystem"
 
 
+class CacheLimitError(EcosystemError):
+    """``$ECOSYSTEM_CACHE_LIMIT`` is not a size the cache can keep to."""
+
+
 def cache_limit() -> int | None:
     """The most bytes the cache folder's files may take: ``$ECOSYSTEM_CACHE_LIMIT`` (a number
-    of bytes, or of KiB, MiB, GiB or TiB with ``K``, ``M``, ``G`` or ``T`` after it; ``none``
-    for no limit), else 2 GiB.
+    of bytes, or of KiB, MiB, GiB or TiB with ``K``, ``M``, ``G`` or ``T`` after it, at least
+    1 MiB; ``none`` for no limit), else 2 GiB.
 
-    Raises ``ValueError``, saying what to write, when the variable is not a size.
+    Raises :class:`CacheLimitError`, saying what to write, when the variable is not such a size.
     """
     told = os.environ.get(LIMIT_ENV, "").strip()
     if not told:
         return DEFAULT_LIMIT
     if told.lower() == "none":
         return None
-    found = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([KMGT]?)(?:I?B)?", told.upper())
+    found = re.fullmatch(r"(\d{1,30}(?:\.\d{1,9})?) ?(?:([KMGT])(?:I?B)?|B)?", told.upper())
     if found is None:
-        raise ValueError(
+        raise CacheLimitError(
             f"{LIMIT_ENV}={told!r} is not a size: write a number of bytes, or one with K, M, G "
             "or T after it (500M, 4G), or none for no limit"
         )
-    return int(float(found.group(1)) * UNITS[found.group(2)])
+    limit = int(Decimal(found.group(1)) * UNITS[found.group(2) or ""])
+    if limit < MIN_LIMIT:
+        raise CacheLimitError(
+            f"{LIMIT_ENV}={told!r} is less than the 1M the cache needs to keep anything: "
+            "write a larger size (500M, 4G), or use --no-cache to keep nothing"
+        )
+    return limit
 
 
 def prune(folder: Path, limit: int | None, *, keep: Path | None = None) -> list[Path]:
@@ -86,15 +99,17 @@ def prune(folder: Path, limit: int | None, *, keep: Path | None = None) -> list[
     if limit is None:
         return []
     try:
-        entries = [
-            entry
-            for entry in os.scandir(folder)
-            if CACHE_FILE.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)
-        ]
-        files = [(entry.stat(follow_symlinks=False), Path(entry.path)) for entry in entries]
+        entries = [entry for entry in os.scandir(folder) if CACHE_FILE.fullmatch(entry.name)]
     except OSError as error:
         log.warning("cannot list the cache folder %s: %s", folder, error.strerror or error)
         return []
+    files = []
+    for entry in entries:
+        try:
+            if entry.is_file(follow_symlinks=False):
+                files.append((entry.stat(follow_symlinks=False), Path(entry.path)))
+        except OSError:  # deleted since it was listed (another process pruning), or unreadable
+            continue
     total = sum(info.st_size for info, _ in files)
     deleted = []
     for info, path in sorted(files, key=lambda file: (file[0].st_mtime_ns, file[1].name)):
@@ -203,7 +218,7 @@ def _mark_used(path: Path) -> None:
     """Renew ``path``'s modification time, which :func:`prune` reads as its last use (a folder
     that cannot be written keeps the old one)."""
     with contextlib.suppress(OSError):
-        os.utime(path)
+        os.utime(path, follow_symlinks=False)
 
 
 def read_json(path: Path, key: str | None, fits: Callable[[Any], bool], limit: int) -> Any:
@@ -252,7 +267,7 @@ def write_file(path: Path, write: Callable[[Any], None]) -> bool:
         return False
     try:
         limit = cache_limit()
-    except ValueError as error:
+    except CacheLimitError as error:
         log.warning("not keeping the cache under a size: %s", error)
         return True
     prune(path.parent, limit, keep=path)

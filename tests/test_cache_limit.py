@@ -13,6 +13,7 @@ import pytest
 from ecosystem.cachefiles import (
     DEFAULT_LIMIT,
     LIMIT_ENV,
+    CacheLimitError,
     cache_limit,
     prune,
     read_cache_file,
@@ -37,12 +38,15 @@ def cached(folder: Path, kind: str, number: int, size: int, age_days: float) -> 
     ("told", "limit"),
     [
         ("", DEFAULT_LIMIT),
-        ("1024", 1024),
-        ("1.5K", 1536),
+        ("1048576", 1024**2),
+        ("1.5M", 3 * 1024**2 // 2),
+        ("2048K", 2 * 1024**2),
+        ("5 M", 5 * 1024**2),
         ("500M", 500 * 1024**2),
         ("500MB", 500 * 1024**2),
         ("2g", 2 * 1024**3),
         ("4GiB", 4 * 1024**3),
+        ("1" + "0" * 29 + "T", 10**29 * 1024**4),  # larger than any disk, and no overflow
         ("none", None),
     ],
 )
@@ -51,10 +55,17 @@ def test_the_limit_is_read_from_the_environment(monkeypatch, told, limit):
     assert cache_limit() == limit
 
 
-@pytest.mark.parametrize("told", ["lots", "-5M", "5X", "1e9"])
+@pytest.mark.parametrize("told", ["lots", "-5M", "5X", "1e9", "500IB", "9" * 400])
 def test_a_limit_that_is_not_a_size_says_what_to_write(monkeypatch, told):
     monkeypatch.setenv(LIMIT_ENV, told)
-    with pytest.raises(ValueError, match=f"{LIMIT_ENV}=.*not a size.*500M"):
+    with pytest.raises(CacheLimitError, match=f"{LIMIT_ENV}=.*not a size.*500M"):
+        cache_limit()
+
+
+@pytest.mark.parametrize("told", ["0", "0.4", "1000", "1023K"])
+def test_a_limit_too_small_to_keep_anything_points_to_no_cache(monkeypatch, told):
+    monkeypatch.setenv(LIMIT_ENV, told)
+    with pytest.raises(CacheLimitError, match=r"less than the 1M.*--no-cache"):
         cache_limit()
 
 
@@ -112,13 +123,29 @@ def test_a_folder_that_cannot_be_listed_is_left_alone(tmp_path, caplog):
 
 
 def test_each_write_keeps_the_folder_under_the_limit(tmp_path, monkeypatch):
-    monkeypatch.setenv(LIMIT_ENV, "1000")
-    old = cached(tmp_path, "metrics", 1, 600, age_days=3)
-    recent = cached(tmp_path, "layout", 2, 300, age_days=1)
+    monkeypatch.setenv(LIMIT_ENV, "1M")
+    old = cached(tmp_path, "metrics", 1, 600_000, age_days=3)
+    recent = cached(tmp_path, "layout", 2, 300_000, age_days=1)
     new = tmp_path / f"dataset-{3:040x}.json"
-    assert write_file(new, lambda handle: handle.write(b"n" * 500))
+    assert write_file(new, lambda handle: handle.write(b"n" * 500_000))
     assert not old.exists()
-    assert recent.exists() and new.read_bytes() == b"n" * 500
+    assert recent.exists() and new.read_bytes() == b"n" * 500_000
+
+
+def test_a_file_another_process_deleted_meanwhile_is_skipped(tmp_path, monkeypatch):
+    gone = cached(tmp_path, "metrics", 1, 400, age_days=9)
+    old = cached(tmp_path, "layout", 2, 400, age_days=8)
+    recent = cached(tmp_path, "index", 3, 400, age_days=1)
+    listed = os.scandir
+
+    def listing_then_deleting(folder):
+        entries = list(listed(folder))
+        gone.unlink()  # another worker's prune, between the listing and the look at each file
+        return iter(entries)
+
+    monkeypatch.setattr("ecosystem.cachefiles.os.scandir", listing_then_deleting)
+    assert prune(tmp_path, 500) == [old]
+    assert sorted(tmp_path.iterdir()) == [recent]
 
 
 def test_a_write_with_a_limit_that_is_not_a_size_still_writes(tmp_path, monkeypatch, caplog):
@@ -134,12 +161,16 @@ def test_a_command_refuses_a_limit_that_is_not_a_size(tmp_path, monkeypatch, cap
     monkeypatch.setenv(LIMIT_ENV, "lots")
     code = main(["stats", "--cache", str(tmp_path)])
     assert code == 2
-    assert f"ecosystem stats: {LIMIT_ENV}='lots' is not a size" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"ecosystem stats: {LIMIT_ENV}='lots' is not a size" in err
+    assert "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
     assert main(["stats", "--no-cache"]) == 0  # nothing is kept: the limit does not matter
 
 
 def test_an_older_version_of_the_data_makes_room_for_the_new_one(tmp_path, monkeypatch, capsys):
+    # The shipped data's files take less than the smallest limit allowed (1 MiB).
+    monkeypatch.setattr("ecosystem.cachefiles.MIN_LIMIT", 0)
     data = tmp_path / "data"
     shutil.copytree(default_data_dir(), data)
     cache = tmp_path / "cache"

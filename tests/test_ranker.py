@@ -198,11 +198,16 @@ def test_every_training_row_is_the_features_of_a_pair_of_a_seed():
     history = synthetic()
     cut = date(2018, 12, 31).toordinal()
     snap = R.snapshot(history, cut)
-    data = R.training_set(snap, R.new_pairs(history, cut, cut + YEAR), seeds=20, block=7)
+    positives = R.new_pairs(history, cut, cut + YEAR)
+    data = R.training_set(snap, positives, seeds=20, block=7)
     n = len(history.actors)
-    known = {row.tobytes() for row in R.row_features(snap, np.arange(n)).reshape(n * n, -1)}
-    assert data.features.shape[0] > 20
+    every = R.row_features(snap, np.arange(n))
+    known = {row.tobytes() for row in every.reshape(n * n, -1)}
+    gained = {every[u, v].tobytes() for a, b in positives for u, v in ((a, b), (b, a))}
+    assert data.features.shape[0] > 20 and 0 < data.labels.sum() < data.labels.size
     assert all(row.tobytes() in known for row in data.features)
+    # Each row labelled a new partner is the features of a pair that starts working together.
+    assert all(row.tobytes() in gained for row in data.features[data.labels == 1])
 
 
 def test_candidates_exclude_self_partners_and_unknown(snap):

@@ -16,7 +16,6 @@ from ecosystem.cli import data, queries, serve, story
 from ecosystem.cli.support import (
     EXIT_OK,
     EXIT_PROBLEM,
-    UsageError,
     _data_dir,
     format_table,
     progress_bar,
@@ -59,13 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _check_cache_limit() -> None:
     """A command that fills the cache refuses to start on a ``$ECOSYSTEM_CACHE_LIMIT`` that is
-    not a size, rather than warn at every file it writes."""
+    not a size (:class:`~ecosystem.cachefiles.CacheLimitError`), rather than warn at every file
+    it writes."""
     from ecosystem.cachefiles import cache_limit
 
-    try:
-        cache_limit()
-    except ValueError as error:
-        raise UsageError(str(error)) from None
+    cache_limit()
 
 
 def main(
@@ -76,7 +73,7 @@ def main(
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace, TextIO], int] = args.handler
     try:
-        if getattr(args, "no_cache", True) is False:
+        if hasattr(args, "cache") and not getattr(args, "no_cache", False):
             _check_cache_limit()
         code = handler(args, out)
         out.flush()  # inside the try: a reader that went away shows here, not at exit
