@@ -4,7 +4,12 @@ exit codes, and the README documents both."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+
+import networkx as nx
+import openpyxl
+import pytest
 
 from ecosystem.graph import load_graph
 from tests.interchange_helpers import run
@@ -129,3 +134,27 @@ def test_readme_documents_both_commands_and_every_format():
     options = ("--dry-run", "--default-type", "--max-size", "--gexf-version", "--mixed-edges")
     for option in (*options, "--json"):
         assert option in section
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("graphml", "d.graphml"), ("kumu", "d.xlsx")])
+def test_an_export_as_of_a_date_marks_what_had_ended_and_imports_back_without_it(
+    tmp_path, fmt, name
+):
+    target = tmp_path / name
+    code, out, _ = run("export", fmt, "--as-of", "2025-06-30", "--out", str(target))
+    assert code == 0
+    ended = int(re.search(r"(\d+) of them ended by then", out).group(1))
+    assert ended > 0
+    if fmt == "graphml":
+        graph = nx.read_graphml(target)
+        marks = [data["past"] for *_, data in graph.edges(data=True)]
+    else:
+        sheet = openpyxl.load_workbook(target)["Connections"]
+        header, *rows = list(sheet.iter_rows(values_only=True))
+        marks = [row[header.index("Past")] == "yes" for row in rows]
+    assert sum(marks) == ended and len(marks) > ended
+    code, out, _ = run(
+        "import", fmt, str(target), "--into", str(tmp_path / "back"), "--dry-run", "--json"
+    )
+    assert code == 0
+    assert json.loads(out)["not_kept"] == {}  # derived from the end dates: not data

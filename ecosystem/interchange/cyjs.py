@@ -199,6 +199,8 @@ def write(
         # Cytoscape.js has no undirected edges: the attribute lets a style drop the arrow.
         data["directed"] = not (kind is not None and kind.symmetric)
         data.update({c: v for c, v in row.items() if c not in ("source", "target", "type")})
+        if "past" in row:  # a network as of a date: ended by then
+            data["past"] = row["past"] == "true"
         edges.append({"data": data})
     document = {
         "format_version": "1.0",

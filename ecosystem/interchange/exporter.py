@@ -22,13 +22,17 @@ from ecosystem.interchange.formats import (
 from ecosystem.interchange.store import write_atomically
 from ecosystem.schema import DOC_SEPARATOR, ENTITY_COLUMNS, RELATION_COLUMNS
 
-__all__ = ["EXPORT_FORMATS", "export_files", "export_graph", "metrics", "tables"]
+__all__ = ["EXPORT_FORMATS", "PAST", "export_files", "export_graph", "metrics", "tables"]
+
+PAST = "past"  # the relation column of a network as of a date: ended by then
 
 
 def tables(graph: nx.MultiDiGraph) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """Entity rows in graph order and relation rows in file order, every column as text; with
     ``doc_title`` (the titles of the documents ``doc`` names, ``|``-separated) where the data
-    folder records them. The formats that carry any attribute write it; importers skip it."""
+    folder records them, and for a network as of a date (:func:`ecosystem.analysis.timeline.as_of`)
+    ``past`` (``true`` for a relation that had ended by then, else ``false``). The formats that
+    carry any attribute write them; importers skip both."""
     entities = []
     for node, data in graph.nodes(data=True):
         row = {column: str(data.get(column, "") or "") for column in ENTITY_COLUMNS[1:]}
@@ -38,12 +42,15 @@ def tables(graph: nx.MultiDiGraph) -> tuple[list[dict[str, str]], list[dict[str,
         enumerate(graph.edges(data=True)), key=lambda item: (item[1][2].get("line", 0), item[0])
     )
     titles = _titles(graph)
+    dated = bool(graph.graph.get("as_of"))
     for _, (source, target, data) in edges:
         row = {column: str(data.get(column, "") or "") for column in RELATION_COLUMNS[2:]}
         if titles:
             row["doc_title"] = DOC_SEPARATOR.join(
                 titles.get(doc, "") for doc in row["doc"].split(DOC_SEPARATOR)
             ).strip(DOC_SEPARATOR)
+        if dated:
+            row[PAST] = "true" if data.get("past") else "false"
         relations.append({"source": str(source), "target": str(target), **row})
     return entities, relations
 

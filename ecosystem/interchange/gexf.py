@@ -326,6 +326,8 @@ def write(
     for ident, title in EDGE_ATTRIBUTES:
         ET.SubElement(edge_block, "attribute", id=ident, title=title, type="string")
     ET.SubElement(edge_block, "attribute", id="directed", title="directed", type="boolean")
+    if relations and "past" in relations[0]:  # a network as of a date: ended by then
+        ET.SubElement(edge_block, "attribute", id="past", title="past", type="boolean")
 
     degree = metrics.get("degree", {})
     largest = max(degree.values(), default=0.0) or 1.0
@@ -370,3 +372,5 @@ def _edges(graph: ET.Element, relations: list[dict[str, str]], *, mixed_edges: b
             if value:
                 ET.SubElement(values, "attvalue", {"for": ident, "value": value})
         ET.SubElement(values, "attvalue", {"for": "directed", "value": _directed(row)})
+        if "past" in row:
+            ET.SubElement(values, "attvalue", {"for": "past", "value": row["past"]})

@@ -174,7 +174,11 @@ def write(
         graph.add_node(row["id"], **attributes)
     undirected = set()
     for number, row in enumerate(relations):
-        attributes = {c: v for c, v in row.items() if c not in ("source", "target")}
+        attributes: dict[str, object] = {
+            c: v for c, v in row.items() if c not in ("source", "target")
+        }
+        if "past" in attributes:  # a network as of a date: a boolean, as GraphML types them
+            attributes["past"] = row["past"] == "true"
         kind = RELATION_TYPES.get(row["type"])
         attributes["directed"] = not (kind is not None and kind.symmetric)
         graph.add_edge(row["source"], row["target"], key=f"e{number}", **attributes)

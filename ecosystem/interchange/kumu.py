@@ -429,6 +429,7 @@ def write(
     ]
     _fill(elements, ELEMENT_HEADER, element_rows)
     connections = book.create_sheet("Connections")
+    dated = bool(relations) and "past" in relations[0]  # a network as of a date
     connection_rows = [
         (
             f"relation:{number}",
@@ -442,10 +443,11 @@ def write(
             row["amount_eur"],
             row["evidence"],
             row["doc"],
+            *(("yes" if row["past"] == "true" else "no",) if dated else ()),
         )
         for number, row in enumerate(relations, start=1)
     ]
-    _fill(connections, CONNECTION_HEADER, connection_rows)
+    _fill(connections, (*CONNECTION_HEADER, *(("Past",) if dated else ())), connection_rows)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

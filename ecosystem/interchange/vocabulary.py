@@ -201,9 +201,12 @@ SILENT_FIELDS = frozenset(
 # Layout (Gephi's GraphML writes position, size and colour as data): the explorer makes its own.
 LAYOUT_FIELDS = frozenset({"x", "y", "z", "r", "g", "b", "size", "color", "colour", "position"})
 NODE_SILENT = SILENT_FIELDS | LAYOUT_FIELDS
-# Cytoscape names every edge "A (interaction) B", and exports name each document by its title
-# (read from sources.csv): derived, not data.
-EDGE_SILENT = SILENT_FIELDS | LAYOUT_FIELDS | {"name", "shared name", "directed", "doc title"}
+# Cytoscape names every edge "A (interaction) B", exports name each document by its title (read
+# from sources.csv), and those of a network as of a date mark the relations ended by then (from
+# their end dates): derived, not data.
+EDGE_SILENT = (
+    SILENT_FIELDS | LAYOUT_FIELDS | {"name", "shared name", "directed", "doc title", "past"}
+)
 
 
 def canonical(

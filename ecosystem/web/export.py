@@ -81,7 +81,10 @@ def visible_subgraph(model: Model, state: Filters) -> nx.MultiDiGraph:
     graph of a network as of a date is not cut for a download."""
     shown = visible(model, state)
     kinds = set(shown.relation_types) if shown.relation_types is not None else None
-    subgraph = nx.MultiDiGraph(data_dir=model.view.graph.get("data_dir"))
+    # A network as of a date keeps its date and whether ended relations are shown, so that each
+    # format marks the relations that had ended (ecosystem.interchange.exporter.tables).
+    kept = {name: model.view.graph[name] for name in ("as_of", "past") if name in model.view.graph}
+    subgraph = nx.MultiDiGraph(data_dir=model.view.graph.get("data_dir"), **kept)
     for node in shown.nodes:
         subgraph.add_node(node, **model.view.nodes[node])
     # The relations behind each link on screen (not a pass over every relation of a large
@@ -109,8 +112,18 @@ def export_csv(model: Model, state: Filters) -> str:
     # relations.csv's columns, with each end's name beside its id and each document's title
     # beside its file name, for people reading the file.
     details = RELATION_COLUMNS[3:]
+    dated = bool(subgraph.graph.get("as_of"))  # then a column says which had ended by the date
     writer.writerow(
-        ["source", "source_name", "type", "target", "target_name", *details, "doc_title"]
+        [
+            "source",
+            "source_name",
+            "type",
+            "target",
+            "target_name",
+            *details,
+            "doc_title",
+            *(["past"] if dated else []),
+        ]
     )
     titles = source_labels(model)
     rows = sorted(subgraph.edges(data=True), key=lambda edge: edge[2].get("line", 0))
@@ -124,6 +137,8 @@ def export_csv(model: Model, state: Filters) -> str:
         ]
         named = DOC_SEPARATOR.join(titles.get(doc, "") for doc in data["doc"].split(DOC_SEPARATOR))
         cells = [*(str(data.get(column, "")) for column in details), named.strip(DOC_SEPARATOR)]
+        if dated:
+            cells.append("true" if data.get("past") else "false")
         writer.writerow([*ends, *map(guard_cell, cells)])
     return buffer.getvalue()
 

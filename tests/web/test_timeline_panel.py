@@ -177,3 +177,72 @@ def test_a_tick_of_play_writes_the_next_date_to_the_address(dated_town):
     assert result["url"] == "?asof=2020-07"
     assert result["fields"]["as_of"] == month_number(2020, 7)
     assert result["fields"]["selected"] is no_update
+
+
+def _download(model, state, fmt) -> bytes:
+    import base64
+
+    from ecosystem.web.export import export_download
+
+    download = export_download(model, state, fmt)
+    content = download["content"]
+    return base64.b64decode(content) if download.get("base64") else content.encode("utf-8")
+
+
+def _past_of_each_relation(content: bytes, fmt: str) -> dict[tuple[str, str], object]:
+    """(source, target) -> the ``past`` a download gives the relation (None: no such field)."""
+    import csv
+    import io
+    import json
+    import xml.etree.ElementTree as ET
+
+    import networkx as nx
+    import openpyxl
+
+    if fmt == "csv":
+        rows = csv.DictReader(io.StringIO(content.decode("utf-8")))
+        return {(row["source"], row["target"]): row.get("past") for row in rows}
+    if fmt == "graphml":
+        graph = nx.read_graphml(io.BytesIO(content))
+        return {(s, t): data.get("past") for s, t, data in graph.edges(data=True)}
+    if fmt == "gexf":
+        space = {"g": "http://gexf.net/1.3"}
+        found = {}
+        for edge in ET.fromstring(content).iterfind(".//g:edge", space):
+            values = {v.get("for"): v.get("value") for v in edge.iterfind(".//g:attvalue", space)}
+            found[edge.get("source"), edge.get("target")] = values.get("past")
+        return found
+    if fmt == "cyjs":
+        edges = json.loads(content)["elements"]["edges"]
+        return {(e["data"]["source"], e["data"]["target"]): e["data"].get("past") for e in edges}
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Connections"]
+    header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    column = header.index("Past") if "Past" in header else None
+    return {(row[1], row[2]): None if column is None else row[column] for row in rows}
+
+
+# How each format writes a relation that had ended by the date, and one that had not.
+PAST_VALUES = {
+    "csv": ("true", "false"),
+    "graphml": (True, False),
+    "gexf": ("true", "false"),
+    "cyjs": (True, False),
+    "kumu": ("yes", "no"),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(PAST_VALUES))
+def test_a_download_as_of_a_date_marks_the_relations_that_had_ended(dated_town, fmt):
+    ended, going = PAST_VALUES[fmt]
+    shown, state = resolve(dated_town, fields(dated_town, as_of="2021-03"))
+    past = _past_of_each_relation(_download(shown, state, fmt), fmt)
+    assert past[("lab", "p2")] == ended
+    assert past[("core", "p2")] == going
+    assert sum(value == ended for value in past.values()) == 1
+    # Hidden, the ended relation is not in the download, and the rest still say they had not.
+    shown, state = resolve(dated_town, fields(dated_town, as_of="2021-03", hide_past=True))
+    past = _past_of_each_relation(_download(shown, state, fmt), fmt)
+    assert ("lab", "p2") not in past and set(past.values()) == {going}
+    # The whole network has no date, so no such field.
+    shown, state = resolve(dated_town, fields(dated_town))
+    assert set(_past_of_each_relation(_download(shown, state, fmt), fmt).values()) == {None}
