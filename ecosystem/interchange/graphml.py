@@ -174,9 +174,7 @@ def write(
         graph.add_node(row["id"], **attributes)
     undirected = set()
     for number, row in enumerate(relations):
-        attributes: dict[str, object] = {
-            c: v for c, v in row.items() if c not in ("source", "target")
-        }
+        attributes = {c: v for c, v in row.items() if c not in ("source", "target")}
         if "past" in attributes:  # a network as of a date: a boolean, as GraphML types them
             attributes["past"] = row["past"] == "true"
         kind = RELATION_TYPES.get(row["type"])
