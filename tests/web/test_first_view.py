@@ -165,3 +165,28 @@ def test_the_panels_that_do_not_run_as_the_page_opens_hold_what_they_would_answe
                     component,
                     prop,
                 )
+
+
+def test_a_view_drawn_before_is_not_drawn_again_and_another_is(monkeypatch):
+    from ecosystem.explorer import VIEWS_KEPT, build_model
+    from ecosystem.web import network
+
+    model = build_model(make_graph(TOWN_NODES, TOWN_EDGES), use_cache=False)
+    drawings: list[ViewState] = []
+    draw = network._drawn
+
+    def counted(model, state):
+        drawings.append(state)
+        return draw(model, state)
+
+    monkeypatch.setattr(network, "_drawn", counted)
+    selected = ViewState(selected="acme")
+    first = view_elements(model, selected)
+    assert view_elements(model, ViewState(selected="acme")) is first  # an equal view: held
+    assert drawings == [selected]
+    other = view_elements(model, ViewState(selected="acme", metric="pagerank"))
+    assert other is not first and len(drawings) == 2
+    # Only the last few are held: the first, pushed out by as many others, is drawn anew.
+    for hops in range(VIEWS_KEPT):
+        view_elements(model, ViewState(selected="acme", hops=hops % 3, min_degree=hops + 1))
+    assert view_elements(model, selected) == first and len(drawings) == VIEWS_KEPT + 3
