@@ -165,7 +165,7 @@ def synergy_report(result: Mapping[str, Any]) -> list:
         blocks.append(
             html.P(
                 f"{len(result['candidates'])} partners to consider for {entity['name']}, of "
-                f"{result['considered']} not yet working with it. {result['score_note']} "
+                f"{result['considered']:,} not yet working with it. {result['score_note']} "
                 "Pick one to see why.",
                 className="muted",
             )

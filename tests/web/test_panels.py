@@ -207,6 +207,12 @@ def test_synergy_keeps_the_partners_of_the_chosen_countries(town):
     assert _suggested(synergy.handle_synergy(town, both)) == ["acme", "core", "lab"]
 
 
+def test_the_synergy_panel_writes_large_counts_as_the_scores_do(town):
+    result = town.suggestions("bolt")
+    report = synergy.synergy_report({**result, "considered": 20261})
+    assert "of 20,261 not yet working with it" in str(report)
+
+
 def test_synergy_says_when_no_partner_of_those_countries_is_left(town):
     # The Geo Lab's only Portuguese actor, Core Drilling, already works with it (project two).
     report = str(
