@@ -240,8 +240,20 @@ def read_json(path: Path, key: str | None, fits: Callable[[Any], bool], limit: i
 
 
 def write_json(path: Path, key: str, result: Any) -> bool:
-    """Store ``result`` under ``key`` as :func:`read_json` reads it back."""
-    text = json.dumps({"key": key, "result": result}, ensure_ascii=False, separators=(",", ":"))
+    """Store ``result`` under ``key`` as :func:`read_json` reads it back; False, with a warning,
+    when it holds a number JSON cannot write (NaN or an infinity, which :func:`read_json`
+    would refuse at every start): nothing is stored, and the result is computed again next
+    time."""
+    try:
+        text = json.dumps(
+            {"key": key, "result": result},
+            ensure_ascii=False,
+            separators=(",", ":"),
+            allow_nan=False,
+        )
+    except ValueError as error:
+        log.warning("not caching %s: %s", path.name, error)
+        return False
     return write_file(path, lambda handle: handle.write(text.encode("utf-8")))
 
 

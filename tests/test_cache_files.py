@@ -20,6 +20,7 @@ from ecosystem.cache import (
     compute_metrics,
     load_metrics,
 )
+from ecosystem.cachefiles import read_json, write_json
 from ecosystem.graph import simple_view
 
 
@@ -238,3 +239,12 @@ def test_serve_prints_the_warning(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(ecosystem.server, "serve", lambda build, **kwargs: build())
     assert main(["serve", "--cache", str(folder), "--port", "18000"]) == 0
     assert "can be written by every user" in capsys.readouterr().err
+
+
+def test_a_result_json_cannot_hold_is_not_stored(tmp_path, caplog):
+    path = tmp_path / f"communities-{1:040x}.json"
+    assert not write_json(path, "k", {"modularity": float("nan")})
+    assert not path.exists()
+    assert "not caching" in caplog.text and "JSON compliant" in caplog.text
+    assert write_json(path, "k", {"modularity": 0.5})
+    assert read_json(path, "k", lambda result: True, 1000) == {"modularity": 0.5}
