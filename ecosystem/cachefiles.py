@@ -244,14 +244,11 @@ def write_json(path: Path, key: str, result: Any) -> bool:
     when it holds a number JSON cannot write (NaN or an infinity, which :func:`read_json`
     would refuse at every start): nothing is stored, and the result is computed again next
     time."""
+    stored = {"key": key, "result": result}
     try:
-        text = json.dumps(
-            {"key": key, "result": result},
-            ensure_ascii=False,
-            separators=(",", ":"),
-            allow_nan=False,
-        )
+        text = json.dumps(stored, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except ValueError as error:
+        json.dumps(stored, allow_nan=True)  # anything else wrong (a cycle) is raised from here
         log.warning("not caching %s: %s", path.name, error)
         return False
     return write_file(path, lambda handle: handle.write(text.encode("utf-8")))

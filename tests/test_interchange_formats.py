@@ -188,3 +188,28 @@ def test_importing_the_same_file_twice_adds_nothing(fmt, name, tmp_path):
     assert again.relations_present == first.relations_added
     assert len(again.matched) == first.entities_added
     assert (tmp_path / "relations.csv").read_bytes() == before
+
+
+def test_the_writers_mark_what_had_ended_whichever_row_comes_first():
+    import io
+
+    import networkx as nx
+    import openpyxl
+
+    from ecosystem.analysis.timeline import as_of, parse_when
+    from ecosystem.interchange import gexf, kumu
+    from ecosystem.interchange.exporter import tables
+
+    entities, relations = tables(as_of(load_graph(), parse_when("2025-06")))
+    ended = next(i for i, row in enumerate(relations) if row["past"] == "true")
+    rows = [relations[ended], *relations[:ended], *relations[ended + 1 :]]
+    del rows[1]["past"]  # a row told nothing, after one that had ended
+    assert rows[1] is not relations[ended]
+    count = sum(row.get("past") == "true" for row in rows)
+    for order in (rows, rows[1:] + rows[:1]):
+        graph = nx.read_gexf(io.BytesIO(gexf.write(entities, order, {})))
+        marks = [data.get("past") for *_, data in graph.edges(data=True)]
+        assert marks.count(True) == count > 0 and marks.count(None) == 1
+        sheet = openpyxl.load_workbook(io.BytesIO(kumu.write(entities, order, {})))["Connections"]
+        header, *cells = list(sheet.iter_rows(values_only=True))
+        assert [row[header.index("Past")] for row in cells].count("yes") == count

@@ -449,16 +449,23 @@ def test_a_feature_groups_lift_is_the_drop_when_its_columns_take_the_reference()
 def test_each_actors_best_figures_are_its_highest_with_anyone(monkeypatch):
     from ecosystem.analysis.ranker import matrices
 
-    monkeypatch.setattr(matrices, "MAXIMA_BLOCK", 3)  # several blocks, on several threads
     history = synthetic()
     snap = R.snapshot(history, date(2018, 12, 31).toordinal())
     n = len(history.actors)
+
+    def maxima(rows: int, threads: int) -> np.ndarray:
+        monkeypatch.setattr(matrices, "MAXIMA_ROWS", rows)
+        monkeypatch.setattr(matrices, "_threads", lambda: threads)
+        return matrices._row_maxima(snap.linked, snap.aa_weight, snap.ra_weight, snap.known)
+
+    alone = maxima(256, 1)  # one block, one thread
+    # Blocks of two actors on three threads: the very same numbers.
+    np.testing.assert_array_equal(maxima(6, 3), alone)
     every = R.row_features(snap, np.arange(n))
     expected = np.zeros((n, 3))
     for u in np.flatnonzero(snap.known & (snap.partners > 0)):
         others = np.arange(n) != u
         for column, name in enumerate(("common_partners", "adamic_adar", "resource_allocation")):
             expected[u, column] = every[u, others, R.COLUMN[name]].max()
-    got = matrices._row_maxima(snap.linked, snap.aa_weight, snap.ra_weight, snap.known)
-    np.testing.assert_allclose(got, expected, rtol=1e-6)
-    assert (got[:, 0] >= 1).sum() > 3  # the test town has actors with partners in common
+    np.testing.assert_allclose(alone, expected, rtol=1e-6)  # the features are float32
+    assert (alone[:, 0] >= 1).sum() > 3  # the test town has actors with partners in common

@@ -22,9 +22,7 @@ from ecosystem.interchange.formats import (
 from ecosystem.interchange.store import write_atomically
 from ecosystem.schema import DOC_SEPARATOR, ENTITY_COLUMNS, RELATION_COLUMNS
 
-__all__ = ["EXPORT_FORMATS", "PAST", "export_files", "export_graph", "metrics", "tables"]
-
-PAST = "past"  # the relation column of a network as of a date: ended by then
+__all__ = ["EXPORT_FORMATS", "export_files", "export_graph", "metrics", "tables"]
 
 
 def tables(graph: nx.MultiDiGraph) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
@@ -50,7 +48,7 @@ def tables(graph: nx.MultiDiGraph) -> tuple[list[dict[str, str]], list[dict[str,
                 titles.get(doc, "") for doc in row["doc"].split(DOC_SEPARATOR)
             ).strip(DOC_SEPARATOR)
         if dated:
-            row[PAST] = "true" if data.get("past") else "false"
+            row["past"] = "true" if data.get("past") else "false"
         relations.append({"source": str(source), "target": str(target), **row})
     return entities, relations
 

@@ -326,7 +326,7 @@ def write(
     for ident, title in EDGE_ATTRIBUTES:
         ET.SubElement(edge_block, "attribute", id=ident, title=title, type="string")
     ET.SubElement(edge_block, "attribute", id="directed", title="directed", type="boolean")
-    if relations and "past" in relations[0]:  # a network as of a date: ended by then
+    if any("past" in row for row in relations):  # a network as of a date: ended by then
         ET.SubElement(edge_block, "attribute", id="past", title="past", type="boolean")
 
     degree = metrics.get("degree", {})

@@ -429,7 +429,7 @@ def write(
     ]
     _fill(elements, ELEMENT_HEADER, element_rows)
     connections = book.create_sheet("Connections")
-    dated = bool(relations) and "past" in relations[0]  # a network as of a date
+    dated = any("past" in row for row in relations)  # a network as of a date
     connection_rows = [
         (
             f"relation:{number}",
@@ -443,7 +443,7 @@ def write(
             row["amount_eur"],
             row["evidence"],
             row["doc"],
-            *(("yes" if row["past"] == "true" else "no",) if dated else ()),
+            *(("yes" if row.get("past") == "true" else "no",) if dated else ()),
         )
         for number, row in enumerate(relations, start=1)
     ]

@@ -3,12 +3,21 @@ what is new since a date, the timeline chart and play."""
 
 from __future__ import annotations
 
+import base64
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import networkx as nx
+import openpyxl
 import pytest
 from dash import html, no_update
 
 from ecosystem.analysis.periods import month_number, month_text
 from ecosystem.app import INTENTS
 from ecosystem.web import spec
+from ecosystem.web.export import export_download
 from ecosystem.web.ids import ID
 from ecosystem.web.network import handle_elements
 from ecosystem.web.spec import BadInput, ViewState, to_client
@@ -180,10 +189,6 @@ def test_a_tick_of_play_writes_the_next_date_to_the_address(dated_town):
 
 
 def _download(model, state, fmt) -> bytes:
-    import base64
-
-    from ecosystem.web.export import export_download
-
     download = export_download(model, state, fmt)
     content = download["content"]
     return base64.b64decode(content) if download.get("base64") else content.encode("utf-8")
@@ -191,14 +196,6 @@ def _download(model, state, fmt) -> bytes:
 
 def _past_of_each_relation(content: bytes, fmt: str) -> dict[tuple[str, str], object]:
     """(source, target) -> the ``past`` a download gives the relation (None: no such field)."""
-    import csv
-    import io
-    import json
-    import xml.etree.ElementTree as ET
-
-    import networkx as nx
-    import openpyxl
-
     if fmt == "csv":
         rows = csv.DictReader(io.StringIO(content.decode("utf-8")))
         return {(row["source"], row["target"]): row.get("past") for row in rows}

@@ -267,31 +267,35 @@ def _best(maxima: Maxima | None, day: int, compute: Callable[[], np.ndarray], n:
     return found if found.shape == (n, 3) else compute()
 
 
+# Actors in the blocks worked out at once: their three products hold about 200 MB on H2020,
+# whatever the number of threads they are shared among.
+MAXIMA_ROWS = 256
+
+
 def _row_maxima(
     linked: sp.csr_matrix, aa_weight: np.ndarray, ra_weight: np.ndarray, known: np.ndarray
 ) -> np.ndarray:
     """Per actor, the highest common-partner count, Adamic-Adar and resource allocation it has
     with any other actor: what makes a pair's figure high or low *for that actor*.
 
-    Worked out by blocks of actors on as many threads as the process may use (up to four):
-    SciPy's sparse products run without Python's lock, so on H2020 two cores take 3.8 s a day
-    instead of 7.4 s. The numbers are those of one thread: each block is worked out alone."""
+    Worked out by blocks of actors on as many threads as the process may use (up to four, the
+    blocks smaller with more threads so that the memory they hold is the same): SciPy's sparse
+    products run without Python's lock, so on H2020 two cores take 3.8 s a day instead of 7.4 s.
+    The numbers are those of one thread: each block is worked out alone."""
     import scipy.sparse as sp
 
     n = linked.shape[0]
     out = np.zeros((n, 3))
     rows = np.flatnonzero(known & (np.diff(linked.indptr) > 0))
     aa, ra = sp.diags(aa_weight) @ linked, sp.diags(ra_weight) @ linked
-    blocks = [rows[lo : lo + MAXIMA_BLOCK] for lo in range(0, rows.size, MAXIMA_BLOCK)]
-    with ThreadPoolExecutor(max_workers=_threads()) as pool:
+    threads = _threads()
+    size = max(1, MAXIMA_ROWS // threads)
+    blocks = [rows[lo : lo + size] for lo in range(0, rows.size, size)]
+    with ThreadPoolExecutor(max_workers=threads) as pool:
         found = pool.map(lambda block: _block_maxima(block, linked, aa, ra), blocks)
         for block, maxima in zip(blocks, found, strict=True):
             out[block] = maxima
     return out
-
-
-# Actors per block: a block's three products hold about 100 MB on H2020, one block per thread.
-MAXIMA_BLOCK = 128
 
 
 def _block_maxima(
