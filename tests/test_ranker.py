@@ -469,3 +469,19 @@ def test_each_actors_best_figures_are_its_highest_with_anyone(monkeypatch):
             expected[u, column] = every[u, others, R.COLUMN[name]].max()
     np.testing.assert_allclose(alone, expected, rtol=1e-6)  # the features are float32
     assert (alone[:, 0] >= 1).sum() > 3  # the test town has actors with partners in common
+
+
+@pytest.mark.parametrize(
+    ("told", "most"),
+    [("100000 100000", 1), ("150000 100000", 2), ("max 100000", 4), ("junk", 4), (None, 4)],
+)
+def test_the_maxima_threads_keep_to_a_containers_cpu_quota(tmp_path, told, most):
+    import os
+
+    from ecosystem.analysis.ranker import matrices
+
+    quota = tmp_path / "cpu.max"
+    if told is not None:
+        quota.write_text(told + "\n", encoding="ascii")
+    cores = len(os.sched_getaffinity(0))
+    assert matrices._threads(quota) == max(1, min(most, cores, 4))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -270,6 +272,8 @@ def _best(maxima: Maxima | None, day: int, compute: Callable[[], np.ndarray], n:
 # Actors in the blocks worked out at once: their three products hold about 200 MB on H2020,
 # whatever the number of threads they are shared among.
 MAXIMA_ROWS = 256
+# A container's CPU quota (cgroup v2): a share of the host's cores, which affinity does not tell.
+CPU_QUOTA = Path("/sys/fs/cgroup/cpu.max")
 
 
 def _row_maxima(
@@ -317,13 +321,20 @@ def _block_maxima(
     return out
 
 
-def _threads() -> int:
-    """How many threads a sparse computation may run on: the cores this process may use, up to
-    four."""
+def _threads(quota_file: Path = CPU_QUOTA) -> int:
+    """How many threads a sparse computation may run on: the cores this process may use, fewer
+    when its cgroup's CPU quota (``quota_file``, cgroup v2's ``cpu.max``) allows fewer, and at
+    most four."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
+    try:
+        quota, period = quota_file.read_text(encoding="ascii").split()[:2]
+        if quota != "max":
+            cores = min(cores, math.ceil(int(quota) / int(period)))
+    except (OSError, ValueError, ZeroDivisionError):  # no cgroup v2 quota to read
+        pass
     return max(1, min(4, cores))
 
 
