@@ -137,6 +137,21 @@ PAIR_FIGURES = (
 )
 
 
+# Each actor's own figures, as the features FEATURE_u and FEATURE_v: the feature, the snapshot's
+# array and how it is turned (None: as it is).
+OWN_FIGURES: tuple[tuple[str, str, Callable[[np.ndarray], np.ndarray] | None], ...] = (
+    ("partners", "partners", np.log1p),
+    ("venues", "venues", np.log1p),
+    ("type", "type_code", None),
+    ("coordinator", "coordinator_share", None),
+    ("amount", "amount", None),
+    ("recency", "recency", None),
+    ("recent", "recent", None),
+    ("size", "size", None),
+    ("met_recently", "met_recently", None),
+)
+
+
 def _fill(
     out: np.ndarray, snap: Snapshot, u: np.ndarray, v: np.ndarray, figures: dict[str, np.ndarray]
 ) -> None:
@@ -147,28 +162,15 @@ def _fill(
         if name in COLUMN:  # the shared places are weighed by the pair's types below
             out[..., COLUMN[name]] = figures[name]
     out[..., 5] = np.log1p(snap.partners[u] * snap.partners[v])
-    out[..., 6] = np.log1p(snap.partners[u])
-    out[..., 7] = np.log1p(snap.partners[v])
-    out[..., 8] = np.log1p(snap.venues[u])
-    out[..., 9] = np.log1p(snap.venues[v])
     out[..., 10] = snap.country_code[u] == snap.country_code[v]
-    out[..., 11] = snap.type_code[u]
-    out[..., 12] = snap.type_code[v]
-    out[..., 18] = snap.coordinator_share[u]
-    out[..., 19] = snap.coordinator_share[v]
-    out[..., 20] = snap.amount[u]
-    out[..., 21] = snap.amount[v]
-    out[..., 22] = snap.recency[u]
-    out[..., 23] = snap.recency[v]
-    out[..., 24] = snap.recent[u]
-    out[..., 25] = snap.recent[v]
-    out[..., 26] = snap.size[u]
-    out[..., 27] = snap.size[v]
+    for feature, name, turned in OWN_FIGURES:
+        values = getattr(snap, name)
+        for end, actor in (("u", u), ("v", v)):
+            own = values[actor]
+            out[..., COLUMN[f"{feature}_{end}"]] = own if turned is None else turned(own)
     factor = snap.complementary[snap.type_code[u], snap.type_code[v]]
     out[..., 28] = figures["shared_place"] * factor
     _relative(out, snap.best[u], snap.best[v])
-    out[..., 34] = snap.met_recently[u]
-    out[..., 35] = snap.met_recently[v]
 
 
 def candidate_mask(snap: Snapshot, rows: Sequence[int] | np.ndarray) -> np.ndarray:
